@@ -1,0 +1,71 @@
+"""The ``chartbrief`` subcommands, all headless. (``chartbrief`` with no arguments is handled by
+``gui.launcher``, which opens the window, so that core never depends on Qt.)
+
+Each subcommand lives in its own module here exposing ``register(subparsers)`` (adds its parser and
+sets ``func``); modules are imported only when listed so ``chartbrief doctor`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from core import __version__
+from core.errors import ChartBriefError
+
+SUBCOMMANDS = (
+    "doctor",
+    "summarize",
+    "models",
+    "finetune",
+    "evaluate",
+    "adapters",
+    "audit",
+    "bench",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chartbrief",
+        description="Summarize clinical notes with a local int4 Llama model on the CPU; fine-tune it on local data.",
+    )
+    parser.add_argument("--version", action="version", version=f"chartbrief {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details (never note text)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"core.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"core.cli.{name}":
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core import runtime
+
+    runtime.setup()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ChartBriefError as exc:
+        print(f"chartbrief: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("chartbrief: cancelled", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Process-wide set-up, done once at start-up before torch/transformers/openvino are imported.
+
+- Offline: HF hub, transformers and datasets never reach the network; nothing downloads at run time.
+- Telemetry off: HF, OpenVINO (its consent file is set to "declined"), Gradio/analytics-style flags.
+- Threads: OpenMP/MKL thread counts follow the core plan so the summarizer does not fight a training job.
+
+Call :func:`setup` from every entry point (CLI, GUI, fine-tune worker, benchmarks). It is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from core import hardware
+
+log = logging.getLogger(__name__)
+
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+    "HF_HUB_DISABLE_UPDATE_CHECK": "1",
+    "DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "BIGDL_IMPORT_IPEX": "0",  # ipex-llm must not try to import intel-extension-for-pytorch
+    "BIGDL_CHECK_DUPLICATE_IMPORT": "0",
+}
+
+_done: dict[str, object] = {}
+
+
+def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware.CorePlan:
+    """Configure this process. ``role`` is ``app`` (window/CLI/summarizer) or ``training``.
+
+    ``cpus`` overrides the plan's set for this role. Returns the core plan in force.
+    """
+    if "plan" in _done and cpus is None:
+        return _done["plan"]  # type: ignore[return-value]
+    for key, value in OFFLINE_ENV.items():
+        os.environ[key] = value
+    info = hardware.detect()
+    plan = hardware.core_plan(info, training=cpus if role == "training" else None)
+    mine = plan.training if role == "training" else plan.inference
+    if cpus is not None and role != "training":
+        mine = cpus
+    threads = str(len(mine))
+    os.environ.setdefault("OMP_NUM_THREADS", threads)
+    os.environ.setdefault("MKL_NUM_THREADS", threads)
+    _decline_openvino_telemetry()
+    _done["plan"] = plan
+    _done["threads"] = int(os.environ["OMP_NUM_THREADS"])
+    return plan
+
+
+def apply_torch_threads() -> int:
+    """Set torch's intra-op threads to the planned count (call after importing torch)."""
+    import torch
+
+    n = int(_done.get("threads") or os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    torch.set_num_threads(n)
+    return n
+
+
+def _decline_openvino_telemetry() -> None:
+    """OpenVINO tools (optimum-intel, nncf) send usage telemetry unless the consent file says no."""
+    try:
+        from openvino_telemetry.utils.opt_in_checker import ConsentCheckResult, OptInChecker
+    except ImportError:
+        return
+    try:
+        checker = OptInChecker()
+        exists = os.path.exists(checker.consent_file())
+        ok, content = checker.get_info_from_consent_file() if exists else (False, "")
+        if not ok or content != "0":
+            checker.update_result(ConsentCheckResult.DECLINED)
+    except Exception:  # a read-only home must not stop the app; the offline test still guards egress
+        log.debug("could not write OpenVINO telemetry consent file", exc_info=True)

@@ -1,0 +1,1 @@
+"""ChartBrief's PySide6 window: a thin face over ``core``."""
