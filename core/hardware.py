@@ -254,6 +254,7 @@ def report(info: CpuInfo, plan: CorePlan | None = None) -> dict:
         "allowed_cpus": format_cpu_list(info.allowed),
         "isa": {f: info.has(f) for f in ISA_FLAGS},
         "amx": info.has_amx,
+        "virtualized": info.has("hypervisor"),
         "bf16_native": info.bf16_native,
         "mem_total_gib": round(info.mem_total_bytes / 2**30, 1),
         "mem_available_gib": round(info.mem_available_bytes / 2**30, 1),

@@ -39,7 +39,9 @@ def format_report(rep: dict) -> str:
         f"Sockets        {rep['sockets']}",
         f"Cores          {rep['physical_cores']} physical, {rep['logical_cpus']} logical "
         f"({rep['smt_per_core']} thread(s) per core, from /sys topology)",
-        f"Allowed CPUs   {rep['allowed_cpus']}",
+        f"Allowed CPUs   {rep['allowed_cpus']}"
+        + ("  (virtual machine: the hypervisor's topology; vCPUs may share a physical core)"
+           if rep.get("virtualized") else ""),
         f"AMX            {yes[rep['amx']]} (tile {yes[isa['amx_tile']]}, bf16 {yes[isa['amx_bf16']]}, "
         f"int8 {yes[isa['amx_int8']]})",
         f"AVX-512        {yes[isa['avx512f']]} (BF16 {yes[isa['avx512_bf16']]}, VNNI {yes[isa['avx512_vnni']]})",

@@ -1,0 +1,100 @@
+"""The engine interface every backend implements: load, count tokens, stream tokens, unload."""
+
+from __future__ import annotations
+
+import abc
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.models.registry import ModelRecord
+
+log = logging.getLogger(__name__)
+
+StopCheck = Callable[[], bool]
+
+
+@dataclass
+class GenerationSettings:
+    """Greedy by default; repetition is held off without penalising words copied from the note."""
+
+    max_new_tokens: int = 384
+    no_repeat_output_ngram: int = 6
+    repetition_penalty: float = 1.05
+    do_sample: bool = False
+    temperature: float = 0.7
+
+
+@dataclass
+class EngineInfo:
+    name: str
+    model_id: str
+    variant: str
+    adapter_id: str | None = None
+    load_seconds: float = 0.0
+    loaded_from_cache: bool = False
+    threads: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class Engine(abc.ABC):
+    """A loaded model that turns a prompt into streamed text."""
+
+    name = "engine"
+
+    def __init__(self, record: ModelRecord, *, variant: str, adapter: Path | None = None,
+                 adapter_id: str | None = None):
+        self.record = record
+        self.variant = variant
+        self.adapter = adapter
+        self.info = EngineInfo(self.name, record.id, variant, adapter_id)
+        self.tokenizer = None
+        self.model = None
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def load(self) -> EngineInfo:
+        from core import runtime
+        from core.models.memory import check_fits
+
+        check_fits(self.record, self.variant)
+        self.info.threads = runtime.apply_torch_threads()
+        t0 = time.perf_counter()
+        self._load()
+        self.info.load_seconds = time.perf_counter() - t0
+        log.info("%s loaded %s (%s) in %.1fs, cache=%s", self.name, self.record.id, self.variant,
+                 self.info.load_seconds, self.info.loaded_from_cache)
+        return self.info
+
+    @abc.abstractmethod
+    def _load(self) -> None: ...
+
+    def unload(self) -> None:
+        self.model = None
+        import gc
+
+        gc.collect()
+
+    # -- text ------------------------------------------------------------------------------
+    @property
+    def context_length(self) -> int:
+        return int(self.record.context_length)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    def chat_prompt(self, system: str, user: str) -> str:
+        """Render messages through the model's own chat template."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        if getattr(self.tokenizer, "chat_template", None):
+            return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        return f"{system}\n\n{user}\n\nSummary:\n"
+
+    def stream(self, prompt: str, settings: GenerationSettings | None = None,
+               should_stop: StopCheck | None = None) -> Iterator[str]:
+        """Yield decoded text pieces as they are generated; stops within one token of ``should_stop()``."""
+        from core.engines.streaming import stream_generate
+
+        yield from stream_generate(self.model, self.tokenizer, prompt, settings or GenerationSettings(),
+                                   should_stop)

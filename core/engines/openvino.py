@@ -1,0 +1,76 @@
+"""OpenVINO engine through optimum-intel: int4 (or int8) weight-compressed IR.
+
+The model is exported and compressed by NNCF once and the IR saved under the model's cache folder;
+later starts read the IR. An adapter is merged into the full-precision weights before export.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from core import atomic
+from core.engines.base import Engine
+from core.errors import EngineError
+from core.models.convert import engine_cache, hf_folder
+
+log = logging.getLogger(__name__)
+
+VARIANTS = ("int4", "int8")
+
+
+class OpenVinoEngine(Engine):
+    name = "openvino"
+    VARIANTS = VARIANTS
+
+    def cache_folder(self) -> Path:
+        tag = self.variant if self.info.adapter_id is None else f"{self.variant}+{self.info.adapter_id}"
+        return engine_cache(self.record, self.name, tag)
+
+    def _ov_config(self) -> dict:
+        threads = self.info.threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
+        cfg = {"CACHE_DIR": "", "PERFORMANCE_HINT": "LATENCY"}
+        if threads:
+            cfg["INFERENCE_NUM_THREADS"] = str(threads)
+        return cfg
+
+    def _load(self) -> None:
+        if self.variant not in VARIANTS:
+            raise EngineError(f"openvino runs {', '.join(VARIANTS)}, not '{self.variant}'.")
+        try:
+            from optimum.intel import OVModelForCausalLM
+        except ImportError as exc:
+            raise EngineError(f"optimum-intel is not importable ({exc}).",
+                              hint="Reinstall with installer/install.sh.") from exc
+        from transformers import AutoTokenizer
+
+        cache = self.cache_folder()
+        if not (cache / "openvino_model.xml").exists():
+            self._export(OVModelForCausalLM, AutoTokenizer, cache)
+        else:
+            self.info.loaded_from_cache = True
+        self.tokenizer = AutoTokenizer.from_pretrained(cache)
+        self.model = OVModelForCausalLM.from_pretrained(cache, export=False, compile=True,
+                                                        ov_config=self._ov_config())
+
+    def _export(self, ov_cls, tok_cls, cache: Path) -> None:
+        from optimum.intel import OVWeightQuantizationConfig
+
+        folder = hf_folder(self.record)
+        source = folder
+        if self.adapter is not None:
+            from core.engines.ipex_llm import _merged_copy
+
+            source = _merged_copy(folder, self.adapter, cache.with_name(cache.name + ".merged"))
+        bits = 4 if self.variant == "int4" else 8
+        # group size 64 divides the hidden sizes of every Llama-family model (576 for SmolLM2-135M).
+        qcfg = OVWeightQuantizationConfig(bits=bits, sym=True, group_size=64 if bits == 4 else -1, ratio=1.0)
+        model = ov_cls.from_pretrained(str(source), export=True, compile=False, quantization_config=qcfg,
+                                       ov_config=self._ov_config())
+        with atomic.atomic_dir(cache) as tmp:
+            model.save_pretrained(tmp)
+            tok_cls.from_pretrained(folder).save_pretrained(tmp)
+        if source is not folder:
+            shutil.rmtree(source, ignore_errors=True)

@@ -1,0 +1,103 @@
+"""Laterality: left/right/bilateral attached to the body part that follows (``left knee``, ``RLL``)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+from core.grounding.model import Mention
+
+SIDES = {"left": "left", "lt": "left", "l": "left", "right": "right", "rt": "right", "r": "right",
+         "bilateral": "bilateral", "both": "bilateral", "b/l": "bilateral"}  # fmt: skip
+_PARTS = (
+    "eye ear cheek jaw neck shoulder arm forearm elbow wrist hand finger thumb palm chest breast "
+    "nipple axilla rib lung lobe hemithorax effusion pneumothorax flank kidney ureter adrenal ovary "
+    "fallopian testicle testis scrotum groin inguinal hip buttock thigh femur knee patella leg calf shin "
+    "tibia fibula ankle foot heel toe hallux extremity side hemisphere carotid clavicle scapula humerus "
+    "radius ulna tonsil temple parotid quadrant"
+)
+PARTS = frozenset(_PARTS.split())
+_IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "testes": "testis"}
+# Abbreviations that carry their own side: right lower lobe, left lower extremity, ...
+ABBREVIATIONS = {
+    "RUL": ("right", "upper lobe"), "RML": ("right", "middle lobe"), "RLL": ("right", "lower lobe"),
+    "LUL": ("left", "upper lobe"), "LLL": ("left", "lower lobe"), "RUE": ("right", "upper extremity"),
+    "LUE": ("left", "upper extremity"), "RLE": ("right", "lower extremity"),
+    "LLE": ("left", "lower extremity"), "BLE": ("bilateral", "lower extremity"),
+    "BUE": ("bilateral", "upper extremity"), "RUQ": ("right", "upper quadrant"),
+    "LUQ": ("left", "upper quadrant"), "RLQ": ("right", "lower quadrant"), "LLQ": ("left", "lower quadrant"),
+}  # fmt: skip
+
+
+_STOP = {*SIDES, "and", "or", "with", "of", "to", "in", "the", "than", "was", "is"}
+
+
+class Side(NamedTuple):
+    side: str  # left, right or bilateral
+    part: str  # the body part, singular: "knee", "lobe"
+    modifiers: frozenset[str]  # words between side and part: {"lower"} in "right lower lobe"
+
+    def phrase(self) -> str:
+        return " ".join([self.side, *sorted(self.modifiers), self.part])
+
+
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    side = r"(?P<side>left|right|bilateral|both|lt|rt|b/l|(?-i:L|R))\.?(?:[- ]sided)?"
+    words = r"(?=(?P<words>(?:[\s-]+[A-Za-z]+){1,3}))"
+    abbreviation = rf"(?P<abbr>(?-i:{'|'.join(ABBREVIATIONS)}))"
+    return re.compile(rf"\b(?:{side}{words}|{abbreviation})\b", re.IGNORECASE)
+
+
+def _singular(word: str) -> str:
+    word = word.lower()
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    return word[:-1] if word.endswith("s") and word[:-1] in PARTS else word
+
+
+def find(text: str) -> list[Mention]:
+    """Side + body-part mentions; ``key`` is a :class:`Side`."""
+    found = []
+    for m in _pattern().finditer(text):
+        if m["abbr"]:
+            side, part = ABBREVIATIONS[m["abbr"]]
+            *mods, part = part.split()
+            found.append(Mention(m.start(), m.end(), m.group(), Side(side, part, frozenset(mods))))
+            continue
+        tokens = re.findall(r"[A-Za-z]+", m["words"])
+        single_letter = m["side"] in ("L", "R")
+        for i, token in enumerate(tokens[: 1 if single_letter else 3]):
+            low = token.lower()
+            if low in ("and", "or") and tokens[i + 1 : i + 2] and tokens[i + 1].lower() in SIDES:
+                continue  # "left and right knees": both sides name the knees
+            if low in SIDES and i and tokens[i - 1].lower() in ("and", "or"):
+                continue
+            if low in _STOP:
+                break
+            part = _singular(token)
+            if part in PARTS:
+                end = m.start("words") + _token_end(m["words"], i)
+                mods = frozenset(t.lower() for t in tokens[:i] if t.lower() not in _STOP)
+                found.append(
+                    Mention(m.start(), end, text[m.start() : end], Side(SIDES[m["side"].lower()], part, mods))
+                )
+                break
+    return found
+
+
+def _token_end(words: str, index: int) -> int:
+    return list(re.finditer(r"[A-Za-z]+", words))[index].end()
+
+
+def compatible(a: Side, b: Side) -> bool:
+    """Same body part, and modifiers that do not conflict (one side may say less)."""
+    return a.part == b.part and (a.modifiers <= b.modifiers or b.modifiers <= a.modifiers)
+
+
+def supports(claim: Side, stated: Side) -> bool:
+    """Whether the note's ``stated`` side backs the summary's ``claim``."""
+    if not compatible(claim, stated):
+        return False
+    return stated.side == claim.side or (stated.side == "bilateral" and claim.side != "bilateral")

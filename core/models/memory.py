@@ -1,0 +1,48 @@
+"""Estimate the memory a model needs before loading it, and refuse clearly if it will not fit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import psutil
+
+from core.errors import InsufficientMemory
+from core.models.registry import ModelRecord
+
+BYTES_PER_PARAM = {"fp32": 4.0, "bf16": 2.0, "sym_int8": 1.06, "int8": 1.06, "sym_int4": 0.56,
+                   "asym_int4": 0.62, "int4": 0.56}
+# Converting loads the full-precision weights once (fp32 for small models).
+CONVERT_BYTES_PER_PARAM = 4.0
+RUNTIME_OVERHEAD = 600 * 2**20  # Python, torch, tokenizer, activations for a few thousand tokens
+
+
+@dataclass(frozen=True)
+class Estimate:
+    needed_gib: float
+    convert_gib: float
+    available_gib: float
+    variant: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def estimate(record: ModelRecord, variant: str = "sym_int4", context_tokens: int = 4096) -> Estimate:
+    per = BYTES_PER_PARAM.get(variant, 4.0)
+    # KV cache: 2 (k, v) × layers × kv width × tokens × 4 bytes; approximated from size (≈ 1/6000 of params).
+    kv = record.parameters / 6000 * context_tokens * 4
+    need = record.parameters * per + kv + RUNTIME_OVERHEAD
+    conv = record.parameters * CONVERT_BYTES_PER_PARAM + RUNTIME_OVERHEAD
+    avail = psutil.virtual_memory().available
+    return Estimate(round(need / 2**30, 2), round(conv / 2**30, 2), round(avail / 2**30, 2), variant)
+
+
+def check_fits(record: ModelRecord, variant: str = "sym_int4", converting: bool = False) -> Estimate:
+    est = estimate(record, variant)
+    need = est.convert_gib if converting else est.needed_gib
+    if need > est.available_gib:
+        raise InsufficientMemory(
+            f"{record.name} needs about {need:.1f} GiB of memory{' to convert' if converting else ''}, "
+            f"but only {est.available_gib:.1f} GiB is available.",
+            hint="Close other programs, pick a smaller model, or use a lower-bit variant (sym_int4).")
+    return est

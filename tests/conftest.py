@@ -1,0 +1,32 @@
+"""Test-wide set-up: an isolated ChartBrief home, offline mode, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports core/transformers/Qt.
+_HOME = Path(tempfile.mkdtemp(prefix="chartbrief-test-"))
+os.environ.setdefault("CHARTBRIEF_HOME", str(_HOME))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from core import runtime  # noqa: E402
+
+runtime.setup()
+
+import pytest  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A fresh, empty ChartBrief home for one test."""
+    monkeypatch.setenv("CHARTBRIEF_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"

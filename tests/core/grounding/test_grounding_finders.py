@@ -1,0 +1,146 @@
+"""The finders behind the grounding check: medications, quantities, dates, sides, negation scopes."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.grounding import dates, laterality, medications, negation, quantities
+
+
+def texts(mentions) -> list[str]:
+    return [m.text for m in mentions]
+
+
+def test_lexicon_file_loads_with_aliases():
+    names, _ = medications.lexicon()
+    assert len(set(names.values())) >= 300
+    assert names["tylenol"] == names["paracetamol"] == "acetaminophen"
+    assert names["lasix"] == "furosemide"
+
+
+def test_medication_finder_lexicon_and_suffixes():
+    found = medications.find("Insulin glargine 10 units, Lopressor, nadolol, quinapril; April visit; aspirin-81.")
+    assert texts(found) == ["Insulin glargine", "Lopressor", "nadolol", "quinapril", "aspirin"]
+    assert [m.key for m in found][:2] == ["insulin glargine", "metoprolol"]
+
+
+@pytest.mark.parametrize(
+    "word", ["bisoprolol", "trandolapril", "azilsartan", "pitavastatin", "ustekinumab", "ticarcillin",
+             "fidaxomycin", "ketoconazole", "rabeprazole", "tinzaparin", "nizatidine", "alogliptin", "vardenafil"],
+)  # fmt: skip
+def test_suffix_heuristics(word):
+    assert texts(medications.find(f"Started {word} today.")) == [word]
+
+
+@pytest.mark.parametrize(
+    ("text", "dim", "values"),
+    [
+        ("1,000 mg", "mg", (1000.0,)),
+        ("1000mg", "mg", (1000.0,)),
+        ("1 g", "mg", (1000.0,)),
+        ("500 mcg", "mg", (0.5,)),
+        ("500 µg", "mg", (0.5,)),
+        ("2 L", "ml", (2000.0,)),
+        ("10 units", "unit", (10.0,)),
+        ("10 IU", "unit", (10.0,)),
+        ("20 mEq", "meq", (20.0,)),
+        ("0.5-1 mg/kg", "mg/kg", (0.5, 1.0)),
+        ("5 mcg/kg/min", "mg/kg/min", (0.005,)),
+        ("120/80 mmHg", "mmhg", (120.0, 80.0)),
+        ("88 bpm", "/min", (88.0,)),
+        ("22 breaths/min", "/min", (22.0,)),
+        ("94%", "%", (94.0,)),
+        ("5.4 mmol/L", "mmol/l", (5.4,)),
+        ("110 mg/dL", "mg/dl", (110.0,)),
+        ("80 kg", "kg", (80.0,)),
+        ("170 cm", "mm", (1700.0,)),
+        ("2 weeks", "days", (14.0,)),
+        ("12.1 x10^9/L", "10^9/l", (12.1,)),
+    ],
+)
+def test_quantities_normalize(text, dim, values):
+    [found] = quantities.find(f"Value {text} noted.")
+    assert found.text == text
+    assert found.key.dim == dim
+    assert found.key.values == pytest.approx(values)
+
+
+def test_quantity_matching_with_conversions():
+    def key(text):
+        return quantities.find(text)[0].key
+
+    assert quantities.matches(key("1 g"), key("1,000 mg"))
+    assert quantities.matches(key("38.5 °C"), key("101.3 °F"))
+    assert quantities.matches(key("80 kg"), key("176 lbs"))
+    assert not quantities.matches(key("1 g"), key("100 mg"))
+    assert not quantities.matches(key("10 mg"), key("10 mL"))
+
+
+def test_quantities_skip_words_and_ids():
+    assert quantities.find("COVID-19, T2DM, q6h, SpO2 on 2 L, 5 u") != []
+    assert texts(quantities.find("COVID-19 and T2DM, q6h dosing")) == []
+    assert texts(quantities.find("HR 101, K 3.2")) == ["101", "3.2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("2024-03-14", {(2024, 3, 14)}),
+        ("03/14/2024", {(2024, 3, 14)}),
+        ("3/4/24", {(2024, 3, 4), (2024, 4, 3)}),
+        ("14 March 2024", {(2024, 3, 14)}),
+        ("March 14th, 2024", {(2024, 3, 14)}),
+        ("Mar 14", {(None, 3, 14)}),
+        ("14.03.2024", {(2024, 3, 14)}),
+    ],
+)
+def test_dates(text, key):
+    [found] = dates.find(f"Seen {text}.")
+    assert (found.text, set(found.key)) == (text, key)
+
+
+def test_not_dates():
+    assert dates.find("BP 120/80, 13/45/2024, you may 5 times, March 2024") == []
+
+
+def test_laterality_finder():
+    found = laterality.find("Left knee and right hip; RLL; L ankle; bilateral lower extremities; patient left.")
+    assert [(m.text, m.key.side, m.key.part) for m in found] == [
+        ("Left knee", "left", "knee"),
+        ("right hip", "right", "hip"),
+        ("RLL", "right", "lobe"),
+        ("L ankle", "left", "ankle"),
+        ("bilateral lower extremities", "bilateral", "extremity"),
+    ]
+
+
+def test_bilateral_in_the_note_supports_one_side():
+    left = laterality.Side("left", "knee", frozenset())
+    both = laterality.Side("bilateral", "knee", frozenset())
+    assert laterality.supports(left, both)
+    assert not laterality.supports(both, left)
+
+
+def test_negation_scopes_and_terminators():
+    text = "Denies fever, chills, or night sweats but reports cough. No rash. MI was ruled out."
+    found = negation.concepts(text, negation.scopes(text))
+    assert [(s.polarity, c.text) for s, c in found] == [
+        ("negated", "fever"),
+        ("negated", "chills"),
+        ("negated", "night sweats"),
+        ("negated", "rash"),
+        ("negated", "MI"),
+    ]
+    cough = text.index("cough")
+    assert negation.state(negation.scopes(text), (cough, cough + 5)) == "affirmed"
+
+
+def test_uncertain_and_pseudo_negation():
+    text = "Rule out sepsis. No change in rash. Family history of diabetes."
+    scopes = negation.scopes(text)
+    assert [(s.polarity, c.text) for s, c in negation.concepts(text, scopes)] == [
+        ("uncertain", "sepsis"),
+        ("uncertain", "diabetes"),
+    ]
+    rash = text.index("rash")
+    assert negation.state(scopes, (rash, rash + 4)) == "affirmed"
