@@ -30,7 +30,7 @@ SCHEMA_VERSION = 1
 MAX_FILE_BYTES = 4 * 1024 * 1024
 STALE_TMP_SECONDS = 300  # a save takes milliseconds; older temp files are left from a killed save
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+/-]{0,199}")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+/-]{0,63}")
 _CPU_LIST = re.compile(r"(\d{1,4})(?:-(\d{1,4}))?(?:,(\d{1,4})(?:-(\d{1,4}))?)*")
 
 
@@ -52,10 +52,11 @@ class Settings:
     def __post_init__(self) -> None:
         if type(self.schema_version) is not int or self.schema_version != SCHEMA_VERSION:
             _bad("schema_version", self.schema_version, f"must be {SCHEMA_VERSION}")
-        for name in ("style", "model_id", "engine", "qtype"):
-            _check_token(name, getattr(self, name))
-        if self.adapter_id is not None:
-            _check_token("adapter_id", self.adapter_id)
+        _check_token("engine", self.engine)
+        _check_token("qtype", self.qtype)
+        for name in ("style", "model_id", "adapter_id"):  # ids come from file names: spaces allowed
+            if name != "adapter_id" or self.adapter_id is not None:
+                _check_name(name, getattr(self, name))
         if type(self.font_size) is not int or not 6 <= self.font_size <= 48:
             _bad("font_size", self.font_size, "must be a whole number from 6 to 48")
         if self.window_geometry is not None:
@@ -223,6 +224,11 @@ def _bad(name: str, value: Any, why: str) -> None:
 def _check_token(name: str, value: Any) -> None:
     if not isinstance(value, str) or not _TOKEN.fullmatch(value):
         _bad(name, value, "must be a short name (letters, digits, _ . : + / -)")
+
+
+def _check_name(name: str, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 200 or not value.isprintable():
+        _bad(name, value, "must be a name of 1-200 printable characters")
 
 
 def _check_base64(name: str, value: Any) -> None:

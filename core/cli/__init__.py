@@ -46,14 +46,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def configure_logging(verbose: bool = False) -> None:
+    """File log (redacted, in log_dir) at INFO; warnings (or everything with -v) on stderr.
+
+    Done before any heavy import so libraries that call ``logging.basicConfig`` (ipex-llm does)
+    find the root logger configured and add no console handler of their own.
+    """
+    from core import logsafe
+
+    logsafe.configure(logging.DEBUG if verbose else logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    console.addFilter(logsafe.REDACT_FILTER)
+    logging.getLogger().addHandler(console)
+
+
 def main(argv: list[str] | None = None) -> int:
     from core import runtime
 
     runtime.setup()
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.verbose)
     if args.command is None:
         parser.print_help()
         return 2

@@ -36,7 +36,10 @@ def run(args) -> int:
     from core import engines, session
     from core.summarize import Finished, Stage, Token, summarize
 
+    from core import logsafe
+
     doc = read_note(args.file)
+    logsafe.register_sensitive(doc.text)
     status = (lambda msg: print(msg, file=sys.stderr)) if not args.json else (lambda msg: None)
     engine = engines.load(args.engine, args.model, args.qtype, session.resolve_adapter(args.adapter, args.model),
                           on_status=status)

@@ -33,7 +33,7 @@ def test_missing_file_gives_defaults_without_warning(home):
 
 
 def test_round_trip(home):
-    s = Settings(style="detailed", model_id="imported:llama-3.2-1b", engine="openvino", qtype="asym_int4",
+    s = Settings(style="detailed", model_id="gguf:llama 3.2 1b (q4_k_m)", engine="openvino", qtype="asym_int4",
                  adapter_id="ad-20260101-1", font_size=14, window_geometry=base64.b64encode(b"\x01\xd9").decode(),
                  last_open_dir="/home/ward 7/notes", training_cores="2-3,6")
     settings.save(s)
@@ -49,8 +49,9 @@ def test_every_field_has_help():
 
 
 @pytest.mark.parametrize("name, value", [
-    ("font_size", 100), ("font_size", "11"), ("font_size", True), ("style", ""), ("style", "a b"),
-    ("engine", None), ("qtype", 4), ("model_id", "x" * 300), ("adapter_id", ""), ("window_geometry", "not base64!"),
+    ("font_size", 100), ("font_size", "11"), ("font_size", True), ("style", ""), ("style", "a\nb"),
+    ("engine", None), ("engine", "ipex llm"), ("qtype", 4), ("model_id", "x" * 300), ("model_id", " "),
+    ("adapter_id", ""), ("window_geometry", "not base64!"),
     ("last_open_dir", ""), ("training_cores", "3-1"), ("training_cores", "all"), ("schema_version", 2),
 ])
 def test_validation_names_the_bad_value(name, value):

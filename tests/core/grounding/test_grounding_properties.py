@@ -17,7 +17,7 @@ clinical = st.lists(st.sampled_from(WORDS), max_size=40).map(" ".join)
 anything = st.one_of(clinical, st.text(max_size=200))
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(summary=anything, note=anything)
 def test_flags_are_well_formed(summary, note):
     flags = check(summary, note)
@@ -29,7 +29,7 @@ def test_flags_are_well_formed(summary, note):
         assert f.reason
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(text=clinical)
 def test_a_text_supports_itself(text):
     assert check(text, text) == []
