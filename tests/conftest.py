@@ -12,6 +12,7 @@ os.environ.setdefault("CHARTBRIEF_HOME", str(_HOME))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core import runtime  # noqa: E402
+from tests.model_fixtures import embedded  # noqa: E402,F401
 
 runtime.setup()
 

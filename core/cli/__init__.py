@@ -54,12 +54,16 @@ def configure_logging(verbose: bool = False) -> None:
     """
     from core import logsafe
 
+    root = logging.getLogger()
+    for h in [h for h in root.handlers if getattr(h, "_chartbrief_console", False)]:
+        root.removeHandler(h)
     logsafe.configure(logging.DEBUG if verbose else logging.INFO)
     console = logging.StreamHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     console.addFilter(logsafe.REDACT_FILTER)
-    logging.getLogger().addHandler(console)
+    console._chartbrief_console = True
+    root.addHandler(console)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ class Document:
 def finish(raw: str, name: str, fmt: str, warnings: list[str]) -> Document:
     """Clean extracted text, check it against the limits, and wrap it up."""
     if len(raw) > 2 * limits.MAX_TEXT_CHARS:  # don't spend time cleaning what will be refused
-        limits.raise_too_long(name)
+        limits.raise_too_long(name, len(raw))
     cleaned, removed = _text.clean(raw)
     limits.check_text(cleaned, name)
     if removed:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from core.errors import DocumentError
+
+# Embedded pictures are long runs of hex digits; striprtf would walk them a character at a time.
+_HEX_RUN = re.compile(r"(?<![0-9A-Za-z\\])[0-9a-fA-F\r\n]{512,}")
 
 
 def read_rtf(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -16,7 +21,7 @@ def read_rtf(data: bytes, name: str) -> tuple[str, list[str]]:
     try:
         from striprtf.striprtf import rtf_to_text
 
-        return rtf_to_text(raw, errors="replace"), []
+        return rtf_to_text(_HEX_RUN.sub("", raw), errors="replace"), []
     except Exception:  # noqa: BLE001 - striprtf raises assorted errors on malformed input
         raise DocumentError(
             f"{name} is a damaged RTF file and could not be read.",

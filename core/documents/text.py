@@ -34,7 +34,15 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         pass
     try:
-        best = charset_normalizer.from_bytes(data).best()
+        results = charset_normalizer.from_bytes(data)
+        best = results.best()
+        if best is not None:  # on a tie (cp1250 vs cp1252 often is one) prefer the Western code page
+            tied = [
+                m
+                for m in results
+                if (m.percent_chaos, m.percent_coherence) == (best.percent_chaos, best.percent_coherence)
+            ]
+            best = next((m for m in tied if m.encoding == "cp1252"), best)
         text = None if best is None else str(best)
     except Exception:  # noqa: BLE001 - any failure means "not text we can read"
         text = None

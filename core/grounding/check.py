@@ -4,11 +4,13 @@ backed by the note. No model is involved; it is pattern matching with clinical n
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from dataclasses import dataclass
+from collections import defaultdict
 
 from core.grounding import dates, laterality, medications, negation, quantities
-from core.grounding.model import Flag, Mention, squash
+from core.grounding.model import Flag, Mention, Taken, squash
 
 _ROUTE_WORDS = r"(?:of|iv|po|oral|orally|sq|sc|subcut|im|pr|sl|inhaled|nebulized|tablets?|tabs?|capsules?|x)"
 _FORWARD = re.compile(rf"^\s*(?:{_ROUTE_WORDS}\b\s*)*$", re.IGNORECASE)
@@ -16,39 +18,44 @@ _BREAK = re.compile(r"[\n;]|\.(?:\s|$)")
 BACK_CHARS, FORWARD_CHARS = 60, 25
 
 
-@dataclass
 class _Facts:
-    """Everything the finders saw in one text."""
+    """Everything the finders saw in one text, indexed for look-ups."""
 
-    text: str
-    meds: list[Mention]
-    quantities: list[Mention]
-    dates: list[Mention]
-    sides: list[Mention]
-    scopes: list[negation.Scope]
-
-    @classmethod
-    def of(cls, text: str) -> _Facts:
-        found_dates = dates.find(text)
-        spans = [(d.start, d.end) for d in found_dates]
-        return cls(text, medications.find(text), quantities.find(text, spans), found_dates,
-                   laterality.find(text), negation.scopes(text))  # fmt: skip
+    def __init__(self, text: str):
+        self.text = text
+        self.dates = dates.find(text)
+        self.meds = medications.find(text)
+        self.quantities = quantities.find(text, [(d.start, d.end) for d in self.dates])
+        self.sides = laterality.find(text)
+        self.scopes = negation.scopes(text)
+        self.words = negation.Words(text)
+        self._med_ends = [m.end for m in self.meds]
+        self._dose_starts = sorted(q.start for q in self.quantities if q.key.kind == "dose")
 
     def drug_of(self, dose: Mention) -> Mention | None:
         """The medication a dose belongs to: ``metoprolol 25 mg``, ``40 mg IV furosemide``."""
-        before = [m for m in self.meds if dose.start - BACK_CHARS <= m.end <= dose.start]
-        before = [m for m in before[-1:] if not _BREAK.search(self.text[m.end : dose.start])]
-        if before and not any(before[0].end <= q.start < dose.start for q in self.quantities):
-            return before[0]  # the first dose after a drug name is that drug's
-        after = [m for m in self.meds if dose.end <= m.start <= dose.end + FORWARD_CHARS]
-        if after and _FORWARD.match(self.text[dose.end : after[0].start]):
-            return after[0]
-        return before[0] if before else None
+        i = bisect.bisect_right(self._med_ends, dose.start) - 1
+        before = self.meds[i] if i >= 0 and self.meds[i].end >= dose.start - BACK_CHARS else None
+        if before and _BREAK.search(self.text[before.end : dose.start]):
+            before = None
+        if before:
+            j = bisect.bisect_left(self._dose_starts, before.end)
+            if j >= len(self._dose_starts) or self._dose_starts[j] >= dose.start:
+                return before  # the first dose after a drug name is that drug's
+        k = bisect.bisect_left(self._med_ends, dose.end)
+        after = self.meds[k] if k < len(self.meds) else None
+        if (
+            after
+            and after.start <= dose.end + FORWARD_CHARS
+            and _FORWARD.match(self.text[dose.end : after.start])
+        ):
+            return after
+        return before
 
 
 def check(summary: str, note: str) -> list[Flag]:
     """Flags for the parts of ``summary`` that ``note`` does not support, sorted by position."""
-    s, n = _Facts.of(summary), _Facts.of(note)
+    s, n = _Facts(summary), _Facts(note)
     flags = [*_medications(s, n), *_quantities(s, n), *_dates(s, n), *_sides(s, n), *_negations(s, n)]
     unique = {(f.start, f.end, f.kind): f for f in flags}
     return sorted(unique.values(), key=lambda f: (f.start, f.end, f.kind))
@@ -68,49 +75,66 @@ def _medications(s: _Facts, n: _Facts) -> list[Flag]:
 
 
 def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
-    all_numbers = {v for _, _, v in quantities.all_numbers(n.text)}
-    with_units = [(q.start, q.end) for q in n.quantities if q.key.dim is not None]
-    unitless = {
-        v for a, b, v in quantities.all_numbers(n.text) if not any(x <= a and b <= y for x, y in with_units)
-    }
+    by_dim: dict[str | None, list[Mention]] = defaultdict(list)
+    with_units = Taken(len(n.text))
+    for q in n.quantities:
+        by_dim[q.key.dim].append(q)
+        if q.key.dim is not None:
+            with_units.add(q.start, q.end)
+    numbers = quantities.all_numbers(n.text)
+    every = {v for _, _, v in numbers}
+    unitless = {v for a, b, v in numbers if not with_units.covers(a, b)}
     known = {m.key for m in n.meds}
+    owner = functools.cache(lambda m: getattr(n.drug_of(m), "key", None))
     flags = []
     for q in s.quantities:
         what = f"dose {squash(q.text)}" if q.key.kind == "dose" else f"value {squash(q.text)}"
         if q.key.dim is None:
-            if not set(q.key.raw) <= all_numbers:
+            if not set(q.key.raw) <= every:
                 flags.append(_flag(s.text, q.start, q.end, "number", f"{what} does not appear in the note"))
             continue
-        same = [m for m in n.quantities if quantities.matches(q.key, m.key)]
+        same = [m for m in by_dim[q.key.dim] if quantities.matches(q.key, m.key)]
         if not same and not (q.key.kind == "number" and set(q.key.raw) <= unitless):
             flags.append(_flag(s.text, q.start, q.end, q.key.kind, f"{what} does not appear in the note"))
             continue
         drug = s.drug_of(q) if q.key.kind == "dose" else None
-        if drug is not None and drug.key in known:
-            owners = {n.drug_of(m).key if n.drug_of(m) else None for m in same}
-            if not owners & {drug.key, None}:
-                reason = f"{what} appears in the note, but not for {squash(drug.text)}"
-                flags.append(_flag(s.text, q.start, q.end, "dose", reason))
+        if drug is not None and drug.key in known and not {owner(m) for m in same} & {drug.key, None}:
+            reason = f"{what} appears in the note, but not for {squash(drug.text)}"
+            flags.append(_flag(s.text, q.start, q.end, "dose", reason))
     return flags
 
 
 def _dates(s: _Facts, n: _Facts) -> list[Flag]:
+    years: dict[tuple[int, int], set[int | None]] = defaultdict(set)
+    for d in n.dates:
+        for year, month, day in d.key:
+            years[month, day].add(year)
+
+    def stated(key: dates.Key) -> bool:  # same day; a missing year on either side matches any year
+        return any(
+            (month, day) in years and (year is None or None in years[month, day] or year in years[month, day])
+            for year, month, day in key
+        )
+
     return [
         _flag(s.text, d.start, d.end, "date", f"date {squash(d.text)} does not appear in the note")
         for d in s.dates
-        if not any(dates.same(d.key, other.key) for other in n.dates)
+        if not stated(d.key)
     ]
 
 
 def _sides(s: _Facts, n: _Facts) -> list[Flag]:
+    by_part: dict[str, list[laterality.Side]] = defaultdict(list)
+    for o in n.sides:
+        by_part[o.key.part].append(o.key)
     flags = []
     for m in s.sides:
         claim: laterality.Side = m.key
-        related = [o for o in n.sides if laterality.compatible(claim, o.key)]
-        if any(laterality.supports(claim, o.key) for o in related):
+        related = [o for o in by_part[claim.part] if laterality.compatible(claim, o)]
+        if any(laterality.supports(claim, o) for o in related):
             continue
         if related:
-            said = sorted({o.key.phrase() for o in related})
+            said = sorted({" ".join([o.side, *sorted(claim.modifiers), claim.part]) for o in related})
             reason = f"{squash(m.text)}: the note says {' and '.join(said)}"
         elif re.search(rf"\b{re.escape(claim.part)}", n.text, re.IGNORECASE):
             reason = f"{squash(m.text)}: the note does not say which side ({claim.part})"
@@ -121,24 +145,27 @@ def _sides(s: _Facts, n: _Facts) -> list[Flag]:
 
 
 def _negations(s: _Facts, n: _Facts) -> list[Flag]:
+    note_states = functools.cache(
+        lambda key: [negation.state(n.scopes, span) for span in n.words.occurrences(key)]
+    )
     flags = []
     first_in_scope: set[negation.Scope] = set()
     for scope, c in negation.concepts(s.text, s.scopes):
         if scope.polarity != "negated":
             continue
-        states = [negation.state(n.scopes, span) for span in negation.occurrences(c.key, n.text)]
         start = c.start if scope in first_in_scope else scope.trigger
         first_in_scope.add(scope)
+        states = note_states(c.key)
         if states and all(state == "affirmed" for state in states):
             reason = (
                 f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
             )
             flags.append(_flag(s.text, start, c.end, "negation", reason))
-    absent = {c.key: c for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"}
-    for key, c in absent.items():
-        if any(negation.state(n.scopes, span) != "negated" for span in negation.occurrences(key, n.text)):
+    absent = {c.key for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"}
+    for key in sorted(absent):
+        if any(state != "negated" for state in note_states(key)):
             continue
-        for span in negation.occurrences(key, s.text):
+        for span in s.words.occurrences(key):
             if negation.state(s.scopes, span) == "affirmed":
                 reason = (
                     f"the summary reports {squash(s.text[span[0] : span[1]])}, but the note says it is absent"

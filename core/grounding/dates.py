@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 
-from core.grounding.model import Mention
+from core.grounding.model import Mention, Taken
 
 MONTHS = {
     name: number
@@ -48,12 +48,12 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
 def find(text: str) -> list[Mention]:
     """Dates in ``text``; ``key`` is the set of (year or None, month, day) it could mean."""
     found: list[Mention] = []
+    taken = Taken(len(text))
     for pattern, style in _patterns():
         for m in pattern.finditer(text):
-            if any(f.start < m.end() and m.start() < f.end for f in found):
-                continue
             key = _key(m, style)
-            if key:
+            if key and not taken.overlaps(*m.span()):
+                taken.add(*m.span())
                 found.append(Mention(m.start(), m.end(), m.group(), key))
     return sorted(found)
 

@@ -15,7 +15,7 @@ _PARTS = (
     "nipple axilla rib lung lobe hemithorax effusion pneumothorax flank kidney ureter adrenal ovary "
     "fallopian testicle testis scrotum groin inguinal hip buttock thigh femur knee patella leg calf shin "
     "tibia fibula ankle foot heel toe hallux extremity side hemisphere carotid clavicle scapula humerus "
-    "radius ulna tonsil temple parotid quadrant"
+    "radius ulna tonsil temple parotid quadrant base apex"
 )
 PARTS = frozenset(_PARTS.split())
 _IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "testes": "testis"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from core.grounding.model import Mention
@@ -14,13 +15,15 @@ SUFFIXES = (
     "tidine", "formin", "gliptin", "afil", "dipine", "floxacin", "cycline", "gliflozin", "glutide",
     "tinib", "setron", "triptan", "azepam",
 )  # fmt: skip
-NOT_DRUGS = frozenset({"april", "pistol", "capril", "parol"})
-_SUFFIX_RE = re.compile(rf"(?<![\w-])[A-Za-z]{{3,}}(?:{'|'.join(SUFFIXES)})(?![\w]|-[A-Za-z])", re.IGNORECASE)
+NOT_DRUGS = frozenset({"april"})  # English words that happen to end in a drug suffix
+_SUFFIX_RE = re.compile(rf"[A-Za-z]{{3,}}(?:{'|'.join(SUFFIXES)})", re.IGNORECASE)
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*(?:[-/][A-Za-z0-9']+)*")
+_LONGEST = 4  # words in the longest lexicon name
 
 
 @functools.cache
-def lexicon() -> tuple[dict[str, str], re.Pattern[str]]:
-    """Map of every name (lower case) to its drug's generic name, and a pattern matching any name."""
+def lexicon() -> dict[str, str]:
+    """Every name (lower case, single spaces) mapped to its drug's generic name."""
     names: dict[str, str] = {}
     for line in LEXICON.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -29,23 +32,46 @@ def lexicon() -> tuple[dict[str, str], re.Pattern[str]]:
         aliases = [" ".join(a.lower().split()) for a in line.split("|") if a.strip()]
         for alias in aliases:
             names.setdefault(alias, aliases[0])
-    alternatives = sorted(names, key=len, reverse=True)  # longest first: "insulin glargine" > "insulin"
-    body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
-    return names, re.compile(rf"(?<![\w-])(?:{body})(?![\w]|-[A-Za-z])", re.IGNORECASE)
+    return names
+
+
+@functools.cache
+def _first_words() -> frozenset[str]:
+    return frozenset(name.split()[0] for name in lexicon())
 
 
 def find(text: str) -> list[Mention]:
     """Medication mentions in ``text``; ``key`` is the generic name, so brands match generics."""
-    names, pattern = lexicon()
-    found = [Mention(m.start(), m.end(), m.group(), names[_norm(m.group())]) for m in pattern.finditer(text)]
-    taken = [(m.start, m.end) for m in found]
-    for m in _SUFFIX_RE.finditer(text):
-        word = m.group().lower()
-        if word in NOT_DRUGS or any(s < m.end() and m.start() < e for s, e in taken):
+    names, firsts = lexicon(), _first_words()
+    tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    found: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        start, end, word = tokens[i]
+        hit = _longest_name(text, tokens, i, names) if word in firsts else None
+        if hit:
+            i, end, key = hit
+            found.append(Mention(start, end, text[start:end], key))
             continue
-        found.append(Mention(m.start(), m.end(), m.group(), names.get(word, word)))
-    return sorted(found)
+        if "-" in word or "/" in word:  # "aspirin-81", "Lasix/furosemide": look at the parts
+            for part in re.finditer(r"[a-z0-9']+", word):
+                if part.group() in names:
+                    a, b = start + part.start(), start + part.end()
+                    found.append(Mention(a, b, text[a:b], names[part.group()]))
+        elif word.endswith(SUFFIXES) and word not in NOT_DRUGS and _SUFFIX_RE.fullmatch(word):
+            found.append(Mention(start, end, text[start:end], word))
+        i += 1
+    return found
 
 
-def _norm(name: str) -> str:
-    return " ".join(name.lower().split())
+def _longest_name(text: str, tokens: list[tuple[int, int, str]], i: int, names: dict[str, str]):
+    """``(next token, end, generic)`` for the longest name starting at token ``i``, or None."""
+    for n in range(min(_LONGEST, len(tokens) - i), 0, -1):
+        span = tokens[i : i + n]
+        gaps = (text[a[1] : b[0]] for a, b in itertools.pairwise(span))
+        if n > 1 and any(gap.strip() or "\n" in gap for gap in gaps):
+            continue  # the words of a name are separated by spaces only
+        phrase = " ".join(t[2] for t in span)
+        if phrase in names:
+            return i + n, span[-1][1], names[phrase]
+    return None

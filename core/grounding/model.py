@@ -34,3 +34,19 @@ class Mention(NamedTuple):
 def squash(text: str) -> str:
     """``text`` on one line with single spaces, for use in reasons."""
     return " ".join(text.split())
+
+
+class Taken:
+    """Which characters of a text are already claimed by a finding (linear-time overlap checks)."""
+
+    def __init__(self, length: int):
+        self._marks = bytearray(length)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._marks.find(1, start, end) != -1
+
+    def add(self, start: int, end: int) -> None:
+        self._marks[start:end] = b"\x01" * (end - start)
+
+    def covers(self, start: int, end: int) -> bool:
+        return end > start and self._marks.find(0, start, end) == -1

@@ -7,6 +7,7 @@ uncertain scopes, whose findings count as neither present nor absent.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import NamedTuple
@@ -38,6 +39,7 @@ TERMINATORS = (
     r"because|cause\s+of|source\s+of|etiology\s+of)\b"
 )
 MAX_WORDS = 8
+_WORD = re.compile(r"[A-Za-z0-9][\w']*(?:-[A-Za-z0-9][\w']*)*")
 _LEADING = re.compile(
     r"^(?:(?:any|a|an|the|significant|acute|new|further|recent|current|other|known|obvious|overt|active|"
     r"ongoing|more|evidence\s+of|signs?\s+of|history\s+of|h/o|complaints?\s+of|c/o|have|has|had|"
@@ -66,20 +68,25 @@ def _triggers() -> re.Pattern[str]:
     )
 
 
+@functools.cache
+def _terminators() -> re.Pattern[str]:
+    return re.compile(TERMINATORS, re.IGNORECASE)
+
+
 def scopes(text: str) -> list[Scope]:
-    """Negated and uncertain scopes in ``text``."""
+    """Negated and uncertain scopes in ``text``, in order and not overlapping."""
     found: list[Scope] = []
     triggers = [m for m in _triggers().finditer(text) if not m["pseudo"]]
     for i, m in enumerate(triggers):
-        if m["after"]:
-            stop = max(
-                (t.end() for t in re.finditer(TERMINATORS, text[: m.start()], re.IGNORECASE)), default=0
-            )
-            start = _last_words(text, max(stop, triggers[i - 1].end() if i else 0), m.start(), 4)
-            found.append(Scope(start, start, m.start(), "negated"))
+        if m["after"]:  # "PE was ruled out": the scope is the few words before, back to a terminator
+            lo = max(found[-1].end if found else 0, triggers[i - 1].end() if i else 0, m.start() - 200)
+            stops = [t.end() for t in _terminators().finditer(text, lo, m.start())]
+            start = _last_words(text, stops[-1] if stops else lo, m.start(), 4)
+            if start < m.start():
+                found.append(Scope(start, start, m.start(), "negated"))
             continue
         limit = triggers[i + 1].start() if i + 1 < len(triggers) else len(text)
-        stop = re.compile(TERMINATORS, re.IGNORECASE).search(text, m.end(), limit)
+        stop = _terminators().search(text, m.end(), limit)
         end = _first_words(text, m.end(), stop.start() if stop else limit, MAX_WORDS)
         found.append(Scope(m.start(), m.end(), end, "uncertain" if m["uncertain"] else "negated"))
     return found
@@ -119,24 +126,51 @@ def _concept(text: str, offset: int, item: str) -> Mention | None:
     return Mention(start, end, text[start:end], " ".join(stem(w) for w in words))
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
+    """Lower case without a plural ``s``/``es``: ``fevers`` -> ``fever``, ``rashes`` -> ``rash``."""
     word = word.lower()
-    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
+    if len(word) > 4 and word.endswith("es") and (word[-3] in "sxz" or word[-4:-2] in ("ch", "sh")):
         return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
 
-def occurrences(key: str, text: str) -> list[tuple[int, int]]:
-    """Spans where the finding ``key`` (from :func:`concepts`) appears in ``text``."""
-    body = r"[\s-]+".join(re.escape(word) + r"(?:e?s)?" for word in key.split())
-    return [m.span() for m in re.finditer(rf"(?<![\w-]){body}(?![\w-])", text, re.IGNORECASE)]
+class Words:
+    """A text's words, stemmed, with their spans; indexed so a finding's occurrences are quick to find."""
+
+    def __init__(self, text: str):
+        self.spans: list[tuple[int, int]] = []
+        self.stems: list[str] = []
+        self.glued: list[bool] = []  # only spaces between this word and the one before
+        self.index: dict[str, list[int]] = {}
+        end = 0
+        for m in _WORD.finditer(text):
+            word = stem(m.group())
+            self.index.setdefault(word, []).append(len(self.stems))
+            self.glued.append(not text[end : m.start()].strip())
+            self.spans.append(m.span())
+            self.stems.append(word)
+            end = m.end()
+
+    def occurrences(self, key: str) -> list[tuple[int, int]]:
+        """Spans where the finding ``key`` (from :func:`concepts`) appears, plurals included."""
+        words = key.split()
+        out = []
+        for i in self.index.get(words[0], ()):
+            j = i + len(words)
+            if self.stems[i:j] == words and all(self.glued[i + 1 : j]):
+                out.append((self.spans[i][0], self.spans[j - 1][1]))
+        return out
 
 
 def state(found: list[Scope], span: tuple[int, int]) -> str:
-    """``negated``, ``uncertain`` or ``affirmed``: how the text treats the finding at ``span``."""
-    for scope in found:
-        if scope.start <= span[0] and span[1] <= scope.end:
-            return scope.polarity
+    """``negated``, ``uncertain`` or ``affirmed``: how the text treats the finding at ``span``.
+
+    ``found`` is :func:`scopes`' list: ordered and disjoint, so one bisection finds the candidate.
+    """
+    i = bisect.bisect_right(found, span[0], key=lambda scope: scope.start) - 1
+    if i >= 0 and span[1] <= found[i].end:
+        return found[i].polarity
     return "affirmed"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
-from core.grounding.model import Mention
+from core.grounding.model import Mention, Taken
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _BEFORE = r"(?<![\w.,/^])(?<![A-Za-z]-)"
+_NOT_ALONE = re.compile(r"[\d/]|[.,]\d|\s*[-–]\s*\d")  # part of a ratio, range or longer number
 _CASED = {"u", "l", "c", "f"}  # bare single letters count as units only in upper case
 LABELS = (
     "HR|heart rate|pulse|RR|resp(?:iratory)? rate|SpO2|O2 sat(?:uration)?|sats?|temp(?:erature)?|"
@@ -22,8 +24,6 @@ LABELS = (
     "ejection fraction|eGFR|GFR|CRP|ESR|procalcitonin|ALT|AST|ALP|bilirubin|albumin|TSH|LDL|HDL|Mg|"
     "magnesium|phos(?:phorus)?|Ca|calcium|pH|pCO2|pO2|weight|wt|BMI|GCS|MAP|pain score"
 )
-
-
 _CONCENTRATIONS = (
     "mg/dl|mg/l|g/dl|g/l|mmol/l|umol/l|nmol/l|pmol/l|meq/l|u/l|iu/l|miu/l|ng/ml|ng/dl|ng/l|pg/ml|ug/ml|"
     "ug/l|uiu/ml|miu/ml|mg/mmol|cells/ul|mm/h|cmh2o|mmhg"
@@ -124,9 +124,8 @@ def _patterns() -> tuple[dict[str, _Unit], re.Pattern[str], re.Pattern[str], re.
     bp = re.compile(
         rf"{_BEFORE}(?P<a>\d{{2,3}})\s*/\s*(?P<b>\d{{2,3}})(?![\d/])(?P<unit>\s*mm\s*hg)?", re.IGNORECASE
     )
-    labelled = re.compile(
-        rf"\b(?:{LABELS})\b\s*[:=]?\s*(?:(?:of|was|is|were|at|now|to|peaked at|down to|up to)\s+)?"
-        rf"(?P<a>{NUM})(?![\d/]|[.,]\d|\s*[-–]\s*\d)",
+    labelled = re.compile(  # matched backwards from a number: "HR 110", "creatinine of 1.4"
+        rf"\b(?:{LABELS})\b\s*[:=]?\s*(?:(?:of|was|is|were|at|now|to|peaked at|down to|up to)\s+)?$",
         re.IGNORECASE,
     )
     return table, quantity, bp, labelled
@@ -136,15 +135,17 @@ def number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
-def find(text: str, exclude: list[tuple[int, int]] = ()) -> list[Mention]:
+def find(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     """Doses and measured values in ``text``, skipping spans in ``exclude`` (dates)."""
     table, quantity, bp, labelled = _patterns()
-    taken = list(exclude)
+    taken = Taken(len(text))
+    for start, end in exclude:
+        taken.add(start, end)
     found: list[Mention] = []
 
     def keep(start: int, end: int, q: Quantity) -> None:
-        if not any(s < end and start < e for s, e in taken):
-            taken.append((start, end))
+        if not taken.overlaps(start, end):
+            taken.add(start, end)
             found.append(Mention(start, end, text[start:end], q))
 
     for m in bp.finditer(text):
@@ -159,9 +160,10 @@ def find(text: str, exclude: list[tuple[int, int]] = ()) -> list[Mention]:
             continue
         values = tuple(v * unit.scale + unit.offset for v in raw)
         keep(m.start(), m.end(), Quantity(unit.kind, unit.dim, values, raw, unit.approx))
-    for m in labelled.finditer(text):
-        raw = (number(m["a"]),)
-        keep(m.start("a"), m.end("a"), Quantity("number", None, raw, raw, False))
+    for start, end, value in all_numbers(text):
+        alone = not taken.overlaps(start, end) and not _NOT_ALONE.match(text, end)
+        if alone and labelled.search(text, max(0, start - 40), start):
+            keep(start, end, Quantity("number", None, (value,), (value,), False))
     return sorted(found)
 
 
@@ -189,8 +191,3 @@ def matches(q: Quantity, other: Quantity) -> bool:
     return all(
         close(a, b, q.approx or other.approx, q.dim) for a, b in zip(q.values, other.values, strict=True)
     )
-
-
-def describe(text: str) -> str:
-    """The quantity as the user wrote it, on one line."""
-    return " ".join(text.split())

@@ -28,3 +28,10 @@ def test_not_rtf():
 def test_rtf_without_text():
     with pytest.raises(DocumentError, match="contains no text"):
         read_bytes(rb"{\rtf1\ansi{\fonttbl{\f0 Arial;}}}", "empty.rtf")
+
+
+def test_embedded_picture_is_skipped_quickly():
+    picture = "\n".join("89504e470d0a1a0a" * 8 for _ in range(2000))  # ~260 KB of hex image data
+    data = (r"{\rtf1\ansi Before\par{\pict\pngblip" + "\n" + picture + r"}After\par}").encode()
+    doc = read_bytes(data, "picture.rtf")
+    assert doc.text.split() == ["Before", "After"]

@@ -42,8 +42,9 @@ def test_utf16_without_bom():
     assert read_bytes(NOTE.encode("utf-16-le"), "note.txt").text == NOTE
 
 
-def test_legacy_encoding_is_guessed_with_a_warning():
-    text = "Le patient a été vu à l'hôpital. Fièvre élevée, très fatigué, réévaluation prévue.\n" * 5
+@pytest.mark.parametrize("copies", [5, 200])
+def test_legacy_encoding_is_guessed_with_a_warning(copies):
+    text = "Le patient a été vu à l'hôpital. Fièvre élevée, très fatigué, réévaluation prévue.\n" * copies
     doc = read_bytes(text.encode("cp1252"), "note.txt")
     assert doc.text == text
     assert any("encoding was guessed" in w for w in doc.warnings)

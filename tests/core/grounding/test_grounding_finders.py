@@ -12,14 +12,16 @@ def texts(mentions) -> list[str]:
 
 
 def test_lexicon_file_loads_with_aliases():
-    names, _ = medications.lexicon()
+    names = medications.lexicon()
     assert len(set(names.values())) >= 300
     assert names["tylenol"] == names["paracetamol"] == "acetaminophen"
     assert names["lasix"] == "furosemide"
 
 
 def test_medication_finder_lexicon_and_suffixes():
-    found = medications.find("Insulin glargine 10 units, Lopressor, nadolol, quinapril; April visit; aspirin-81.")
+    found = medications.find(
+        "Insulin glargine 10 units, Lopressor, nadolol, quinapril; April visit; aspirin-81."
+    )
     assert texts(found) == ["Insulin glargine", "Lopressor", "nadolol", "quinapril", "aspirin"]
     assert [m.key for m in found][:2] == ["insulin glargine", "metoprolol"]
 
@@ -104,7 +106,9 @@ def test_not_dates():
 
 
 def test_laterality_finder():
-    found = laterality.find("Left knee and right hip; RLL; L ankle; bilateral lower extremities; patient left.")
+    found = laterality.find(
+        "Left knee and right hip; RLL; L ankle; bilateral lower extremities; patient left."
+    )
     assert [(m.text, m.key.side, m.key.part) for m in found] == [
         ("Left knee", "left", "knee"),
         ("right hip", "right", "hip"),

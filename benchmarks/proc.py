@@ -1,0 +1,95 @@
+"""Run one measurement in a child process and take its peak memory.
+
+Each configuration gets its own process so its RSS peak is its own: ``os.wait4`` returns the kernel's
+high-water mark for exactly that child (``RUSAGE_CHILDREN`` would give the largest of all children so
+far), and psutil polling of the child and its descendants backs it up. Environment variables that must
+be set at process start (``LD_PRELOAD``, thread counts, ``CHARTBRIEF_HOME``) and CPU pinning
+(affinity set before exec) are applied here. A time limit kills the child; whatever it wrote stays.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+POLL_S = 0.25
+
+
+@dataclass
+class ChildResult:
+    returncode: int
+    wall_s: float
+    peak_rss_mib: float
+    timed_out: bool
+    log_tail: str
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def run_child(args: list[str], *, env: dict[str, str], log: Path, timeout_s: float,
+              cpus: tuple[int, ...] | None = None, cwd: Path | None = None) -> ChildResult:
+    """Run ``python args...`` with ``env`` added to this environment; stdout+stderr go to ``log``."""
+    import psutil
+
+    full_env = {**os.environ, **env}
+    preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    log.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    with open(log, "ab") as out:
+        child = subprocess.Popen([sys.executable, *args], env=full_env, stdout=out, stderr=subprocess.STDOUT,
+                                 preexec_fn=preexec, cwd=cwd)
+        handle = psutil.Process(child.pid)
+        peak, timed_out = 0, False
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if not timed_out and time.perf_counter() - t0 > timeout_s:
+                timed_out = True
+                _kill_tree(handle)
+            peak = max(peak, _tree_rss(handle))
+            time.sleep(POLL_S)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    peak_mib = max(peak / 2**20, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    return ChildResult(child.returncode, round(wall, 2), round(peak_mib, 1), timed_out, _tail(log))
+
+
+def _kill_tree(handle) -> None:
+    import psutil
+
+    try:
+        kids = handle.children(recursive=True)
+    except psutil.Error:
+        kids = []
+    for p in [*kids, handle]:
+        try:
+            p.kill()
+        except psutil.Error:
+            pass
+
+
+def _tail(path: Path, limit: int = 1500) -> str:
+    try:
+        data = path.read_bytes()[-limit:]
+    except OSError:
+        return ""
+    return data.decode("utf-8", "replace")

@@ -1,0 +1,131 @@
+"""Fine-tuning options: one dataclass, each field with help text, validated on construction.
+
+Defaults are measured, not guessed (2-vCPU AVX2 machine, embedded SmolLM2-135M, shipped synthetic set):
+fp32 compute because emulated bf16 matmuls ran ~30x slower there than fp32; no gradient checkpointing
+(memory is not the limit for small models, and it costs one extra forward pass); max length 1152 so no
+shipped row is excluded (the longest prompt + summary is 1068 tokens).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import ChartBriefError
+
+DEFAULT_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+DTYPES = ("auto", "fp32", "bf16")
+
+
+class OptionError(ChartBriefError, ValueError):
+    """A fine-tuning option is out of range."""
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """What a fine-tuning run does. ``to_dict``/``from_dict`` round-trip through the run's JSON file."""
+
+    model_id: str | None = field(default=None, metadata={"help": "base model id (default: the embedded model)"})
+    lora_r: int = field(default=16, metadata={"help": "LoRA rank"})
+    lora_alpha: int = field(default=32, metadata={"help": "LoRA alpha (scale = alpha / rank)"})
+    lora_dropout: float = field(default=0.05, metadata={"help": "dropout on the LoRA input, 0 to <1"})
+    target_modules: tuple[str, ...] = field(default=DEFAULT_TARGETS,
+                                            metadata={"help": "linear layers that get LoRA weights"})
+    learning_rate: float = field(default=1e-3, metadata={"help": "peak learning rate (cosine decay to 10%)"})
+    warmup_steps: int = field(default=3, metadata={"help": "optimizer steps of linear warm-up"})
+    epochs: float = field(default=1.0, metadata={"help": "passes over the training rows (upper bound)"})
+    minutes: float | None = field(default=None,
+                                  metadata={"help": "training-time budget in minutes; the schedule fits it"})
+    max_steps: int | None = field(default=None, metadata={"help": "stop after this many optimizer steps"})
+    max_length: int = field(default=1152, metadata={"help": "prompt + summary tokens; longer rows are excluded"})
+    batch_size: int = field(default=1, metadata={"help": "rows per forward pass"})
+    grad_accum: int = field(default=4, metadata={"help": "forward passes per optimizer step"})
+    gradient_checkpointing: bool = field(default=False,
+                                         metadata={"help": "recompute activations: less memory, ~30% slower"})
+    compute_dtype: str = field(default="auto", metadata={"help": "auto, fp32 or bf16 (auto: bf16 only where "
+                                                                 "the CPU has native bf16, AMX/AVX-512-BF16)"})
+    checkpoint_every: int = field(default=10, metadata={"help": "save a resumable checkpoint every N steps"})
+    seed: int = field(default=0, metadata={"help": "seed for data order, LoRA init and dropout"})
+    cores: tuple[int, ...] | None = field(default=None,
+                                          metadata={"help": "CPUs for training (default: the core plan)"})
+    eval_limit: int = field(default=24, metadata={"help": "held-out notes to evaluate (half seen, half unseen);"
+                                                          " 0 skips evaluation"})
+    eval_max_new_tokens: int = field(default=160, metadata={"help": "summary tokens generated per note"})
+    eval_engine: str = field(default="ipex_llm", metadata={"help": "engine for the before/after evaluation"})
+
+    def __post_init__(self) -> None:
+        ints = {"lora_r": (1, 1024), "lora_alpha": (1, 4096), "warmup_steps": (0, 100_000),
+                "max_length": (16, 131_072), "batch_size": (1, 256), "grad_accum": (1, 1024),
+                "checkpoint_every": (1, 1_000_000), "seed": (0, 2**32 - 1), "eval_limit": (0, 100_000),
+                "eval_max_new_tokens": (1, 4096)}
+        for name, (lo, hi) in ints.items():
+            value = getattr(self, name)
+            if type(value) is not int or not lo <= value <= hi:
+                _bad(name, value, f"a whole number from {lo} to {hi}")
+        if not isinstance(self.lora_dropout, int | float) or not 0 <= self.lora_dropout < 1:
+            _bad("lora_dropout", self.lora_dropout, "a number from 0 to below 1")
+        if not isinstance(self.learning_rate, int | float) or not 0 < self.learning_rate <= 1:
+            _bad("learning_rate", self.learning_rate, "a number above 0 and at most 1 (e.g. 5e-4)")
+        if not isinstance(self.epochs, int | float) or not 0 < self.epochs <= 1000:
+            _bad("epochs", self.epochs, "a number above 0 (fractions allowed)")
+        if self.minutes is not None and (not isinstance(self.minutes, int | float) or not 0 < self.minutes <= 10**5):
+            _bad("minutes", self.minutes, "a number of minutes above 0")
+        if self.max_steps is not None and (type(self.max_steps) is not int or self.max_steps < 1):
+            _bad("max_steps", self.max_steps, "a whole number of at least 1")
+        if not self.target_modules or not all(isinstance(t, str) and t.isidentifier() for t in self.target_modules):
+            _bad("target_modules", self.target_modules, "module names such as q_proj, v_proj")
+        if self.compute_dtype not in DTYPES:
+            _bad("compute_dtype", self.compute_dtype, " or ".join(DTYPES))
+        if self.cores is not None and (not self.cores or not all(type(c) is int and c >= 0 for c in self.cores)):
+            _bad("cores", self.cores, "CPU numbers such as 1-3 or 0,2")
+        if self.eval_engine not in ("ipex_llm", "reference", "openvino"):
+            _bad("eval_engine", self.eval_engine, "ipex_llm, reference or openvino")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["target_modules"] = list(self.target_modules)
+        d["cores"] = list(self.cores) if self.cores is not None else None
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainOptions:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise OptionError(f"unknown fine-tuning option(s): {', '.join(unknown)}",
+                              hint=f"Known options: {', '.join(sorted(known))}.")
+        data = dict(data)
+        if data.get("target_modules") is not None:
+            data["target_modules"] = tuple(data["target_modules"])
+        if data.get("cores") is not None:
+            data["cores"] = tuple(data["cores"])
+        return cls(**data)
+
+    def replace(self, **changes: Any) -> TrainOptions:
+        return dataclasses.replace(self, **changes)
+
+    def hyperparameters(self) -> dict[str, Any]:
+        """What an adapter's metadata records about how it was trained."""
+        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine"}
+        return {k: v for k, v in self.to_dict().items() if k not in skip}
+
+
+def help_text() -> dict[str, str]:
+    """{option: description}, for the CLI and the GUI's fine-tune form."""
+    return {f.name: f.metadata["help"] for f in dataclasses.fields(TrainOptions)}
+
+
+def resolve_dtype(requested: str, bf16_native: bool) -> str:
+    """``auto`` → bf16 only on CPUs with native bf16 dot products; elsewhere fp32 (emulated bf16 is slow)."""
+    if requested == "auto":
+        return "bf16" if bf16_native else "fp32"
+    return requested
+
+
+def _bad(name: str, value: Any, expected: str) -> None:
+    raise OptionError(f"fine-tuning option {name}={value!r} is invalid: expected {expected}.",
+                      hint=f"{name}: {_HELP.get(name, '')}".rstrip(": "))
+
+
+_HELP = {f.name: f.metadata["help"] for f in dataclasses.fields(TrainOptions)}

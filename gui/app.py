@@ -1,0 +1,87 @@
+"""Start the window: logging, the crash hook, the QApplication, the main window, and a clean exit."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from core.paths import RESOURCES
+from gui import errors
+
+log = logging.getLogger(__name__)
+
+ICON = RESOURCES / "icons" / "chartbrief.svg"
+
+
+class CrashNotifier(QObject):
+    """Carries crash-report paths from any thread to a dialog on the GUI thread."""
+
+    crashed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.crashed.connect(self._show)
+
+    def notify(self, path: Path) -> None:  # called by core.logsafe's hook, on any thread
+        self.crashed.emit(str(path))
+
+    @Slot(str)
+    def _show(self, path: str) -> None:
+        errors.show(QApplication.activeWindow(), errors.crash_message(Path(path) if path else None))
+
+
+def install_crash_hook(notifier: CrashNotifier):
+    """Write a crash report (no note text) for any uncaught exception and tell the user; returns an
+    uninstall function (a no-op where ``core.logsafe`` is missing)."""
+    try:
+        from core import logsafe
+    except ImportError:
+        return lambda: None
+    return logsafe.install_excepthook(on_crash=notifier.notify)
+
+
+def configure_logging() -> None:
+    try:
+        from core import logsafe
+    except ImportError:
+        logging.basicConfig(level=logging.INFO)
+        return
+    logsafe.configure()
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Open the window; note files named in ``argv`` are opened and summarized. Returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from core import runtime
+
+    runtime.setup()
+    configure_logging()
+    app = QApplication.instance() or QApplication(["chartbrief", *[a for a in argv if a.startswith("-")]])
+    app.setApplicationName("ChartBrief")
+    app.setDesktopFileName("chartbrief")
+    if ICON.exists():
+        app.setWindowIcon(QIcon(str(ICON)))
+    notifier = CrashNotifier(app)
+    uninstall = install_crash_hook(notifier)
+    from gui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    app.aboutToQuit.connect(lambda: window.controller.shutdown())
+    files = [Path(a) for a in argv if not a.startswith("-")]
+    if files:
+        window.controller.open_files(files)
+    else:
+        window.controller.load_engine()
+    try:
+        code = app.exec()
+    finally:
+        window.controller.shutdown()
+        uninstall()
+    log.info("window closed (exit code %s)", code)
+    return int(code)

@@ -1,0 +1,272 @@
+"""The main window: note pane and summary pane side by side, model and hardware panels, a status bar.
+
+It only lays widgets out and wires them to the :class:`gui.controller.Controller`; dialogs go
+through :mod:`gui.errors`, and file choosers through two replaceable methods.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.summarize import STYLES
+from gui import errors, export
+from gui.controller import Controller
+from gui.hardware_panel import HardwarePanel
+from gui.models_panel import ModelsPanel
+from gui.note_pane import NotePane
+from gui.settings_bridge import SettingsBridge
+from gui.status_bar import StatusBar
+from gui.summary_pane import SummaryPane
+
+log = logging.getLogger(__name__)
+
+OPEN_FILTER = "Notes (*.txt *.md *.markdown *.docx *.pdf *.rtf);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: SettingsBridge | None = None):
+        super().__init__()
+        self.setWindowTitle("ChartBrief")
+        self.setAccessibleName("ChartBrief")
+        self.settings = settings or SettingsBridge()
+        self.controller = Controller(self.settings, self)
+        self.note_pane, self.summary_pane = NotePane(), SummaryPane()
+        self.models_panel, self.hardware_panel = ModelsPanel(), HardwarePanel()
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self._build_toolbar_and_panes()
+        self._build_docks()
+        self._build_actions()
+        self._connect()
+        self._apply_font(self.settings.font_size())
+        self.models_panel.populate(self.settings.settings.model_id, self.settings.settings.engine,
+                                   self.settings.settings.qtype)
+        self.hardware_panel.refresh()
+        if not self.settings.restore_geometry(self):
+            self.resize(1280, 800)
+        if self.settings.warning is not None:
+            QTimer.singleShot(0, lambda: errors.report(self, self.settings.warning))
+
+    # --- layout ---------------------------------------------------------------------------------
+    def _build_toolbar_and_panes(self) -> None:
+        self.style_box = QComboBox()
+        self.style_box.addItems(list(STYLES))
+        self.style_box.setCurrentIndex(max(0, self.style_box.findText(self.settings.settings.style)))
+        self.style_box.setAccessibleName("Summary style")
+        style_label = QLabel("&Style")
+        style_label.setBuddy(self.style_box)
+        self.summarize_button = QPushButton("Summarize")
+        self.summarize_button.setToolTip("Summarize the note (Ctrl+Enter)")
+        self.summarize_button.setAccessibleName("Summarize")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the summary being written (Esc)")
+        self.cancel_button.setAccessibleName("Cancel summary")
+        self.cancel_button.setEnabled(False)
+        self.open_button = QPushButton("Open…")
+        self.open_button.setToolTip("Open note files (Ctrl+O)")
+        self.open_button.setAccessibleName("Open note files")
+        bar = QHBoxLayout()
+        for w in (style_label, self.style_box, self.summarize_button, self.cancel_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.open_button)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.note_pane)
+        self.splitter.addWidget(self.summary_pane)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(bar)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _build_docks(self) -> None:
+        docks = []
+        for title, panel in (("Model", self.models_panel), ("Hardware", self.hardware_panel)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"{title.lower()}-dock")
+            dock.setWidget(panel)
+            dock.setAccessibleName(f"{title} panel")
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            docks.append(dock)
+        self.tabifyDockWidget(*docks)
+        docks[0].raise_()
+        self.docks = docks
+
+    def _build_actions(self) -> None:
+        def action(menu, text, slot, *keys):
+            act = QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
+        bar = self.menuBar()
+        file_menu, summary_menu, view_menu = bar.addMenu("&File"), bar.addMenu("&Summary"), bar.addMenu("&View")
+        self.open_action = action(file_menu, "&Open notes…", self.open_files, "Ctrl+O")
+        self.export_action = action(file_menu, "&Export summary…", self.export_summary, "Ctrl+E")
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", self.close, "Ctrl+Q")
+        self.summarize_action = action(summary_menu, "&Summarize", self.summarize, "Ctrl+Return", "Ctrl+Enter")
+        self.cancel_action = action(summary_menu, "&Cancel", self.controller.cancel, "Esc")
+        self.copy_action = action(summary_menu, "&Copy summary", self.summary_pane.copy, "Ctrl+Shift+C")
+        action(view_menu, "&Larger text", lambda: self.zoom(1), "Ctrl++", "Ctrl+=")
+        action(view_menu, "&Smaller text", lambda: self.zoom(-1), "Ctrl+-")
+        view_menu.addSeparator()
+        for dock in self.docks:
+            view_menu.addAction(dock.toggleViewAction())
+
+    def _connect(self) -> None:
+        c, notes, summary = self.controller, self.note_pane, self.summary_pane
+        self.summarize_button.clicked.connect(self.summarize)
+        self.cancel_button.clicked.connect(c.cancel)
+        self.open_button.clicked.connect(self.open_files)
+        self.style_box.currentTextChanged.connect(lambda s: self.settings.update(style=s))
+        notes.files_dropped.connect(c.open_files)
+        notes.current_changed.connect(self._select)
+        summary.export_requested.connect(self.export_summary)
+        summary.copied.connect(lambda: self.status.showMessage("Summary copied to the clipboard.", 4000))
+        c.items_reset.connect(self._items_reset)
+        c.item_changed.connect(lambda row: notes.set_item_label(row, c.items[row].label()))
+        c.summary_started.connect(lambda row: row == c.current and summary.begin())
+        c.token.connect(lambda row, text: row == c.current and summary.append(text))
+        c.summary_finished.connect(self._summary_finished)
+        c.summary_stopped.connect(lambda row, note: row == c.current and summary.show_partial(
+            c.items[row].partial, note))
+        c.stage.connect(lambda ev: self.status.showMessage(ev.message))
+        c.status.connect(self.status.showMessage)
+        c.engine_ready.connect(self._engine_ready)
+        c.busy_changed.connect(self._busy)
+        c.error.connect(lambda exc: errors.report(self, exc))
+        self.models_panel.choice_changed.connect(self._model_choice)
+        self.models_panel.load_requested.connect(c.load_engine)
+        self.models_panel.import_requested.connect(self.import_model)
+
+    # --- actions --------------------------------------------------------------------------------
+    def summarize(self) -> bool:
+        return self.controller.summarize_current(self.note_pane.text())
+
+    def open_files(self) -> None:
+        paths = self.choose_open_paths()
+        if paths:
+            self.settings.update(last_open_dir=str(Path(paths[0]).parent))
+            self.controller.open_files(paths)
+
+    def export_summary(self) -> Path | None:
+        result = self.summary_pane.result
+        if result is None:
+            self.status.showMessage("There is no finished summary to export yet.", 4000)
+            return None
+        path = self.choose_export_path(export.default_name(result.style))
+        if not path:
+            return None
+        try:
+            written = export.export_summary(path, result.summary, result.flags)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message through gui.errors
+            errors.report(self, exc)
+            return None
+        self.status.showMessage(f"Summary saved as {written.name}.", 6000)
+        return written
+
+    def import_model(self, path: Path) -> None:
+        from core.models import import_model
+
+        try:
+            rec = import_model(path)
+            from core import audit
+
+            audit.record("import-model", model_id=rec.id)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message through gui.errors
+            errors.report(self, exc)
+            return
+        self.models_panel.populate(rec.id, self.settings.settings.engine, self.settings.settings.qtype)
+        self._model_choice(*self.models_panel.choice())
+        self.status.showMessage(f"Imported {rec.name}. It loads with the next summary.", 6000)
+
+    def zoom(self, step: int) -> int:
+        size = self.settings.font_size(step)
+        self._apply_font(size)
+        return size
+
+    # --- replaceable choosers (tests put plain functions here) -----------------------------------
+    def choose_open_paths(self) -> list[Path]:
+        start = self.settings.settings.last_open_dir or str(Path.home())
+        files, _ = QFileDialog.getOpenFileNames(self, "Open notes", start, OPEN_FILTER)
+        return [Path(f) for f in files]
+
+    def choose_export_path(self, default_name: str) -> Path | None:
+        start = str(Path(self.settings.settings.last_open_dir or Path.home()) / default_name)
+        filters = ";;".join(export.FORMATS.values())
+        path, chosen = QFileDialog.getSaveFileName(self, "Export summary", start, filters)
+        if not path:
+            return None
+        path = Path(path)
+        if path.suffix.lower() not in export.FORMATS:
+            path = path.with_suffix(".docx" if "docx" in chosen else ".txt")
+        return path
+
+    # --- controller events ----------------------------------------------------------------------
+    def _items_reset(self) -> None:
+        c = self.controller
+        self.note_pane.set_items([it.label() for it in c.items], c.current)
+        self._show_item(c.current)
+
+    def _select(self, row: int) -> None:
+        self.controller.select(row, self.note_pane.text())
+        self._show_item(self.controller.current)
+
+    def _show_item(self, row: int) -> None:
+        item = self.controller.items[row]
+        self.note_pane.show_note(item.text, item.source, item.warnings)
+        if item.result is not None:
+            self.summary_pane.show_result(item.result)
+        elif item.state == "writing":
+            self.summary_pane.begin()
+            self.summary_pane.append(item.partial)
+        elif item.partial:
+            self.summary_pane.show_partial(item.partial, "Stopped before the end.")
+        else:
+            self.summary_pane.clear("Waiting for its turn…" if item.state == "queued" else "")
+
+    def _summary_finished(self, row: int) -> None:
+        result = self.controller.items[row].result
+        if row == self.controller.current:
+            self.summary_pane.show_result(result)
+        self.status.set_result(result)
+        self.status.showMessage("Summary finished.", 5000)
+
+    def _engine_ready(self, info) -> None:
+        self.status.set_engine(info)
+        self.models_panel.show_loaded(info)
+
+    def _busy(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy)
+        self.status.set_busy(busy)
+
+    def _model_choice(self, model_id: str, engine: str, variant: str) -> None:
+        self.settings.update(model_id=model_id or self.settings.settings.model_id, engine=engine, qtype=variant)
+
+    def _apply_font(self, size: int) -> None:
+        self.note_pane.set_font_size(size)
+        self.summary_pane.set_font_size(size)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.store_geometry(self)
+        if not self.controller.shutdown(timeout_ms=5000):
+            log.warning("work was still running when the window closed; the app waits for it before exiting")
+        super().closeEvent(event)

@@ -1,0 +1,168 @@
+"""The model panel: pick a model (embedded or imported), engine and variant; import a model; see the
+memory estimate before loading."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.engines import ENGINE_NAMES, engine_class
+
+log = logging.getLogger(__name__)
+
+DEFAULT_VARIANT = "default"
+
+
+def variants_for(engine: str) -> list[str]:
+    """The variants the user may pick for ``engine`` (auto measures its own)."""
+    return [DEFAULT_VARIANT] if engine == "auto" else [DEFAULT_VARIANT, *engine_class(engine).VARIANTS]
+
+
+def estimate_variant(engine: str, variant: str) -> str:
+    """The variant a memory estimate should assume for this choice."""
+    if variant != DEFAULT_VARIANT:
+        return variant
+    return {"reference": "fp32", "openvino": "int4"}.get(engine, "sym_int4")
+
+
+class ModelsPanel(QWidget):
+    """Emits :attr:`choice_changed` (model id, engine, variant), :attr:`load_requested` and
+    :attr:`import_requested` (a path); the window does the work."""
+
+    choice_changed = Signal(str, str, str)
+    load_requested = Signal()
+    import_requested = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = QComboBox()
+        self.model.setAccessibleName("Model")
+        self.engine = QComboBox()
+        self.engine.setAccessibleName("Engine")
+        self.engine.addItems(list(ENGINE_NAMES))
+        self.engine.setToolTip("auto measures ipex_llm and openvino once on this CPU and keeps the faster")
+        self.variant = QComboBox()
+        self.variant.setAccessibleName("Weight format")
+        self.estimate = QLabel()
+        self.estimate.setAccessibleName("Memory estimate")
+        self.estimate.setWordWrap(True)
+        self.loaded = QLabel("No model loaded yet.")
+        self.loaded.setAccessibleName("Loaded model")
+        self.loaded.setWordWrap(True)
+        self.load_button = QPushButton("&Load model")
+        self.load_button.setAccessibleName("Load model")
+        self.import_button = QToolButton()
+        self.import_button.setText("Import model…")
+        self.import_button.setAccessibleName("Import model")
+        self.import_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.import_button)
+        menu.addAction("GGUF file…", self._import_file)
+        menu.addAction("Hugging Face folder…", self._import_folder)
+        self.import_button.setMenu(menu)
+        form = QFormLayout()
+        form.addRow("&Model", self.model)
+        form.addRow("&Engine", self.engine)
+        form.addRow("&Weights", self.variant)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.load_button)
+        buttons.addWidget(self.import_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.estimate)
+        layout.addLayout(buttons)
+        layout.addWidget(self.loaded)
+        layout.addStretch(1)
+        self._records: dict[str, object] = {}
+        self.model.currentIndexChanged.connect(self._changed)
+        self.engine.currentIndexChanged.connect(self._engine_changed)
+        self.variant.currentIndexChanged.connect(self._changed)
+        self.load_button.clicked.connect(self.load_requested)
+
+    def populate(self, model_id: str, engine: str, variant: str) -> None:
+        """Fill the pickers from the registry and select the given choice (without emitting)."""
+        from core.models import list_models
+
+        for box in (self.model, self.engine, self.variant):
+            box.blockSignals(True)
+        try:
+            self.model.clear()
+            self._records = {}
+            try:
+                records = list_models()
+            except Exception as exc:  # noqa: BLE001 - a broken registry still leaves the window usable
+                log.warning("model list unavailable (%s)", type(exc).__name__)
+                records = []
+            for rec in records:
+                self._records[rec.id] = rec
+                self.model.addItem(f"{rec.name}  ({rec.parameters / 1e6:.0f}M)", rec.id)
+            self.model.setCurrentIndex(max(0, self.model.findData(model_id)))
+            self.engine.setCurrentIndex(max(0, self.engine.findText(engine)))
+            self._fill_variants(variant)
+        finally:
+            for box in (self.model, self.engine, self.variant):
+                box.blockSignals(False)
+        self._show_estimate()
+
+    def choice(self) -> tuple[str, str, str]:
+        return (self.model.currentData() or "", self.engine.currentText(), self.variant.currentText())
+
+    def show_loaded(self, info) -> None:
+        adapter = info.adapter_id or "none"
+        cached = "from cache" if info.loaded_from_cache else "converted"
+        self.loaded.setText(f"Loaded: {info.model_id} on {info.name} ({info.variant}), adapter {adapter}, "
+                            f"{info.load_seconds:.1f} s ({cached}).")
+
+    def _engine_changed(self) -> None:
+        self.variant.blockSignals(True)
+        self._fill_variants(self.variant.currentText())
+        self.variant.blockSignals(False)
+        self._changed()
+
+    def _fill_variants(self, wanted: str) -> None:
+        self.variant.clear()
+        self.variant.addItems(variants_for(self.engine.currentText()))
+        self.variant.setCurrentIndex(max(0, self.variant.findText(wanted)))
+
+    def _changed(self) -> None:
+        self._show_estimate()
+        self.choice_changed.emit(*self.choice())
+
+    def _show_estimate(self) -> None:
+        from core.models.memory import estimate
+
+        model_id, engine, variant = self.choice()
+        rec = self._records.get(model_id)
+        if rec is None:
+            self.estimate.setText("No model selected.")
+            return
+        est = estimate(rec, estimate_variant(engine, variant))
+        fits = est.needed_gib <= est.available_gib
+        self.estimate.setText(f"Needs about {est.needed_gib:.1f} GiB to run ({est.variant}); "
+                              f"{est.available_gib:.1f} GiB available."
+                              + ("" if fits else " It will not fit: pick a smaller model or a lower-bit format."))
+        self.estimate.setStyleSheet("" if fits else "color: #b00020;")
+
+    def _import_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", "", "GGUF model (*.gguf)")
+        if path:
+            self.import_requested.emit(Path(path))
+
+    def _import_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a Hugging Face model folder")
+        if path:
+            self.import_requested.emit(Path(path))

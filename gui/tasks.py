@@ -1,0 +1,98 @@
+"""The window's long tasks as plain functions of a task context (no Qt): they only call ``core``.
+
+Each runs on a :class:`gui.workers.Worker` thread; ``ctx`` has ``should_stop()``, ``status(text)``,
+``stage(event)`` and ``token(text)``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EngineRequest:
+    """Which engine to load: engine name, model id, variant (None: the engine's default), adapter choice."""
+
+    engine: str = "auto"
+    model_id: str | None = None
+    variant: str | None = None
+    adapter: str | None = "active"
+
+
+@dataclass
+class ReadOutcome:
+    """Documents read from dropped or opened files, and the errors of those that failed."""
+
+    documents: list = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+
+
+@dataclass
+class SummaryOutcome:
+    item_id: int
+    result: object
+    audit_error: BaseException | None = None
+
+
+def read_files(ctx, paths: list[Path]) -> ReadOutcome:
+    """Read each file with ``core.documents``; a bad file is reported, the others still load."""
+    from core import logsafe
+    from core.documents import read_document
+    from core.errors import ChartBriefError
+
+    out = ReadOutcome()
+    for i, path in enumerate(paths, 1):
+        if ctx.should_stop():
+            break
+        ctx.status(f"Reading file {i} of {len(paths)}…")
+        try:
+            doc = read_document(path)
+        except (ChartBriefError, OSError, MemoryError) as exc:
+            out.errors.append(exc)
+            continue
+        logsafe.register_sensitive(doc.text)
+        out.documents.append(doc)
+    return out
+
+
+def load_engine(ctx, request: EngineRequest, old=None):
+    """Unload ``old`` (if any), then create and load the requested engine; returns it."""
+    from core import engines, session
+
+    if old is not None:
+        ctx.status("Unloading the previous model…")
+        old.unload()
+    ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
+    adapter = session.resolve_adapter(request.adapter, request.model_id)
+    engine = engines.create(request.engine, request.model_id, request.variant, adapter, on_status=ctx.status)
+    engine.load()
+    return engine
+
+
+def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=None,
+                   context_limit: int | None = None) -> SummaryOutcome:
+    """Stream one summary: stages and tokens go to ``ctx``; the result is audited (hashes only)."""
+    from core import logsafe, session
+    from core.summarize import Finished, Stage, Token, summarize
+
+    result = None
+    for event in summarize(text, style, engine, should_stop=ctx.should_stop, context_limit=context_limit,
+                           settings=settings):
+        if isinstance(event, Token):
+            ctx.token(event.text)
+        elif isinstance(event, Stage):
+            ctx.stage(event)
+        elif isinstance(event, Finished):
+            result = event.result
+    logsafe.register_sensitive(result.summary)
+    audit_error = None
+    try:
+        session.audit_summary(text, result)
+    except (OSError, ValueError) as exc:
+        log.error("the summary could not be written to the audit log (%s)", type(exc).__name__)
+        audit_error = exc
+    return SummaryOutcome(item_id, result, audit_error)

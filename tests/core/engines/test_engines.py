@@ -1,0 +1,105 @@
+"""Engines on the real embedded model: every style streams text on every engine; caches; auto; choices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core import engines, hardware
+from core.engines import auto
+from core.errors import Cancelled, EngineError
+from core.summarize import STYLES
+from core.summarize import run as summarize_run
+from tests.model_fixtures import SHORT, engine
+
+HW = Path(__file__).parents[1] / "fixtures" / "hardware"
+SAMPLE = Path(__file__).parents[3] / "resources" / "samples" / "cardiology_admission.txt"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("name,variant", [("ipex_llm", "sym_int4"), ("openvino", "int4"), ("reference", "fp32")])
+@pytest.mark.parametrize("style", STYLES)
+def test_each_style_on_each_engine(name, variant, style):
+    eng = engine(name, variant)
+    result = summarize_run(SAMPLE.read_text(), style, eng, settings=SHORT)
+    assert result.summary.strip(), f"{name}/{style} produced no text"
+    assert result.engine["name"] == name and result.engine["variant"] == variant
+    assert result.timings["output_tokens"] > 0
+
+
+@pytest.mark.parametrize("name,variant", [("ipex_llm", "sym_int4"), ("openvino", "int4")])
+def test_second_start_loads_from_low_bit_cache(name, variant):
+    engine(name, variant)  # first start (converts, or reuses this session's conversion)
+    again = engines.load(name, None, variant)
+    assert again.info.loaded_from_cache
+    assert again.cache_folder().is_dir()
+    again.unload()
+
+
+def test_lm_head_stays_full_precision_in_ipex_llm():
+    """Quantizing SmolLM2's tied head to int4 turned its output into unrelated text; it must stay fp."""
+    import torch
+
+    eng = engine("ipex_llm", "sym_int4")
+    head = eng.model.lm_head
+    assert isinstance(head, torch.nn.Linear) and head.weight.dtype in (torch.float32, torch.bfloat16)
+
+
+def test_cancel_stops_streaming_within_a_token():
+    eng = engine("reference", "fp32")
+    prompt = eng.chat_prompt("You write long stories.", "Tell a very long story about a lighthouse.")
+    seen = []
+
+    def stop():
+        return len(seen) >= 3
+
+    with pytest.raises(Cancelled):
+        for piece in eng.stream(prompt, should_stop=stop):
+            seen.append(piece)
+    assert 3 <= len(seen) <= 5
+
+
+def test_generation_does_not_loop():
+    from core.engines.streaming import NoRepeatOutputNGram
+    import torch
+
+    proc = NoRepeatOutputNGram(3, prompt_len=2)
+    ids = torch.tensor([[9, 9, 1, 2, 3, 1, 2]])  # output 1 2 3 1 2 → "3" would repeat "1 2 3"
+    scores = proc(ids, torch.zeros(1, 10))
+    assert scores[0, 3] == float("-inf") and scores[0, 4] == 0
+
+
+def test_amx_cpu_chooses_bf16_path():
+    spr = hardware.build_info((HW / "sapphire_rapids_amx.cpuinfo").read_text(),
+                              (HW / "sapphire_rapids_amx.meminfo").read_text())
+    zen = hardware.build_info((HW / "zen4_2vcpu.cpuinfo").read_text(), (HW / "zen4_2vcpu.meminfo").read_text())
+    assert engines.default_variant("ipex_llm", spr) == "bf16"
+    assert engines.default_variant("ipex_llm", zen) == "sym_int4"
+
+
+def test_unknown_engine_and_variant_are_clear_errors():
+    with pytest.raises(EngineError, match="Unknown engine"):
+        engines.create("tensorrt")
+    with pytest.raises(EngineError, match="does not run 'nf4'"):
+        engines.create("ipex_llm", variant="nf4")
+
+
+def test_auto_measures_once_and_caches(embedded, home, monkeypatch):
+    calls = []
+
+    def fake_probe(name, variant, record):
+        calls.append(name)
+        return {"engine": name, "variant": variant, "est_summary_s": 1.0 if name == "openvino" else 2.0}
+
+    monkeypatch.setattr(auto, "probe", fake_probe)
+    assert auto.choose(embedded) == ("openvino", "int4")
+    assert auto.choose(embedded) == ("openvino", "int4")
+    assert calls == ["ipex_llm", "openvino"], "the second choice must come from the cache"
+    assert auto.cached_choice(embedded)["source"] == "probe"
+
+
+def test_auto_probe_measures_a_real_engine(embedded):
+    res = auto.probe("reference", "fp32", embedded)
+    assert res["prefill_tps"] > 0 and res["decode_tps"] > 0 and res["est_summary_s"] > 0

@@ -1,0 +1,86 @@
+"""GUI fixtures: a window with its own settings file, captured messages, and the real model loaded once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from gui import errors
+
+SHORT_NOTE = (
+    "CHIEF COMPLAINT: chest pressure for two days.\n"
+    "HISTORY: 64-year-old with hypertension and type 2 diabetes. No syncope.\n"
+    "MEDICATIONS: metformin 1000 mg twice daily, lisinopril 20 mg daily.\n"
+    "EXAM: BP 152/88 mmHg, HR 96 bpm. Left leg swelling.\n"
+    "PLAN: troponin, ECG, cardiology review.\n"
+)
+
+
+@pytest.fixture
+def messages():
+    """Messages the window would show in a dialog, captured instead (no modal dialog in tests)."""
+    shown: list[errors.UserMessage] = []
+    previous = errors.set_presenter(lambda parent, msg: shown.append(msg))
+    yield shown
+    errors.set_presenter(previous)
+
+
+@pytest.fixture
+def settings_file(tmp_path):
+    return tmp_path / "config" / "settings.json"
+
+
+@pytest.fixture
+def make_window(qtbot, settings_file, messages):
+    """Build main windows on one settings file; every one is shut down (threads joined) at the end."""
+    from gui.main_window import MainWindow
+    from gui.settings_bridge import SettingsBridge
+
+    made = []
+
+    def make():
+        window = MainWindow(SettingsBridge(settings_file))
+        qtbot.addWidget(window)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.controller.shutdown()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+@pytest.fixture(scope="session")
+def reference_engine():
+    """The embedded model on the reference engine, loaded once per test session."""
+    from tests.model_fixtures import engine
+
+    return engine("reference")
+
+
+@pytest.fixture
+def ready_window(window, reference_engine):
+    """A shown window using the session's loaded engine, writing short summaries."""
+    from core.engines import GenerationSettings
+
+    window.settings.update(engine="reference", qtype="fp32")
+    window.controller.use_engine(reference_engine)
+    window.controller.generation = GenerationSettings(max_new_tokens=24)
+    window.show()
+    return window
+
+
+@pytest.fixture
+def note_file(tmp_path):
+    path = tmp_path / "note.txt"
+    path.write_text(SHORT_NOTE, encoding="utf-8")
+    return path
+
+
+def generation_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name == "chartbrief-generate"]
