@@ -1,6 +1,7 @@
 """Process-wide set-up, done once at start-up before torch/transformers/openvino are imported.
 
-- Offline: HF hub, transformers and datasets never reach the network; nothing downloads at run time.
+- Offline: HF hub, transformers and datasets never reach the network; nothing downloads at run time;
+  and the egress guard (``netguard``) refuses any connection that would leave the machine.
 - Telemetry off: HF, OpenVINO (its consent file is set to "declined"), Gradio/analytics-style flags.
 - Threads: OpenMP/MKL thread counts follow the core plan so the summarizer does not fight a training job.
 
@@ -42,6 +43,9 @@ def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware
         return _done["plan"]  # type: ignore[return-value]
     for key, value in OFFLINE_ENV.items():
         os.environ[key] = value
+    from core import netguard
+
+    netguard.install()
     info = hardware.detect()
     plan = hardware.core_plan(info, training=cpus if role == "training" else None)
     mine = plan.training if role == "training" else plan.inference

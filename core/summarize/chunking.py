@@ -31,14 +31,19 @@ def split_sections(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)]) if text[a:b].strip()]
 
 
+def _cut_after(text: str, boundary: re.Pattern) -> list[str]:
+    """Slice ``text`` after each boundary match; the slices concatenate back to ``text`` exactly."""
+    cuts = [m.end() for m in boundary.finditer(text)]
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+    return [p for p in pieces if p]
+
+
 def split_paragraphs(text: str) -> list[str]:
-    pieces = re.split(r"(?<=\n)\s*\n", text)
-    return [p for p in pieces if p.strip()]
+    return _cut_after(text, re.compile(r"\n[ \t]*\n\s*"))
 
 
 def split_sentences(text: str) -> list[str]:
-    pieces = re.split(r"(?<=[.!?;])\s+", text)
-    return [p + " " for p in pieces if p.strip()]
+    return _cut_after(text, re.compile(r"[.!?;]\s+"))
 
 
 def _pack(pieces: list[str], count: Callable[[str], int], budget: int) -> list[str] | None:

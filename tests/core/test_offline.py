@@ -1,0 +1,72 @@
+"""Proof that nothing leaves the machine: the egress guard blocks, and the real flows never try."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import netguard
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "samples" / "cardiology_admission.txt"
+
+
+def test_guard_blocks_remote_connect_and_dns_but_not_loopback():
+    netguard.install()  # conftest's runtime.setup() already did; idempotent
+    with pytest.raises(netguard.EgressBlocked):
+        netguard._check_address("connect", socket.AF_INET, ("203.0.113.7", 443))
+    with pytest.raises(netguard.EgressBlocked):
+        socket.getaddrinfo("huggingface.co", 443)
+    with pytest.raises(netguard.EgressBlocked):
+        socket.create_connection(("pypi.org", 443), timeout=1)
+    # Loopback still works (the GUI tests and local tools use it).
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    cli = socket.create_connection(srv.getsockname(), timeout=2)
+    cli.close()
+    srv.close()
+    assert netguard.is_local("::1") and netguard.is_local("localhost") and not netguard.is_local("10.0.0.1")
+
+
+def run_cli(args, env, timeout=1800):
+    return subprocess.run([sys.executable, "-m", "gui.launcher", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.mark.slow
+def test_real_flows_make_no_connection(tmp_path, embedded):
+    """First start with conversion, summarize on every engine, import a GGUF, fine-tune + evaluate."""
+    report = tmp_path / "netguard.jsonl"
+    env = dict(os.environ, CHARTBRIEF_HOME=str(tmp_path / "home"), CHARTBRIEF_NETGUARD_REPORT=str(report))
+    env.pop("HF_HUB_OFFLINE", None)  # the app must set offline mode itself
+    env.pop("TRANSFORMERS_OFFLINE", None)
+    gguf = tmp_path / "imported.gguf"
+    shutil.copy(embedded.path, gguf)
+    flows = [["import-model", str(gguf)]]
+    flows += [["summarize", str(SAMPLE), "--engine", e, "--json", "--context", "2048"]
+              for e in ("ipex_llm", "openvino", "reference")]
+    try:
+        import core.cli.finetune  # noqa: F401
+
+        data = ROOT / "resources" / "datasets" / "synthetic_notes.jsonl"
+        flows.append(["finetune", str(data), "--max-steps", "2", "--max-length", "256", "--yes",
+                      "--eval-limit", "1"])
+    except ImportError:
+        pass
+    pids = set()
+    for args in flows:
+        proc = run_cli(args, env)
+        assert proc.returncode == 0, f"{args[0]} failed:\n{proc.stderr[-3000:]}"
+    lines = [json.loads(x) for x in report.read_text().splitlines()]
+    pids = {x["pid"] for x in lines if x["kind"] == "installed"}
+    blocked = [x for x in lines if x["kind"] != "installed"]
+    assert len(pids) >= len(flows), "every process (CLI and worker) ran under the guard"
+    assert blocked == [], f"connections were attempted: {blocked}"
