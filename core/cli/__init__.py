@@ -46,6 +46,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now (not the stream at creation), so it never goes stale."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def configure_logging(verbose: bool = False) -> None:
     """File log (redacted, in log_dir) at INFO; warnings (or everything with -v) on stderr.
 
@@ -58,7 +70,8 @@ def configure_logging(verbose: bool = False) -> None:
     for h in [h for h in root.handlers if getattr(h, "_chartbrief_console", False)]:
         root.removeHandler(h)
     logsafe.configure(logging.DEBUG if verbose else logging.INFO)
-    console = logging.StreamHandler()
+    logging.raiseExceptions = False  # a failing handler must not print tracebacks (with their text) to stderr
+    console = _StderrHandler()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     console.addFilter(logsafe.REDACT_FILTER)
