@@ -79,6 +79,9 @@ def _inspect_hf(path: Path) -> ModelFacts:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path.name}/config.json is not valid JSON ({exc}).",
                          hint="The model folder is damaged; copy it again.") from exc
+    if not isinstance(cfg, dict):
+        raise ModelError(f"{path.name}/config.json does not hold a model configuration (a JSON object).",
+                         hint="The model folder is damaged; copy it again.")
     arch = str(cfg.get("model_type", ""))
     _check_arch(path, arch)
     weights = list(path.glob("*.safetensors")) + list(path.glob("pytorch_model*.bin"))
@@ -87,12 +90,17 @@ def _inspect_hf(path: Path) -> ModelFacts:
                          hint="Copy the whole model folder, weights included.")
     if not any((path / f).exists() for f in ("tokenizer.json", "tokenizer.model", "tokenizer_config.json")):
         raise ModelError(f"{path.name} has no tokenizer files.", hint="Copy the tokenizer files with the model.")
-    h, n, inter = cfg.get("hidden_size", 0), cfg.get("num_hidden_layers", 0), cfg.get("intermediate_size", 0)
-    vocab = cfg.get("vocab_size", 0)
-    kv = h * cfg.get("num_key_value_heads", cfg.get("num_attention_heads", 1)) // max(1, cfg.get("num_attention_heads", 1))
+    try:
+        h, n, inter = (int(cfg["hidden_size"]), int(cfg["num_hidden_layers"]), int(cfg["intermediate_size"]))
+        vocab, heads = int(cfg["vocab_size"]), max(1, int(cfg.get("num_attention_heads", 1)))
+        kv = h * int(cfg.get("num_key_value_heads", heads)) // heads
+        ctx = int(cfg.get("max_position_embeddings", 2048))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{path.name}/config.json lacks a valid model size ({type(exc).__name__}: {exc}).",
+                         hint="The config is incomplete; copy the model folder again.") from exc
     tied = bool(cfg.get("tie_word_embeddings", False))
     params = n * (2 * h * h + 2 * h * kv + 3 * h * inter) + vocab * h * (1 if tied else 2)
-    return ModelFacts("hf", arch, int(params), int(cfg.get("max_position_embeddings", 2048)), tied)
+    return ModelFacts("hf", arch, params, ctx, tied)
 
 
 def _check_arch(path: Path, arch: str) -> None:
