@@ -94,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     except ChartBriefError as exc:
         print(f"chartbrief: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("chartbrief: cancelled", file=sys.stderr)
         return 130
