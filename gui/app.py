@@ -6,12 +6,12 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from core.paths import RESOURCES
-from gui import errors
+from gui import errors, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class CrashNotifier(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self.crashed.connect(self._show)
+        self.crashed.connect(self._show, Qt.ConnectionType.QueuedConnection)  # after the hook returns
 
     def notify(self, path: Path) -> None:  # called by core.logsafe's hook, on any thread
         self.crashed.emit(str(path))

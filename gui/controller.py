@@ -52,6 +52,7 @@ class Controller(QObject):
     stage = Signal(object)
     status = Signal(str)
     engine_ready = Signal(object)
+    models_listed = Signal(list, str)  # records, the id to select
     busy_changed = Signal(bool)
     error = Signal(object)
 
@@ -70,6 +71,7 @@ class Controller(QObject):
         self._running: int | None = None
         self.engine_worker = Worker("engine", self)
         self.reader = Worker("reader", self)
+        self.catalog = Worker("models", self)
         self.engine_worker.status.connect(self.status)
         self.engine_worker.stage.connect(self.stage)
         self.engine_worker.token.connect(self._on_token)
@@ -80,6 +82,8 @@ class Controller(QObject):
         self.reader.status.connect(self.status)
         self.reader.finished.connect(self._on_read)
         self.reader.failed.connect(self.error)
+        self.catalog.finished.connect(self._on_catalog)
+        self.catalog.failed.connect(self.error)
 
     # --- notes ----------------------------------------------------------------------------------
     def row_of(self, item_id: int | None) -> int:
@@ -122,6 +126,29 @@ class Controller(QObject):
         self._next_id += 1
         return item
 
+    # --- models ---------------------------------------------------------------------------------
+    def refresh_models(self) -> bool:
+        """List the models in the background; :attr:`models_listed` carries them."""
+        return self.catalog.submit("list", tasks.list_models)
+
+    def import_model(self, path: Path) -> bool:
+        """Check and record a model in the background; it becomes the selected model."""
+        path = Path(path)
+        if not self.catalog.submit("import", lambda ctx: tasks.import_model(ctx, path)):
+            self.status.emit("Still reading the model list; try the import again in a moment.")
+            return False
+        return True
+
+    @Slot(object)
+    def _on_catalog(self, value: object) -> None:
+        if isinstance(value, tuple):
+            record, records = value
+            self.settings.update(model_id=record.id)
+            self.status.emit(f"Imported {record.name}. It loads with the next summary.")
+        else:
+            records = value
+        self.models_listed.emit(list(records), self.settings.settings.model_id)
+
     # --- summaries ------------------------------------------------------------------------------
     def summarize_current(self, editor_text: str) -> bool:
         """Queue the current note (as the editor holds it) for a summary in the chosen style."""
@@ -150,8 +177,11 @@ class Controller(QObject):
 
     def load_engine(self) -> bool:
         """Load the engine the settings ask for, in the background (no-op if it is loaded or busy)."""
-        if self.engine_worker.busy or (self.engine is not None
-                                       and self._engine_request == self.settings.engine_request()):
+        if self.engine is not None and self._engine_request == self.settings.engine_request():
+            self.status.emit("That model is already loaded.")
+            return False
+        if self.engine_worker.busy:
+            self.status.emit("Busy with the model; the new choice is used for the next summary.")
             return False
         return self._submit_load(self.settings.engine_request())
 
@@ -244,7 +274,7 @@ class Controller(QObject):
 
     # --- lifetime -------------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int | None = None) -> bool:
-        """Stop all work and end both worker threads; True when both have ended."""
+        """Stop all work and end the worker threads; True when all have ended."""
         self._queue.clear()
-        ended = [w.shutdown(timeout_ms) for w in (self.engine_worker, self.reader)]
+        ended = [w.shutdown(timeout_ms) for w in (self.engine_worker, self.reader, self.catalog)]
         return all(ended)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.summarize import STYLES
-from gui import errors, export
+from gui import errors, export, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
 from gui.controller import Controller
 from gui.hardware_panel import HardwarePanel
 from gui.models_panel import ModelsPanel
@@ -55,8 +55,9 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._apply_font(self.settings.font_size())
-        self.models_panel.populate(self.settings.settings.model_id, self.settings.settings.engine,
-                                   self.settings.settings.qtype)
+        self.models_panel.set_choice(self.settings.settings.engine, self.settings.settings.qtype)
+        self.models_panel.set_adapter(self.settings.settings.adapter_id or "active")
+        self.controller.refresh_models()
         self.hardware_panel.refresh()
         if not self.settings.restore_geometry(self):
             self.resize(1280, 800)
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             docks.append(dock)
         self.tabifyDockWidget(*docks)
+        self.resizeDocks(docks, [360, 360], Qt.Orientation.Horizontal)
         docks[0].raise_()
         self.docks = docks
 
@@ -154,8 +156,10 @@ class MainWindow(QMainWindow):
         c.busy_changed.connect(self._busy)
         c.error.connect(lambda exc: errors.report(self, exc))
         self.models_panel.choice_changed.connect(self._model_choice)
+        self.models_panel.adapter_changed.connect(lambda choice: self.settings.update(adapter_id=choice))
         self.models_panel.load_requested.connect(c.load_engine)
-        self.models_panel.import_requested.connect(self.import_model)
+        self.models_panel.import_requested.connect(c.import_model)
+        c.models_listed.connect(self.models_panel.set_models)
 
     # --- actions --------------------------------------------------------------------------------
     def summarize(self) -> bool:
@@ -182,21 +186,6 @@ class MainWindow(QMainWindow):
             return None
         self.status.showMessage(f"Summary saved as {written.name}.", 6000)
         return written
-
-    def import_model(self, path: Path) -> None:
-        from core.models import import_model
-
-        try:
-            rec = import_model(path)
-            from core import audit
-
-            audit.record("import-model", model_id=rec.id)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a message through gui.errors
-            errors.report(self, exc)
-            return
-        self.models_panel.populate(rec.id, self.settings.settings.engine, self.settings.settings.qtype)
-        self._model_choice(*self.models_panel.choice())
-        self.status.showMessage(f"Imported {rec.name}. It loads with the next summary.", 6000)
 
     def zoom(self, step: int) -> int:
         size = self.settings.font_size(step)

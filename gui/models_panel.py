@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -39,11 +39,27 @@ def estimate_variant(engine: str, variant: str) -> str:
     return {"reference": "fp32", "openvino": "int4"}.get(engine, "sym_int4")
 
 
+def adapter_items(model_id: str) -> list[tuple[str, str]]:
+    """(label, choice) pairs for the adapter picker: active, none, then each adapter of the model."""
+    items = [("Active adapter, if any", "active"), ("None (base model)", "none")]
+    try:
+        from core import adapters
+
+        listed = adapters.list_adapters(model_id or None)
+    except ImportError:  # a build without fine-tuning
+        return items
+    except Exception as exc:  # noqa: BLE001 - an unreadable registry must not break the panel
+        log.warning("adapter list unavailable (%s)", type(exc).__name__)
+        return items
+    return items + [(f"{a.id}" + (" (active)" if a.active else ""), a.id) for a in listed]
+
+
 class ModelsPanel(QWidget):
-    """Emits :attr:`choice_changed` (model id, engine, variant), :attr:`load_requested` and
-    :attr:`import_requested` (a path); the window does the work."""
+    """Emits :attr:`choice_changed` (model id, engine, variant), :attr:`adapter_changed`,
+    :attr:`load_requested` and :attr:`import_requested` (a path); the window does the work."""
 
     choice_changed = Signal(str, str, str)
+    adapter_changed = Signal(str)
     load_requested = Signal()
     import_requested = Signal(object)
 
@@ -51,12 +67,18 @@ class ModelsPanel(QWidget):
         super().__init__(parent)
         self.model = QComboBox()
         self.model.setAccessibleName("Model")
+        self.model.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model.setMinimumContentsLength(18)
         self.engine = QComboBox()
         self.engine.setAccessibleName("Engine")
         self.engine.addItems(list(ENGINE_NAMES))
         self.engine.setToolTip("auto measures ipex_llm and openvino once on this CPU and keeps the faster")
         self.variant = QComboBox()
         self.variant.setAccessibleName("Weight format")
+        self.adapter = QComboBox()
+        self.adapter.setAccessibleName("Adapter")
+        self.adapter.setToolTip("A fine-tuned adapter for this model; 'active' follows the one switched on")
+        self._wanted_adapter = "active"
         self.estimate = QLabel()
         self.estimate.setAccessibleName("Memory estimate")
         self.estimate.setWordWrap(True)
@@ -77,6 +99,7 @@ class ModelsPanel(QWidget):
         form.addRow("&Model", self.model)
         form.addRow("&Engine", self.engine)
         form.addRow("&Weights", self.variant)
+        form.addRow("A&dapter", self.adapter)
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)
         buttons.addWidget(self.import_button)
@@ -91,32 +114,53 @@ class ModelsPanel(QWidget):
         self.model.currentIndexChanged.connect(self._changed)
         self.engine.currentIndexChanged.connect(self._engine_changed)
         self.variant.currentIndexChanged.connect(self._changed)
+        self.adapter.currentIndexChanged.connect(self._adapter_picked)
         self.load_button.clicked.connect(self.load_requested)
 
-    def populate(self, model_id: str, engine: str, variant: str) -> None:
-        """Fill the pickers from the registry and select the given choice (without emitting)."""
-        from core.models import list_models
-
-        for box in (self.model, self.engine, self.variant):
+    def set_choice(self, engine: str, variant: str) -> None:
+        """Select an engine and variant without emitting :attr:`choice_changed`."""
+        for box in (self.engine, self.variant):
             box.blockSignals(True)
-        try:
-            self.model.clear()
-            self._records = {}
-            try:
-                records = list_models()
-            except Exception as exc:  # noqa: BLE001 - a broken registry still leaves the window usable
-                log.warning("model list unavailable (%s)", type(exc).__name__)
-                records = []
-            for rec in records:
-                self._records[rec.id] = rec
-                self.model.addItem(f"{rec.name}  ({rec.parameters / 1e6:.0f}M)", rec.id)
-            self.model.setCurrentIndex(max(0, self.model.findData(model_id)))
-            self.engine.setCurrentIndex(max(0, self.engine.findText(engine)))
-            self._fill_variants(variant)
-        finally:
-            for box in (self.model, self.engine, self.variant):
-                box.blockSignals(False)
+        self.engine.setCurrentIndex(max(0, self.engine.findText(engine)))
+        self._fill_variants(variant)
+        for box in (self.engine, self.variant):
+            box.blockSignals(False)
         self._show_estimate()
+
+    def set_models(self, records: list, model_id: str) -> None:
+        """Fill the model picker and select ``model_id`` (without emitting)."""
+        self.model.blockSignals(True)
+        self.model.clear()
+        self._records = {rec.id: rec for rec in records}
+        for rec in records:
+            self.model.addItem(rec.name, rec.id)
+            self.model.setItemData(self.model.count() - 1,
+                                   f"{rec.name}: {rec.architecture}, {rec.parameters / 1e6:,.0f}M parameters, "
+                                   f"context {rec.context_length:,} tokens, {rec.kind.upper()} at {rec.path}",
+                                   Qt.ItemDataRole.ToolTipRole)
+        self.model.setCurrentIndex(max(0, self.model.findData(model_id)))
+        self.model.blockSignals(False)
+        self._fill_adapters()
+        self._show_estimate()
+
+    def set_adapter(self, choice: str) -> None:
+        """Select ``active``, ``none`` or an adapter id (without emitting)."""
+        self._wanted_adapter = choice
+        self._fill_adapters()
+
+    def _fill_adapters(self) -> None:
+        self.adapter.blockSignals(True)
+        self.adapter.clear()
+        for label, choice in adapter_items(self.model.currentData() or ""):
+            self.adapter.addItem(label, choice)
+        self.adapter.setCurrentIndex(max(0, self.adapter.findData(self._wanted_adapter)))
+        self.adapter.blockSignals(False)
+        if self.adapter.currentData() != self._wanted_adapter:  # that adapter belongs to another model
+            self._adapter_picked()
+
+    def _adapter_picked(self) -> None:
+        self._wanted_adapter = self.adapter.currentData() or "active"
+        self.adapter_changed.emit(self._wanted_adapter)
 
     def choice(self) -> tuple[str, str, str]:
         return (self.model.currentData() or "", self.engine.currentText(), self.variant.currentText())
@@ -139,6 +183,8 @@ class ModelsPanel(QWidget):
         self.variant.setCurrentIndex(max(0, self.variant.findText(wanted)))
 
     def _changed(self) -> None:
+        if self.model.currentData() and self.sender() is self.model:
+            self._fill_adapters()
         self._show_estimate()
         self.choice_changed.emit(*self.choice())
 
@@ -148,7 +194,7 @@ class ModelsPanel(QWidget):
         model_id, engine, variant = self.choice()
         rec = self._records.get(model_id)
         if rec is None:
-            self.estimate.setText("No model selected.")
+            self.estimate.setText("Reading the model list…" if not self._records else "No model selected.")
             return
         est = estimate(rec, estimate_variant(engine, variant))
         fits = est.needed_gib <= est.available_gib

@@ -59,6 +59,26 @@ def read_files(ctx, paths: list[Path]) -> ReadOutcome:
     return out
 
 
+def list_models(ctx) -> list:
+    """The embedded and imported models (reading a GGUF header can take seconds)."""
+    from core.models import list_models as core_list
+
+    ctx.status("Reading the model list…")
+    return core_list()
+
+
+def import_model(ctx, path: Path):
+    """Check and record a GGUF file or Hugging Face folder (audited); returns ``(record, all records)``."""
+    from core import audit
+    from core.models import import_model as core_import
+    from core.models import list_models as core_list
+
+    ctx.status(f"Checking {path.name}…")
+    record = core_import(path)
+    audit.record("import-model", model_id=record.id)
+    return record, core_list()
+
+
 def load_engine(ctx, request: EngineRequest, old=None):
     """Unload ``old`` (if any), then create and load the requested engine; returns it."""
     from core import engines, session
@@ -79,6 +99,7 @@ def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=No
     from core import logsafe, session
     from core.summarize import Finished, Stage, Token, summarize
 
+    logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
     result = None
     for event in summarize(text, style, engine, should_stop=ctx.should_stop, context_limit=context_limit,
                            settings=settings):

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QDeadlineTimer, QObject, QThread, Signal, Slot
 
 from core.errors import Cancelled
+from gui import qtcompat  # noqa: F401 - applies the emit() reference-count fix
 
 log = logging.getLogger(__name__)
 

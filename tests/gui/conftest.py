@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from gui import errors
+from gui import errors, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
 
 SHORT_NOTE = (
     "CHIEF COMPLAINT: chest pressure for two days.\n"
@@ -15,6 +15,23 @@ SHORT_NOTE = (
     "EXAM: BP 152/88 mmHg, HR 96 bpm. Left leg swelling.\n"
     "PLAN: troponin, ECG, cardiology review.\n"
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _embedded_record_once():
+    """Read the embedded GGUF's header once per session (core re-parses it on every call: seconds)."""
+    from core.models import registry
+
+    real, cache = registry.embedded, []
+
+    def cached():
+        if not cache:
+            cache.append(real())
+        return cache[0]
+
+    registry.embedded = cached
+    yield
+    registry.embedded = real
 
 
 @pytest.fixture

@@ -61,3 +61,21 @@ def test_uncaught_exception_in_any_thread_shows_the_crash_dialog(qtbot, home, me
         uninstall()
     assert messages[0].title == "Something went wrong"
     assert messages[0].crash_report is not None and messages[0].crash_report.exists()
+
+
+def test_exception_in_a_slot_shows_the_crash_dialog(qtbot, home, messages):
+    from PySide6.QtCore import QTimer
+
+    notifier = CrashNotifier()
+    uninstall = install_crash_hook(notifier)
+
+    def broken_slot():
+        raise RuntimeError("a bug in a slot")
+
+    try:
+        QTimer.singleShot(0, broken_slot)
+        qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    finally:
+        uninstall()
+    assert messages[0].title == "Something went wrong" and messages[0].crash_report.exists()
+    assert "a bug in a slot" not in messages[0].body()

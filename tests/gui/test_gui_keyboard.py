@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QListWidget, QPlainTextEdit, QTextEdit
 
@@ -26,19 +27,20 @@ def test_zoom_and_open_through_actions(window, tmp_path):
     window.open_action.trigger()
     assert opened == [[tmp_path / "n.txt"]]
     before = window.settings.settings.font_size
-    [a for a in window.findChildren(type(window.open_action)) if "Ctrl++" in _keys(a)][0].trigger()
+    next(a for a in window.findChildren(type(window.open_action)) if "Ctrl++" in _keys(a)).trigger()
     assert window.note_pane.editor.font().pointSize() == before + 1
 
 
 def test_ctrl_enter_summarizes_from_the_editor(window, qtbot, messages):
     window.show()
-    qtbot.waitExposed(window)
     window.activateWindow()
+    qtbot.waitActive(window)
     window.note_pane.editor.setFocus()
+    qtbot.waitUntil(window.note_pane.editor.hasFocus)
     calls = []
     window.summarize_action.triggered.disconnect()
     window.summarize_action.triggered.connect(lambda: calls.append(True))
-    qtbot.keyClick(window.note_pane.editor, "\r", QKeySequence("Ctrl+Return")[0].keyboardModifiers())
+    qtbot.keyClick(window.note_pane.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert calls
 
 

@@ -24,8 +24,9 @@ flags : fpu avx2 fma f16c avx512f avx512_bf16 avx512_vnni amx_tile amx_bf16 amx_
 MEMINFO = "MemTotal: 16777216 kB\nMemAvailable: 8388608 kB\n"
 
 
-def test_model_picker_lists_the_embedded_model_with_an_estimate(window):
+def test_model_picker_lists_the_embedded_model_with_an_estimate(window, qtbot):
     panel = window.models_panel
+    qtbot.waitUntil(lambda: panel.model.count() == 1, timeout=60_000)
     assert panel.model.findData(EMBEDDED_ID) >= 0
     assert "GiB to run" in panel.estimate.text() and "available" in panel.estimate.text()
     panel.engine.setCurrentText("reference")
@@ -36,13 +37,29 @@ def test_model_picker_lists_the_embedded_model_with_an_estimate(window):
     assert panel.variant.count() == 1
 
 
-def test_importing_something_that_is_not_a_model_says_so(window, tmp_path, home, messages):
+def test_importing_something_that_is_not_a_model_says_so(window, qtbot, tmp_path, home, messages):
+    qtbot.waitUntil(lambda: window.models_panel.model.count() == 1, timeout=60_000)
     folder = tmp_path / "not-a-model"
     folder.mkdir()
     (folder / "readme.txt").write_text("hello")
-    window.import_model(folder)
-    assert messages and messages[0].title == "Model problem"
+    window.models_panel.import_requested.emit(folder)
+    qtbot.waitUntil(lambda: bool(messages), timeout=30_000)
+    assert messages[0].title == "Model problem" and "config.json" in messages[0].text
     assert window.models_panel.model.count() == 1
+
+
+def test_importing_a_gguf_selects_it(window, qtbot, tmp_path, home, messages):
+    import shutil
+
+    from core.models import registry
+
+    qtbot.waitUntil(lambda: window.models_panel.model.count() == 1, timeout=60_000)
+    copy = tmp_path / "my-model.gguf"
+    shutil.copy(registry.embedded_gguf(), copy)
+    window.models_panel.import_requested.emit(copy)
+    qtbot.waitUntil(lambda: window.models_panel.model.count() == 2, timeout=120_000)
+    assert window.models_panel.choice()[0] == "gguf:my-model" == window.settings.settings.model_id
+    assert not messages
 
 
 def test_hardware_panel_shows_this_machine(window):
@@ -61,3 +78,25 @@ def test_hardware_panel_on_a_simulated_amx_cpu(qtbot):
     rows = {k: v.text() for k, v in panel.fields.items()}
     assert rows["AMX"] == "yes (bf16 and int8 tiles)" and rows["Kernel build"] == "IPEX-LLM amx"
     assert "AVX-512 BF16" in rows["Instruction sets"]
+
+
+def test_adapter_picker_lists_the_models_adapters(make_window, qtbot, tmp_path, home):
+    import json
+
+    from core import adapters
+
+    peft = tmp_path / "peft"
+    peft.mkdir()
+    (peft / "adapter_config.json").write_text(json.dumps({"peft_type": "LORA"}))
+    (peft / "adapter_model.safetensors").write_bytes(b"\0" * 16)
+    first = adapters.register(peft, base_model_id=EMBEDDED_ID)
+    adapters.activate(first.id)
+    window = make_window()
+    panel = window.models_panel
+    qtbot.waitUntil(lambda: panel.model.count() == 1, timeout=60_000)
+    labels = [panel.adapter.itemText(i) for i in range(panel.adapter.count())]
+    assert labels[:2] == ["Active adapter, if any", "None (base model)"] and f"{first.id} (active)" in labels
+    panel.adapter.setCurrentIndex(panel.adapter.findData("none"))
+    assert window.settings.settings.adapter_id == "none" and window.settings.engine_request().adapter == "none"
+    panel.adapter.setCurrentIndex(panel.adapter.findData(first.id))
+    assert window.settings.engine_request().adapter == first.id

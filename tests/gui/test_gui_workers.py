@@ -91,3 +91,16 @@ def test_shutdown_stops_the_task_and_ends_the_thread(worker):
     assert not worker.is_running()
     assert worker._thread.isFinished() and QThread.currentThread() is not worker._thread
     assert not worker.submit("after", lambda ctx: None)
+
+
+def test_emitting_many_signals_keeps_true_alive(qtbot, worker):
+    """PySide6 6.12 + Python 3.11 drop a reference to True per emit(); gui.qtcompat repays it."""
+    import sys
+
+    tokens = []
+    worker.token.connect(tokens.append)
+    before = sys.getrefcount(True)
+    with qtbot.waitSignal(worker.finished, timeout=30_000):
+        worker.submit("many", lambda ctx: [ctx.token("x") for _ in range(3000)])
+    qtbot.waitUntil(lambda: len(tokens) == 3000)
+    assert sys.getrefcount(True) >= before - 50
