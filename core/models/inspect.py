@@ -6,6 +6,8 @@ milliseconds with a specific message instead of failing deep inside a loader.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,15 +29,36 @@ class ModelFacts:
 
 
 def inspect(path: Path | str) -> ModelFacts:
+    """Facts about a model file or folder; GGUF results are memoized per (path, size, mtime)."""
     path = Path(path)
     if not path.exists():
         raise ModelError(f"{path} does not exist.", hint="Choose a .gguf file or a Hugging Face model folder.")
     if path.is_dir():
         return _inspect_hf(path)
     if path.suffix.lower() == ".gguf":
-        return _inspect_gguf(path)
+        st = path.stat()
+        return _inspect_gguf_cached(str(path.resolve()), st.st_size, st.st_mtime_ns)
     raise ModelError(f"{path.name} is not a model: expected a .gguf file or a folder with config.json.",
                      hint="Choose a .gguf file or a Hugging Face model folder (safetensors + tokenizer).")
+
+
+@functools.lru_cache(maxsize=32)
+def _inspect_gguf_cached(path: str, size: int, mtime_ns: int) -> ModelFacts:
+    """GGUFReader parses every metadata array (a 49k-entry vocabulary takes ~10 s), so the facts are
+    kept in memory and in ``cache_dir()/inspect`` per file version."""
+    from dataclasses import asdict
+
+    from core import atomic, paths
+
+    key = hashlib.sha256(f"{path}|{size}|{mtime_ns}".encode()).hexdigest()[:20]
+    cached = paths.cache_dir() / "inspect" / f"{key}.json"
+    try:
+        return ModelFacts(**json.loads(cached.read_text()))
+    except (OSError, ValueError, TypeError):
+        pass
+    facts = _inspect_gguf(Path(path))
+    atomic.write_json(cached, asdict(facts))
+    return facts
 
 
 def _inspect_gguf(path: Path) -> ModelFacts:
