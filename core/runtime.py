@@ -3,7 +3,7 @@
 - Offline: HF hub, transformers and datasets never reach the network; nothing downloads at run time;
   and the egress guard (``netguard``) refuses any connection that would leave the machine.
 - Telemetry off: HF, OpenVINO (its consent file is set to "declined"), Gradio/analytics-style flags.
-- Threads: OpenMP/MKL thread counts follow the core plan so the summarizer does not fight a training job.
+- Threads: the app uses all allowed CPUs; a training worker only its planned cores (see ``setup``).
 
 Call :func:`setup` from every entry point (CLI, GUI, fine-tune worker, benchmarks). It is idempotent.
 """
@@ -48,7 +48,10 @@ def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware
     netguard.install()
     info = hardware.detect()
     plan = hardware.core_plan(info, training=cpus if role == "training" else None)
-    mine = plan.training if role == "training" else plan.inference
+    # The app (window, CLI, summarizer) uses every allowed CPU: a summary is interactive and most of
+    # the time no training runs. A training worker is confined to the plan's training cores, so while
+    # one runs the summarizer shares those cores with it but never the other way round.
+    mine = plan.training if role == "training" else info.allowed
     if cpus is not None and role != "training":
         mine = cpus
     threads = str(len(mine))

@@ -45,7 +45,8 @@ class IpexLlmEngine(Engine):
         cache = self.cache_folder()
         if (cache / "config.json").exists():
             self.tokenizer = AutoTokenizer.from_pretrained(cache)
-            model = AutoModelForCausalLM.load_low_bit(str(cache), optimize_model=True)
+            model = AutoModelForCausalLM.load_low_bit(str(cache), optimize_model=True,
+                                                      modules_to_not_convert=["lm_head"])
             self.info.loaded_from_cache = True
         else:
             model = self._quantize_and_cache(AutoModelForCausalLM, AutoTokenizer, cache)
