@@ -101,7 +101,7 @@ def choose(record: ModelRecord, on_status=None, force: bool = False) -> tuple[st
             on_status(f"Measuring {name} ({variant}) on this CPU (first start only)…")
         try:
             results.append(probe(name, variant, record))
-        except Exception as exc:  # an engine that fails here is simply not chosen
+        except Exception as exc:  # noqa: BLE001 - an engine that fails its probe is simply not chosen
             log.warning("auto: %s/%s failed its probe: %s", name, variant, exc)
     if not results:
         from core.errors import EngineError

@@ -37,7 +37,7 @@ class IpexLlmEngine(Engine):
             raise EngineError(f"ipex_llm runs {', '.join(VARIANTS)}, not '{self.variant}'.",
                               hint="NF4 does not run on CPU in ipex-llm; use sym_int4 or asym_int4.")
         try:
-            from ipex_llm.transformers import AutoModelForCausalLM
+            AutoModelForCausalLM = import_ipex_llm()
         except ImportError as exc:
             raise EngineError(f"ipex-llm is not importable ({exc}).", hint="Reinstall with installer/install.sh.") from exc
         from transformers import AutoTokenizer
@@ -51,6 +51,7 @@ class IpexLlmEngine(Engine):
         else:
             model = self._quantize_and_cache(AutoModelForCausalLM, AutoTokenizer, cache)
         self.model = model.eval()
+        restore_stock_generate()
 
     def _quantize_and_cache(self, auto_cls, tok_cls, cache: Path):
         import torch
@@ -76,6 +77,36 @@ class IpexLlmEngine(Engine):
         return model
 
 
+def import_ipex_llm():
+    """Import ipex-llm's AutoModelForCausalLM (see :func:`restore_stock_generate`)."""
+    from ipex_llm.transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM
+
+
+def restore_stock_generate() -> None:
+    """Undo ipex-llm's global ``generate`` patch.
+
+    ipex-llm replaces ``transformers.GenerationMixin.generate`` (on import and again while loading
+    a model) with a wrapper for its lookahead/speculative decoding, which ChartBrief does not use. The
+    wrapper takes fewer positional arguments, so optimum-intel's ``generate`` then fails in the same
+    process ("takes from 1 to 9 positional arguments but 11 were given"). The stock method is the
+    one ipex-llm's wrapper delegates to, so its own models generate exactly as before.
+    """
+    from transformers.generation.utils import GenerationMixin
+
+    if GenerationMixin.generate is not _STOCK_GENERATE:
+        GenerationMixin.generate = _STOCK_GENERATE
+
+
+def _stock_generate():
+    from transformers.generation.utils import GenerationMixin
+
+    if GenerationMixin.generate.__module__ != "transformers.generation.utils":
+        raise RuntimeError("transformers' generate was patched before ChartBrief could record it")
+    return GenerationMixin.generate
+
+
 def _merged_copy(base: Path, adapter: Path, target: Path) -> Path:
     """Full-precision copy of ``base`` with the LoRA adapter merged in (stock peft)."""
     import torch
@@ -87,3 +118,6 @@ def _merged_copy(base: Path, adapter: Path, target: Path) -> Path:
     with atomic.atomic_dir(target) as tmp:
         merged.save_pretrained(tmp, safe_serialization=True)
     return target
+
+
+_STOCK_GENERATE = _stock_generate()  # recorded before ipex-llm is imported in this process

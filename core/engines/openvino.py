@@ -1,7 +1,7 @@
 """OpenVINO engine through optimum-intel: int4 (or int8) weight-compressed IR.
 
-The model is exported and compressed by NNCF once and the IR saved under the model's cache folder;
-later starts read the IR. An adapter is merged into the full-precision weights before export.
+The model is exported and compressed by NNCF once (in a child process: ``openvino_export.py`` says
+why) and the IR saved under the model's cache folder; later starts read the IR. An adapter is merged into the full-precision weights before export.
 """
 
 from __future__ import annotations
@@ -48,15 +48,16 @@ class OpenVinoEngine(Engine):
 
         cache = self.cache_folder()
         if not (cache / "openvino_model.xml").exists():
-            self._export(OVModelForCausalLM, AutoTokenizer, cache)
+            self._export(cache)
         else:
             self.info.loaded_from_cache = True
         self.tokenizer = AutoTokenizer.from_pretrained(cache)
         self.model = OVModelForCausalLM.from_pretrained(cache, export=False, compile=True,
                                                         ov_config=self._ov_config())
 
-    def _export(self, ov_cls, tok_cls, cache: Path) -> None:
-        from optimum.intel import OVWeightQuantizationConfig
+    def _export(self, cache: Path) -> None:
+        import subprocess
+        import sys
 
         folder = hf_folder(self.record)
         source = folder
@@ -64,13 +65,15 @@ class OpenVinoEngine(Engine):
             from core.engines.ipex_llm import _merged_copy
 
             source = _merged_copy(folder, self.adapter, cache.with_name(cache.name + ".merged"))
-        bits = 4 if self.variant == "int4" else 8
-        # group size 64 divides the hidden sizes of every Llama-family model (576 for SmolLM2-135M).
-        qcfg = OVWeightQuantizationConfig(bits=bits, sym=True, group_size=64 if bits == 4 else -1, ratio=1.0)
-        model = ov_cls.from_pretrained(str(source), export=True, compile=False, quantization_config=qcfg,
-                                       ov_config=self._ov_config())
-        with atomic.atomic_dir(cache) as tmp:
-            model.save_pretrained(tmp)
-            tok_cls.from_pretrained(folder).save_pretrained(tmp)
-        if source is not folder:
-            shutil.rmtree(source, ignore_errors=True)
+        bits = "4" if self.variant == "int4" else "8"
+        try:
+            with atomic.atomic_dir(cache) as tmp:
+                proc = subprocess.run([sys.executable, "-m", "core.engines.openvino_export", str(source), str(tmp),
+                                       bits], check=False, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    log.error("OpenVINO export failed: %s", proc.stderr[-2000:])
+                    raise EngineError(f"Converting {self.record.name} to OpenVINO failed (exit {proc.returncode}).",
+                                      hint="See the log for details, or use --engine ipex_llm.")
+        finally:
+            if source is not folder:
+                shutil.rmtree(source, ignore_errors=True)

@@ -75,7 +75,7 @@ def stream_generate(model, tokenizer, prompt: str, settings, should_stop=None) -
         try:
             with torch.inference_mode():
                 model.generate(**kwargs)
-        except BaseException as exc:  # re-raised on the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
             error.append(exc)
             streamer.end()
 
