@@ -57,8 +57,8 @@ def test_real_flows_make_no_connection(tmp_path, embedded):
         import core.cli.finetune  # noqa: F401
 
         data = ROOT / "resources" / "datasets" / "synthetic_notes.jsonl"
-        flows.append(["finetune", str(data), "--max-steps", "2", "--max-length", "256", "--yes",
-                      "--eval-limit", "1"])
+        flows.append(["finetune", str(data), "--max-steps", "2", "--grad-accum", "1", "--max-length", "768",
+                      "--yes", "--eval-limit", "2", "--max-new-tokens", "16"])
     except ImportError:
         pass
     pids = set()
