@@ -122,7 +122,7 @@ def export(folder: Path, template: Path, out: Path) -> dict:
         tied = bool(cfg.get("tie_word_embeddings", False))
         for file in sorted(folder.glob("*.safetensors")):
             with safe_open(str(file), framework="pt") as st:
-                for hf in st.keys():
+                for hf in st.keys():  # noqa: SIM118 (safe_open is not iterable)
                     name = gguf_name(hf)
                     if name is None or (tied and name == "output.weight"):
                         continue

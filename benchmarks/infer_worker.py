@@ -5,7 +5,8 @@ then prefill, time to first token, decode and a whole summary), ``llamacpp`` (ll
 GGUF file: nothing to convert, so load twice, then the same measurements).
 
 The result file is rewritten after every step, so a run stopped by its time limit still reports what
-it measured. Steps that would not fit the remaining budget are skipped with the reason written down.
+it measured. The measurement budget starts after the load; steps that would not fit what is left of it
+are skipped with the reason written down.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ import time
 from pathlib import Path
 
 SHORT_PROMPT = "Patient seen for follow-up of hypertension. BP 128/82 mmHg."
+PROBE_PROMPT = ("Summarize: 64-year-old with type 2 diabetes and hypertension, two days of exertional chest "
+                "pressure. Metformin 1000 mg twice daily, lisinopril 20 mg daily. BP 152/88 mmHg, HR 96 bpm. "
+                "Troponin 0.04 ng/mL, creatinine 1.6 mg/dL. Plan: stress test, follow-up in 2 weeks. ") * 2
 ATTENTION_SAFETY = 1.3  # longer prompts cost more than linearly (attention); pad predictions by this
 
 
@@ -37,19 +41,37 @@ class Recorder:
         self.flush()
 
     def flush(self) -> None:
-        import resource
-
-        self.data["self_maxrss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        self.data["vmhwm_mib"] = vmhwm_mib()
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.data, indent=1))
         os.replace(tmp, self.path)
 
 
-def predicted_prefill_s(tokens: int, rate_tps: float | None) -> float | None:
-    """Seconds a prefill of ``tokens`` should take at ``rate_tps`` measured on a shorter prompt."""
+def vmhwm_mib() -> float | None:
+    """This process's peak RSS since exec (``VmHWM``). Not ``ru_maxrss``: Linux carries the pre-exec
+    high-water mark over exec, so a child's ``ru_maxrss`` is at least its parent's RSS at fork time."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def predicted_prefill_s(tokens: int, rate_tps: float | None, measured_tokens: int | None = None) -> float | None:
+    """Seconds a prefill of ``tokens`` should take at ``rate_tps`` measured on ``measured_tokens``.
+
+    Attention grows with the square of the length, so the per-token rate falls on longer prompts: the
+    linear estimate is padded by ATTENTION_SAFETY, times the square root of the length ratio when
+    extrapolating upwards (3× longer → ×1.7; measured 500→6,000 on OpenVINO took over twice linear).
+    """
     if not rate_tps:
         return None
-    return tokens / rate_tps * ATTENTION_SAFETY
+    pad = ATTENTION_SAFETY
+    if measured_tokens and tokens > measured_tokens:
+        pad *= (tokens / measured_tokens) ** 0.5
+    return tokens / rate_tps * pad
 
 
 def _import_engine_libs(engine: str) -> float:
@@ -58,7 +80,13 @@ def _import_engine_libs(engine: str) -> float:
     import transformers  # noqa: F401
 
     if engine == "ipex_llm":
-        import ipex_llm.transformers  # noqa: F401
+        # ChartBrief's module first: it records transformers' stock generate before ipex-llm patches it.
+        from core.engines import ipex_llm as cb_ipex
+
+        if hasattr(cb_ipex, "import_ipex_llm"):
+            cb_ipex.import_ipex_llm()
+        else:
+            import ipex_llm.transformers  # noqa: F401
     elif engine == "openvino":
         import optimum.intel  # noqa: F401
     return round(time.perf_counter() - t0, 2)
@@ -81,38 +109,47 @@ def run_cold(job: dict, rec: Recorder) -> None:
     rec.put("threads", info.threads)
 
 
-def _measure(gen, count_prompt, job: dict, rec: Recorder, t_begin: float) -> None:
-    """Warm-up, the smallest prefill, the end-to-end summary, then the longer prefills, within budget."""
-    from benchmarks.timing import summarize_times  # noqa: F401  (keeps the import cost out of timings)
+def _fits(rec: Recorder, key: str, guess: float | None, left: float, job: dict, what: str) -> bool:
+    if guess is not None and guess > left:
+        rec.skip(key, f"{what} predicted {guess:.0f}s from the measured rates; {left:.0f}s of the "
+                      f"{job['budget_s']}s budget left")
+        return False
+    return True
 
+
+def _measure(gen, count_prompt, job: dict, rec: Recorder, t_begin: float) -> None:
+    """Warm-up and a ~100-token probe, then the end-to-end summary (the number the engine choice uses),
+    then the prefills from short to long, each only if the measured rates say it fits the budget."""
     budget_end = t_begin + float(job["budget_s"])
     prompts = {p["target"]: p["prompt"] for p in job["prompts"]}
-    gen(SHORT_PROMPT, 4, None)  # warm-up: kernels, caches, thread pools
-    targets = sorted(job["prefill_targets"])
-    rate = None
-    order = targets[:1] + ["e2e"] + targets[1:]
-    for item in order:
-        left = budget_end - time.perf_counter()
-        if item == "e2e":
-            target, n_new = job["e2e_target"], int(job["new_tokens"])
-            guess = predicted_prefill_s(count_prompt(prompts[target]), rate)
-            if guess is not None and guess > left:
-                rec.skip("e2e", f"prefill alone predicted {guess:.0f}s at {rate:.1f} tok/s; {left:.0f}s of "
-                                f"the {job['budget_s']}s budget left")
-                continue
-            res = gen(prompts[target], n_new, budget_end)
-            if not res["complete"]:
-                res["note"] = "stopped at the time budget; rates are from the tokens produced"
-            rec.step("e2e", res)
-            continue
-        guess = predicted_prefill_s(count_prompt(prompts[item]), rate)
-        if guess is not None and guess > left:
-            rec.skip(f"prefill_{item}", f"predicted {guess:.0f}s at {rate:.1f} tok/s; {left:.0f}s of the "
-                                        f"{job['budget_s']}s budget left")
-            continue
-        res = gen(prompts[item], 1, None)
-        rec.step(f"prefill_{item}", res)
-        rate = res.get("prefill_tps") or rate
+    gen(SHORT_PROMPT, 2, None)  # warm-up: kernels, caches, thread pools
+    rate = at = None
+    if job.get("probe", True):  # --quick skips it: its one summary has a deadline anyway
+        probe = gen(PROBE_PROMPT, 8, None)
+        rec.step("probe", probe)
+        rate, at = probe.get("prefill_tps"), probe.get("prompt_tokens")
+    target, n_new = job["e2e_target"], int(job["new_tokens"])
+    # Skipped only when its prefill alone cannot fit (linear estimate from the short probe: the summary is
+    # the number that matters most, so it gets the benefit of the doubt); a decode that runs out of
+    # budget is cut, and the rates come from the tokens produced.
+    prefill_guess = predicted_prefill_s(count_prompt(prompts[target]), rate)
+    if _fits(rec, "e2e", prefill_guess, budget_end - time.perf_counter(), job, "the summary's prefill"):
+        res = gen(prompts[target], n_new, budget_end)
+        if not res["complete"]:
+            res["note"] = "stopped at the time budget; rates are from the tokens produced"
+        rec.step("e2e", res)
+        if res.get("prefill_tps"):
+            rate, at = res["prefill_tps"], res["prompt_tokens"]
+    for item in sorted(job["prefill_targets"]):
+        if item == target and "e2e" in rec.data["steps"]:
+            continue  # the summary's time to first token is this prefill
+        n = count_prompt(prompts[item])
+        guess = predicted_prefill_s(n, rate, at)
+        if _fits(rec, f"prefill_{item}", guess, budget_end - time.perf_counter(), job, "prefill"):
+            res = gen(prompts[item], 1, None)
+            rec.step(f"prefill_{item}", res)
+            if res.get("prefill_tps") and n >= (at or 0):  # extrapolate from the longest prompt measured
+                rate, at = res["prefill_tps"], n
 
 
 def run_warm(job: dict, rec: Recorder) -> None:
@@ -120,7 +157,6 @@ def run_warm(job: dict, rec: Recorder) -> None:
     from core.engines import engine_class
 
     rec.put("import_s", _import_engine_libs(job["engine"]))
-    t_begin = time.perf_counter()
     eng = engine_class(job["engine"])(_record(job), variant=job["variant"])
     info = eng.load()
     rec.put("load_s", round(info.load_seconds, 2))
@@ -130,7 +166,7 @@ def run_warm(job: dict, rec: Recorder) -> None:
     def gen(prompt, n, deadline):
         return hf_generate(eng.model, eng.tokenizer, prompt, n, deadline)
 
-    _measure(gen, eng.count_tokens, job, rec, t_begin)
+    _measure(gen, eng.count_tokens, job, rec, time.perf_counter())
 
 
 def run_llamacpp(job: dict, rec: Recorder) -> None:
@@ -140,8 +176,8 @@ def run_llamacpp(job: dict, rec: Recorder) -> None:
     rec.put("import_s", round(time.perf_counter() - t0, 2))
     rec.put("llama_cpp_version", getattr(llama_cpp, "__version__", "?"))
     threads = int(job["threads"])
-    kwargs = dict(model_path=job["gguf"], n_ctx=int(job.get("n_ctx", 8192)), n_threads=threads,
-                  n_threads_batch=threads, verbose=False)
+    kwargs = {"model_path": job["gguf"], "n_ctx": int(job.get("n_ctx", 8192)), "n_threads": threads,
+                  "n_threads_batch": threads, "verbose": False}
     t_begin = time.perf_counter()
     llm = llama_cpp.Llama(**kwargs)
     rec.put("load_cold_s", round(time.perf_counter() - t_begin, 2))
@@ -160,7 +196,7 @@ def run_llamacpp(job: dict, rec: Recorder) -> None:
     def count(prompt):
         return len(llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True))
 
-    _measure(gen, count, job, rec, t1)
+    _measure(gen, count, job, rec, time.perf_counter())
 
 
 def main(argv: list[str]) -> int:

@@ -1,10 +1,12 @@
 """Run one measurement in a child process and take its peak memory.
 
-Each configuration gets its own process so its RSS peak is its own: ``os.wait4`` returns the kernel's
-high-water mark for exactly that child (``RUSAGE_CHILDREN`` would give the largest of all children so
-far), and psutil polling of the child and its descendants backs it up. Environment variables that must
-be set at process start (``LD_PRELOAD``, thread counts, ``CHARTBRIEF_HOME``) and CPU pinning
-(affinity set before exec) are applied here. A time limit kills the child; whatever it wrote stays.
+Each configuration gets its own process so its RSS peak is its own. The children report their own
+``VmHWM`` (peak RSS since exec); here psutil polls the child and its descendants as a backup. (The
+``ru_maxrss`` that ``os.wait4`` returns is not used as the peak: Linux carries the pre-exec high-water
+mark across exec, so it is never below this process's own RSS at the fork.) Environment variables that must
+be set at process start (``LD_PRELOAD``, thread counts, ``CHARTBRIEF_HOME``) and CPU pinning (affinity
+set right after the spawn, long before the child starts its thread pools) are applied here. A time
+limit kills the child; whatever it wrote stays.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ class ChildResult:
     peak_rss_mib: float
     timed_out: bool
     log_tail: str
+    ru_maxrss_mib: float = 0.0  # includes the parent's RSS at fork; kept for reference only
+
+
+def peak_rss(polled_mib: float, reported: dict | None) -> float | None:
+    """A child's peak RSS: its own VmHWM report, or the polled peak if larger (or if it reported none)."""
+    own = (reported or {}).get("vmhwm_mib")
+    best = max(polled_mib or 0.0, own or 0.0)
+    return round(best, 1) if best else None
 
 
 def _tree_rss(proc) -> int:
@@ -50,12 +60,13 @@ def run_child(args: list[str], *, env: dict[str, str], log: Path, timeout_s: flo
     import psutil
 
     full_env = {**os.environ, **env}
-    preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     log.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with open(log, "ab") as out:
         child = subprocess.Popen([sys.executable, *args], env=full_env, stdout=out, stderr=subprocess.STDOUT,
-                                 preexec_fn=preexec, cwd=cwd)
+                                 cwd=cwd)
+        if cpus:  # before the child has started any threads (they inherit the main thread's mask)
+            os.sched_setaffinity(child.pid, cpus)
         handle = psutil.Process(child.pid)
         peak, timed_out = 0, False
         while True:
@@ -69,8 +80,8 @@ def run_child(args: list[str], *, env: dict[str, str], log: Path, timeout_s: flo
             time.sleep(POLL_S)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
-    peak_mib = max(peak / 2**20, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
-    return ChildResult(child.returncode, round(wall, 2), round(peak_mib, 1), timed_out, _tail(log))
+    return ChildResult(child.returncode, round(wall, 2), round(peak / 2**20, 1), timed_out, _tail(log),
+                       round(usage.ru_maxrss / 1024, 1))
 
 
 def _kill_tree(handle) -> None:

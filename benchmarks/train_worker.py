@@ -96,8 +96,9 @@ def train(job: dict, rec: Recorder) -> None:
     guess = probe_step_s(model, blocks[0], seq_len, bf16)
     rec.put("probe_step_s", round(guess, 2))
     left = deadline - time.perf_counter()
-    if guess * total_steps > left:
-        rec.put("skipped", f"{total_steps} steps predicted {guess * total_steps:.0f}s from a {PROBE_TOKENS}-token "
+    needed = int(job["warmup_steps"]) + 1  # at least one timed step; the deadline may stop it after that
+    if guess * needed > left:
+        rec.put("skipped", f"{needed} steps predicted {guess * needed:.0f}s from a {PROBE_TOKENS}-token "
                            f"probe ({guess:.0f}s/step); {left:.0f}s of the {job['budget_s']}s budget left")
         rec.put("estimated_tokens_per_s", round(seq_len / guess, 3))
         return

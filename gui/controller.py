@@ -185,6 +185,14 @@ class Controller(QObject):
             return False
         return self._submit_load(self.settings.engine_request())
 
+    def reload_engine(self) -> bool:
+        """Load the engine again (the active adapter changed); while busy, the next summary reloads it."""
+        self._engine_request = None  # the loaded engine no longer matches the settings
+        self._loading = None  # a load in flight ends up stale too
+        if self.engine is None or self.engine_worker.busy:
+            return False
+        return self._submit_load(self.settings.engine_request())
+
     def use_engine(self, engine) -> None:
         """Use an already loaded engine for the current settings (tests and scripts)."""
         self.engine, self._engine_request = engine, self.settings.engine_request()

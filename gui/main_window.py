@@ -20,13 +20,17 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from core.summarize import STYLES
 from gui import errors, export, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
+from gui.adapters_panel import AdaptersPanel
+from gui.audit_view import AuditView
 from gui.controller import Controller
+from gui.finetune_view import FinetuneView
 from gui.hardware_panel import HardwarePanel
 from gui.models_panel import ModelsPanel
 from gui.note_pane import NotePane
@@ -48,6 +52,8 @@ class MainWindow(QMainWindow):
         self.controller = Controller(self.settings, self)
         self.note_pane, self.summary_pane = NotePane(), SummaryPane()
         self.models_panel, self.hardware_panel = ModelsPanel(), HardwarePanel()
+        self.finetune_view = FinetuneView(self._model_id, self.settings.settings.training_cores)
+        self.adapters_panel, self.audit_view = AdaptersPanel(self._model_id), AuditView()
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self._build_toolbar_and_panes()
@@ -94,19 +100,25 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addLayout(bar)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Summarize or fine-tune")
+        self.tabs.addTab(central, "Summarize")
+        self.tabs.addTab(self.finetune_view, "Fine-tune")
+        self.setCentralWidget(self.tabs)
 
     def _build_docks(self) -> None:
         docks = []
-        for title, panel in (("Model", self.models_panel), ("Hardware", self.hardware_panel)):
+        for title, panel in (("Model", self.models_panel), ("Hardware", self.hardware_panel),
+                             ("Adapters", self.adapters_panel), ("Audit log", self.audit_view)):
             dock = QDockWidget(title, self)
-            dock.setObjectName(f"{title.lower()}-dock")
+            dock.setObjectName(f"{title.lower().replace(' ', '-')}-dock")
             dock.setWidget(panel)
             dock.setAccessibleName(f"{title} panel")
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             docks.append(dock)
-        self.tabifyDockWidget(*docks)
-        self.resizeDocks(docks, [360, 360], Qt.Orientation.Horizontal)
+        for other in docks[1:]:
+            self.tabifyDockWidget(docks[0], other)
+        self.resizeDocks(docks, [360] * len(docks), Qt.Orientation.Horizontal)
         docks[0].raise_()
         self.docks = docks
 
@@ -119,7 +131,8 @@ class MainWindow(QMainWindow):
             return act
 
         bar = self.menuBar()
-        file_menu, summary_menu, view_menu = bar.addMenu("&File"), bar.addMenu("&Summary"), bar.addMenu("&View")
+        file_menu, summary_menu, view_menu, tune_menu = (bar.addMenu(m) for m in ("&File", "&Summary", "&View",
+                                                                                  "F&ine-tune"))
         self.open_action = action(file_menu, "&Open notes…", self.open_files, "Ctrl+O")
         self.export_action = action(file_menu, "&Export summary…", self.export_summary, "Ctrl+E")
         file_menu.addSeparator()
@@ -132,6 +145,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for dock in self.docks:
             view_menu.addAction(dock.toggleViewAction())
+        self.finetune_action = action(tune_menu, "&Fine-tune on notes…",
+                                      lambda: self.tabs.setCurrentWidget(self.finetune_view))
+        tune_menu.addActions([dock.toggleViewAction() for dock in self.docks[2:]])  # adapters, audit log
 
     def _connect(self) -> None:
         c, notes, summary = self.controller, self.note_pane, self.summary_pane
@@ -160,6 +176,11 @@ class MainWindow(QMainWindow):
         self.models_panel.load_requested.connect(c.load_engine)
         self.models_panel.import_requested.connect(c.import_model)
         c.models_listed.connect(self.models_panel.set_models)
+        self.finetune_view.adapter_registered.connect(lambda _id: self._adapters_changed(reload=False))
+        # "Use this adapter" made it the active one: summarize with the active adapter from now on
+        self.finetune_view.adapter_activated.connect(lambda _id: (self.settings.update(adapter_id="active"),
+                                                                  self._adapters_changed()))
+        self.adapters_panel.changed.connect(self._adapters_changed)
 
     # --- actions --------------------------------------------------------------------------------
     def summarize(self) -> bool:
@@ -186,6 +207,17 @@ class MainWindow(QMainWindow):
             return None
         self.status.showMessage(f"Summary saved as {written.name}.", 6000)
         return written
+
+    def _model_id(self) -> str:
+        return self.settings.settings.model_id
+
+    def _adapters_changed(self, reload: bool = True) -> None:
+        self.adapters_panel.refresh()
+        self.audit_view.refresh()
+        self.models_panel.set_adapter(self.settings.settings.adapter_id or "active")
+        if reload:
+            self.controller.reload_engine()
+            self.status.showMessage("The active adapter changed; the summarizer reloads with it.", 6000)
 
     def zoom(self, step: int) -> int:
         size = self.settings.font_size(step)
@@ -255,7 +287,12 @@ class MainWindow(QMainWindow):
         self.summary_pane.set_font_size(size)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.finetune_view.prepare_to_close():  # asks whether to stop a running fine-tune
+            event.ignore()
+            return
         self.settings.store_geometry(self)
-        if not self.controller.shutdown(timeout_ms=5000):
+        ended = [self.controller.shutdown(timeout_ms=5000), self.finetune_view.shutdown(5000),
+                 self.adapters_panel.shutdown(5000)]
+        if not all(ended):
             log.warning("work was still running when the window closed; the app waits for it before exiting")
         super().closeEvent(event)

@@ -82,14 +82,14 @@ def format_table(report: dict) -> str:
     """A plain-text before/after table, one block per group."""
     cols = (*ROUGE_TYPES, "fact_recall", "flags_per_note")
     names = ("ROUGE-1", "ROUGE-2", "ROUGE-L", "fact recall", "flags/note")
-    lines = [f"{'':24}{'':9}" + "".join(f"{n:>12}" for n in names)]
+    lines = [f"{'':28}{'':9}" + "".join(f"{n:>12}" for n in names)]
     for g, entry in report.get("groups", {}).items():
         label = f"{g} ({entry['base'].get('notes', 0)} notes)"
         rows = [("base", entry["base"], _fmt)]
         if "adapter" in entry:
             rows += [("adapter", entry["adapter"], _fmt), ("change", entry["delta"], _fmt_delta)]
         for i, (who, values, fmt) in enumerate(rows):
-            lines.append(f"{label if i == 0 else '':24}{who:9}" + "".join(f"{fmt(values.get(c), c):>12}" for c in cols))
+            lines.append(f"{label if i == 0 else '':28}{who:9}" + "".join(f"{fmt(values.get(c), c):>12}" for c in cols))
     lines.append(f"engine {report.get('engine')} ({report.get('variant')}), greedy, "
                  f"max {report.get('max_new_tokens')} new tokens, style {report.get('style')}")
     return "\n".join(lines)

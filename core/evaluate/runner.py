@@ -29,7 +29,7 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 def evaluate(rows: list[Heldout], *, model_id: str | None, adapter: tuple[str, Path] | None,
-             engine: str = "ipex_llm", variant: str | None = None, max_new_tokens: int = 160,
+             engine: str = "auto", variant: str | None = None, max_new_tokens: int = 160,
              on_progress: Progress | None = None, should_stop: Callable[[], bool] | None = None,
              use_cache: bool = True) -> dict:
     """Score base and (if given) adapter on ``rows``; returns the report (see :mod:`core.evaluate.report`)."""
@@ -37,7 +37,7 @@ def evaluate(rows: list[Heldout], *, model_id: str | None, adapter: tuple[str, P
 
     settings = GenerationSettings(max_new_tokens=max_new_tokens)
     base_engine = engines.create(engine, model_id, variant)
-    variant = base_engine.variant
+    engine, variant = base_engine.name, base_engine.variant  # "auto" resolved once: both passes use it
     cache = _cache_file(base_engine.record.id, engine, variant, settings) if use_cache else None
     cached = _read_cache(cache)
     todo = [h for h in rows if h.sha256 not in cached]
@@ -112,3 +112,45 @@ def _read_cache(path: Path | None) -> dict[str, dict]:
         return data if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
+
+
+def evaluate_pairs(pairs, profile: dict, *, adapter_id: str | None, model_id: str | None = None, limit: int = 24,
+                   seed: int = 0, engine: str = "auto", max_new_tokens: int = 160,
+                   on_progress: Progress | None = None, should_stop: Callable[[], bool] | None = None) -> dict:
+    """Pick up to ``limit`` held-out rows of ``pairs`` (see :mod:`core.evaluate.select`) and evaluate.
+
+    ``profile`` describes the training rows (:func:`core.evaluate.select.train_profile`); with an adapter,
+    the adapter's base model is used.
+    """
+    from core import adapters
+    from core.errors import DatasetError
+    from core.evaluate.select import classify, pick
+
+    adapter = adapters.resolve(adapter_id) if adapter_id else None
+    if adapter_id:
+        model_id = adapters.get(adapter_id).base_model_id
+    chosen = pick(classify(pairs, profile), limit, seed)
+    if not chosen:
+        raise DatasetError("No held-out rows to evaluate on: every row was used for training.",
+                           hint="Pass --data with notes the adapter was not trained on.")
+    report = evaluate(chosen, model_id=model_id, adapter=adapter, engine=engine, max_new_tokens=max_new_tokens,
+                      on_progress=on_progress, should_stop=should_stop)
+    report["limit"], report["seed"] = limit, seed
+    return report
+
+
+def record(report: dict) -> None:
+    """Keep the report with its adapter (metrics in the registry) and in the audit log (ids only)."""
+    from core import adapters
+    from core.evaluate.report import headline
+
+    adapter_id = report.get("adapter_id")
+    if adapter_id:
+        adapters.set_metrics(adapter_id, headline(report), report)
+    try:
+        from core import audit
+    except ImportError:
+        return
+    groups = report.get("groups", {})
+    audit.record("evaluate", adapter_id=adapter_id, model_id=report.get("model_id"), engine=report.get("engine"),
+                 evaluated_count=groups.get("all", {}).get("base", {}).get("notes", 0))

@@ -123,7 +123,9 @@ class RunDir:
             return {"state": "created"}
 
     def set_status(self, state: str, **extra: Any) -> None:
-        atomic.write_json(self.status_file, {"state": state, "time": time.time(), **extra})
+        """Record the run's state; fields of earlier states (training summary, adapter id) are kept."""
+        old = {k: v for k, v in self.status().items() if not (k == "error" and state != "failed")}
+        atomic.write_json(self.status_file, {**old, "state": state, "time": time.time(), **extra})
 
     def latest_checkpoint(self) -> Path | None:
         """The newest complete checkpoint (incomplete ones never get a final name)."""

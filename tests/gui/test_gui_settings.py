@@ -14,7 +14,7 @@ def test_style_font_model_and_geometry_persist(make_window, settings_file, qtbot
     first.models_panel.engine.setCurrentText("reference")
     first.models_panel.variant.setCurrentText("fp32")
     assert first.zoom(+2) == 13
-    first.setGeometry(QRect(40, 50, 700, 500))
+    first.setGeometry(QRect(40, 50, 790, 560))  # above the minimum size, inside the 800-px offscreen screen
     first.close()
     saved = json.loads(settings_file.read_text())
     assert (saved["style"], saved["engine"], saved["qtype"], saved["font_size"]) == ("soap", "reference", "fp32", 13)
@@ -25,7 +25,7 @@ def test_style_font_model_and_geometry_persist(make_window, settings_file, qtbot
     assert second.models_panel.choice()[1:] == ("reference", "fp32")
     assert second.note_pane.editor.font().pointSize() == 13
     assert second.summary_pane.view.font().pointSize() == 13
-    assert second.size().width() == 700 and second.size().height() == 500
+    assert second.size().width() == 790 and second.size().height() == 560
     assert second.settings.engine_request().variant == "fp32"
 
 

@@ -1,0 +1,150 @@
+"""Run every inference configuration and training variant of a plan, each in its own child process."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from benchmarks import derive, limits, plan, proc, setup_models
+
+WARM_GRACE_S = 240  # beyond the measurement budget: imports, one overlong step
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _problem(mode: str, res: proc.ChildResult, limit: float) -> list[str]:
+    if res.timed_out:
+        return [f"{mode} process killed at its {limit:.0f}s limit"]
+    if res.returncode != 0:
+        last = [ln for ln in res.log_tail.strip().splitlines() if ln.strip()][-1:] or [""]
+        return [f"{mode} process exited {res.returncode}: {last[0][:200]}"]
+    return []
+
+
+def _thread_env(threads: int, home: Path | None = None) -> dict[str, str]:
+    env = {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+    if home is not None:
+        env["CHARTBRIEF_HOME"] = str(home)
+    return env
+
+
+def inference(p: plan.Plan, models: dict, doc: dict, work: Path, say) -> list[dict]:
+    from core import paths
+
+    rows: list[dict] = []
+    homes: dict[tuple, Path] = {}
+    shared_home = paths.cache_dir() / "bench" / "home"
+    have_llama, no_llama = setup_models.llama_cpp_available()
+    for i, cfg in enumerate(p.configs, 1):
+        mp = p.per_model[cfg.model]
+        prefill = mp.prefill_targets if cfg.prefill is None else cfg.prefill
+        budget = cfg.budget_s or mp.budget_s
+        base = {**asdict(cfg), "label": cfg.label, "key": cfg.key, "prefill_targets": list(prefill),
+                "e2e_target": mp.e2e_target, "new_tokens": mp.new_tokens, "budget_s": budget, "probe": mp.probe}
+        m = models.get(cfg.model)
+        skip = None
+        if m is None:
+            skip = doc["model_errors"].get(cfg.model, "model not prepared")
+        elif cfg.engine == "llama_cpp" and not have_llama:
+            skip = no_llama
+        elif cfg.engine == "llama_cpp" and not m.get("gguf"):
+            skip = f"no GGUF for this model: {m.get('gguf_note')}"
+        if skip:
+            row = derive.infer_row(base, None, None, None, None, [f"not run: {skip}"])
+            row["status"] = "skipped"
+            rows.append(row)
+            say(f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}: skipped ({skip})")
+            continue
+        wanted = {*prefill, mp.e2e_target}
+        job = {**base, "record": m["record"], "prompts": [x for x in m["prompts"] if x["target"] in wanted],
+               "gguf": m.get("gguf")}
+        cold_res = cold_rss = None
+        problems: list[str] = []
+        if cfg.engine == "llama_cpp":
+            mode, home = "llamacpp", None
+        else:
+            mode = "warm"
+            home_key = (cfg.model, cfg.engine, cfg.variant)
+            if cfg.cold:
+                home = homes.setdefault(home_key, work / f"home-{len(homes)}")
+                cjob = {**job, "mode": "cold", "result": str(work / f"r{i}-cold.json")}
+                Path(work / f"j{i}-cold.json").write_text(json.dumps(cjob))
+                say(f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}: loading with an empty cache (conversion)…")
+                res = proc.run_child(["-m", "benchmarks.infer_worker", str(work / f"j{i}-cold.json")],
+                                     env=_thread_env(cfg.threads, home), log=work / f"r{i}-cold.log",
+                                     timeout_s=mp.cold_timeout_s)
+                cold_res = _read(Path(cjob["result"]))
+                cold_rss = proc.peak_rss(res.peak_rss_mib, cold_res)
+                problems += _problem("cold", res, mp.cold_timeout_s)
+            else:
+                home = homes.get(home_key, shared_home)
+        wjob = {**job, "mode": mode, "result": str(work / f"r{i}-warm.json")}
+        Path(work / f"j{i}-warm.json").write_text(json.dumps(wjob))
+        say(f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}: measuring (budget {budget}s)…")
+        limit = budget + WARM_GRACE_S
+        res = proc.run_child(["-m", "benchmarks.infer_worker", str(work / f"j{i}-warm.json")],
+                             env=_thread_env(cfg.threads, home), log=work / f"r{i}-warm.log", timeout_s=limit)
+        warm = _read(Path(wjob["result"]))
+        problems += _problem("measurement", res, limit)
+        if warm and mode == "warm" and warm.get("loaded_from_cache") is False and cfg.engine != "reference":
+            problems.append("the cache was empty, so 'load cached' includes the conversion")
+        row = derive.infer_row(base, cold_res, warm, cold_rss, proc.peak_rss(res.peak_rss_mib, warm) if warm else None,
+                               problems)
+        derive.add_shares(row, m["split"], limits.lookup(doc["limits"], cfg.threads), m.get("gguf_bytes"))
+        rows.append(row)
+        e2e = row.get("e2e") or {}
+        say(f"    cold {row.get('load_cold_s')}s, cached {row.get('load_cached_s')}s, summary {e2e.get('total_s')}s"
+            f" ({e2e.get('new_tokens')} tok), decode {row.get('decode_tps')} tok/s, peak RSS "
+            f"{row.get('peak_rss_mib')} MiB [{row['status']}]")
+    return rows
+
+
+def tcmalloc_path() -> Path | None:
+    spec = importlib.util.find_spec("ipex_llm")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    lib = Path(next(iter(spec.submodule_search_locations))) / "libs" / "libtcmalloc.so"
+    return lib if lib.exists() else None
+
+
+def training(tp: plan.TrainPlan, folder: str, cpus: tuple[int, ...], doc: dict, split, work: Path,
+             say) -> list[dict]:
+    rows = []
+    threads = len(cpus)
+    gflops = limits.lookup(doc["limits"], threads)
+    tcm = tcmalloc_path()
+    plan_d = asdict(tp)
+    for i, v in enumerate(tp.variants, 1):
+        problems: list[str] = []
+        env = _thread_env(threads)
+        if v.tcmalloc:
+            if tcm is None:
+                problems.append("TCMalloc requested but ipex_llm/libs/libtcmalloc.so was not found")
+            else:
+                env["LD_PRELOAD"] = ":".join(filter(None, [str(tcm), os.environ.get("LD_PRELOAD", "")]))
+        env.update({"OMP_PROC_BIND": "close", "OMP_PLACES": "cores"} if v.pinned else {"OMP_PROC_BIND": "false"})
+        job = {"folder": folder, "variant": asdict(v), "seq_len": tp.seq_len, "warmup_steps": tp.warmup_steps,
+               "steps": tp.steps, "threads": threads, "budget_s": tp.timeout_s - 60,
+               "result": str(work / f"t{i}.json")}
+        Path(work / f"t{i}-job.json").write_text(json.dumps(job))
+        say(f"[train {i}/{len(tp.variants)}] {v.label}…")
+        res = proc.run_child(["-m", "benchmarks.train_worker", str(work / f"t{i}-job.json")], env=env,
+                             log=work / f"t{i}.log", timeout_s=tp.timeout_s, cpus=cpus if v.pinned else None)
+        problems += _problem("training", res, tp.timeout_s)
+        peak = gflops["bf16_gflops_cpu"] if v.compute == "bf16" else gflops["fp32_gflops_cpu"]
+        result = _read(Path(job["result"]))
+        row = derive.train_row(asdict(v), v.label, result, proc.peak_rss(res.peak_rss_mib, result), plan_d,
+                               problems, split, peak)
+        rows.append(row)
+        say(f"    {row.get('tokens_per_s')} tokens/s, step {row.get('step_s')}s, peak RSS {row.get('peak_rss_mib')}"
+            f" MiB [{row['status']}]{' ' + row['skipped'] if row.get('skipped') else ''}")
+    derive.add_train_ratios(rows, plan.TRAIN_DEFAULT.label)
+    return rows

@@ -1,0 +1,79 @@
+"""``chartbrief evaluate``: score an adapter against its base model on held-out notes.
+
+Without ``--data`` the adapter's own training file is used; notes it was trained on are skipped, and
+notes whose specialty or layout never occurred in training are reported apart as *unseen*. Generation
+runs in a pinned child process (:mod:`core.evaluate.worker`), like fine-tuning.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from core.errors import ChartBriefError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("evaluate", help="ROUGE, fact recall and grounding flags: base model vs an adapter",
+                       description=__doc__)
+    p.add_argument("--adapter", default="active", help="adapter id, 'active' (default) or 'none' (base only)")
+    p.add_argument("--model", help="base model id when no adapter is given (default: the embedded model)")
+    p.add_argument("--data", help="pairs to evaluate on (default: the adapter's training file, held-out rows)")
+    p.add_argument("--limit", type=int, default=24, help="notes to evaluate, half unseen (default 24)")
+    p.add_argument("--engine", default="reference", choices=("auto", "ipex_llm", "openvino", "reference"))
+    p.add_argument("--max-new-tokens", type=int, default=160, help="summary tokens per note (default 160)")
+    p.add_argument("--seed", type=int, default=0, help="which held-out notes are picked")
+    p.add_argument("--cores", help="CPUs to generate on, e.g. 1 or 2-5 (default: the core plan's training CPUs)")
+    p.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from core import adapters, hardware, paths, session
+    from core.evaluate.worker import spawn
+    from core.finetune.events import describe, parse
+
+    if args.limit < 1:
+        raise ChartBriefError("--limit must be at least 1.")
+    chosen = session.resolve_adapter(args.adapter, args.model)
+    if chosen is None and args.adapter == "active":
+        raise ChartBriefError("No adapter is active for this model.",
+                              hint="Pass --adapter ID (see chartbrief adapters list), or --adapter none --data FILE.")
+    if chosen is None and not args.data:
+        raise ChartBriefError("No data to evaluate on.", hint="Pass --data FILE with note→summary pairs.")
+    argv = ["--limit", str(args.limit), "--engine", args.engine, "--max-new-tokens", str(args.max_new_tokens),
+            "--seed", str(args.seed)]
+    for flag, value in (("--adapter", chosen[0] if chosen else None), ("--model", args.model), ("--data", args.data)):
+        if value:
+            argv += [flag, str(value)]
+    cores = hardware.parse_cpu_list(args.cores) if args.cores else None
+    last: dict = {}
+    log_file = paths.log_dir() / "evaluate.log"
+    with spawn(argv, cores, log_file) as proc:
+        assert proc.stdout is not None
+        try:
+            for line in proc.stdout:
+                event = parse(line)
+                if event is None:
+                    continue
+                last = event
+                if event["event"] == "eval":
+                    print(describe(event), file=sys.stderr, flush=True)
+        except KeyboardInterrupt:
+            proc.kill()
+            raise
+        code = proc.wait()
+    if last.get("event") == "error":
+        raise ChartBriefError(last.get("message", "evaluation failed"), hint=last.get("hint"))
+    if last.get("event") != "evaluation" or code != 0:
+        raise ChartBriefError(f"The evaluation process stopped unexpectedly (exit status {code}).",
+                              hint=f"Details are in {log_file}.")
+    if args.json:
+        adapter_id = last.get("adapter_id")
+        path = adapters.get(adapter_id).path / "evaluation.json" if adapter_id else None
+        print(path.read_text() if path else json.dumps({"groups": last["groups"]}, indent=2, sort_keys=True))
+    else:
+        print(last["table"])
+        if last.get("adapter_id"):
+            print(f"Saved with adapter {last['adapter_id']} ({adapters.get(last['adapter_id']).path / 'evaluation.json'}).")
+    return 0

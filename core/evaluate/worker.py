@@ -1,0 +1,136 @@
+"""Evaluation in a pinned child process: ``python -m core.evaluate.worker (--run DIR | --adapter ID) ...``.
+
+Like training, generation runs on the training CPUs with one OpenMP thread per CPU, bound: on a busy
+machine unbound OpenMP threads wait on each other at every layer, and decoding slows by 10x or more.
+The process is also free of IPEX-LLM's peft patches (the fine-tuning worker has them) and of tcmalloc
+(OpenVINO's runtime aborts when tcmalloc is preloaded). Progress is printed as JSON lines.
+
+With ``--run`` the run's held-out split and options are used and ``evaluation.json`` is written into the
+run folder; with ``--adapter`` the adapter's own training file (or ``--data``) is used. Either way the
+report is kept with the adapter and the evaluation is audited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core import atomic
+from core.errors import Cancelled, ChartBriefError
+
+log = logging.getLogger("core.evaluate.worker")
+
+
+def spawn(argv: list[str], cores: tuple[int, ...] | None, log_file: Path | None = None) -> subprocess.Popen:
+    """Start the worker with ``argv``; its stdout yields JSON-line events, its stderr goes to ``log_file``
+    (appended; default: inherited)."""
+    from core.finetune import affinity
+    from core.finetune.options import TrainOptions
+    from core.finetune.worker import training_cpus
+
+    env = dict(os.environ)
+    env.update(affinity.omp_env(training_cpus(TrainOptions(cores=cores))))
+    env["LD_PRELOAD"] = ":".join(p for p in env.get("LD_PRELOAD", "").split(":") if p and "tcmalloc" not in p)
+    stderr = open(log_file, "ab") if log_file is not None else None  # noqa: SIM115 - the child owns it
+    try:
+        return subprocess.Popen([sys.executable, "-m", "core.evaluate.worker", *argv], stdout=subprocess.PIPE,
+                                stderr=stderr, stdin=subprocess.DEVNULL, env=env, text=True, bufsize=1)
+    finally:
+        if stderr is not None:
+            stderr.close()
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m core.evaluate.worker")
+    p.add_argument("--run", help="a fine-tuning run folder: its held-out split and evaluation options")
+    p.add_argument("--adapter", help="adapter id (with --run: the run's registered adapter)")
+    p.add_argument("--model", help="base model id when there is no adapter")
+    p.add_argument("--data", help="pairs to evaluate on (default: the adapter's training file)")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--engine")
+    p.add_argument("--max-new-tokens", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--cores", help="CPU list (default: the core plan's training CPUs)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.finetune.events import Emitter
+
+    args = _parser().parse_args(argv)
+    emit = Emitter(None)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        report = _run(args, emit)
+        from core.evaluate.report import format_table
+
+        emit("evaluation", adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report))
+        return 0
+    except Cancelled as exc:
+        emit("cancelled", message=exc.message)
+        return 130
+    except ChartBriefError as exc:
+        emit("error", type=type(exc).__name__, message=exc.message, hint=exc.hint)
+        return 2
+    except Exception as exc:
+        log.exception("evaluation failed")
+        emit("error", type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}")
+        return 1
+
+
+def _run(args, emit) -> dict:
+    from core import hardware, runtime
+    from core.finetune import affinity
+    from core.finetune.options import TrainOptions
+    from core.finetune.rundir import RunDir
+    from core.finetune.worker import training_cpus
+
+    run = RunDir.open(args.run) if args.run else None
+    opts = TrainOptions.from_dict(run.read_json(run.options_file)) if run else TrainOptions()
+    if args.cores:
+        opts = opts.replace(cores=hardware.parse_cpu_list(args.cores))
+    cpus = training_cpus(opts)
+    affinity.pin_process(cpus)
+    os.environ.update(affinity.omp_env(cpus))
+    runtime.setup(role="training", cpus=cpus)  # before torch is imported
+
+    from core.evaluate.runner import evaluate_pairs, record
+
+    pairs, profile = _pairs_and_profile(run, args)
+    report = evaluate_pairs(
+        pairs, profile, adapter_id=args.adapter, model_id=args.model,
+        limit=args.limit if args.limit is not None else opts.eval_limit,
+        seed=args.seed if args.seed is not None else opts.seed, engine=args.engine or opts.eval_engine,
+        max_new_tokens=args.max_new_tokens or opts.eval_max_new_tokens,
+        on_progress=lambda phase, done, total: emit("eval", phase=phase, done=done, total=total),
+        should_stop=run.cancel_file.exists if run else None)
+    if run:
+        info = run.read_json(run.dataset_file)
+        report.update(run_id=run.id, dataset_sha256=info["sha256"])
+        atomic.write_json(run.evaluation_file, report)
+    record(report)
+    return report
+
+
+def _pairs_and_profile(run, args):
+    from core import adapters
+    from core.data import load_pairs
+    from core.finetune import intake
+
+    if run is not None:
+        info = run.read_json(run.dataset_file)
+        pairs = intake.reload(info)
+        return intake.rows(info, pairs, "heldout_seen") + intake.rows(info, pairs, "heldout_unseen"), info["profile"]
+    profile = adapters.profile(args.adapter) if args.adapter else {}
+    data = args.data or (adapters.get(args.adapter).training.get("dataset_path") if args.adapter else None)
+    if not data:
+        raise ChartBriefError("No data to evaluate on.", hint="Pass --data FILE with note→summary pairs.")
+    return load_pairs(data), profile
+
+
+if __name__ == "__main__":
+    sys.exit(main())

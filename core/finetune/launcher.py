@@ -1,0 +1,149 @@
+"""Start, follow, cancel, resume and kill fine-tuning runs (the worker is a child process).
+
+    prepared = prepare(data, options)          # dataset report + privacy scan, nothing started yet
+    run = start(data, options, prepared=prepared)
+    for event in run.events():                 # plain dicts (core.finetune.events); ends with the worker
+        ...
+    run.cancel()                               # the worker checkpoints at the next step and exits
+    run = resume(run.id)                       # continues from the newest checkpoint
+
+The GUI may instead run :func:`worker_command` in a ``QProcess`` with :func:`worker_env` and read the same
+JSON lines from its stdout.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from core import atomic
+from core.errors import ChartBriefError
+from core.finetune import affinity
+from core.finetune.events import TERMINAL, parse
+from core.finetune.intake import Prepared, prepare
+from core.finetune.options import TrainOptions
+from core.finetune.rundir import RunDir
+
+log = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def worker_command(run: RunDir, resume: bool = False) -> list[str]:
+    return [sys.executable, "-m", "core.finetune.worker", "--run", str(run.path), *(["--resume"] if resume else [])]
+
+
+def worker_env(options: TrainOptions, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The worker's environment: OpenMP threads bound to the training CPUs, tcmalloc preloaded."""
+    from core.finetune.worker import training_cpus
+
+    env = dict(os.environ if base is None else base)
+    env.update(affinity.omp_env(training_cpus(options)))
+    lib = affinity.allocator_path()
+    if lib is not None and "tcmalloc" not in env.get("LD_PRELOAD", ""):
+        env["LD_PRELOAD"] = ":".join(p for p in (str(lib), env.get("LD_PRELOAD", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class Run:
+    """A running (or finished) worker process and its run folder."""
+
+    def __init__(self, run: RunDir, proc: subprocess.Popen | None):
+        self.dir, self.proc = run, proc
+        self.last: dict[str, Any] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.dir.id
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """Progress events as the worker emits them, until it exits.
+
+        If it exits without a final event (killed, crashed), one ``error`` event says so.
+        """
+        if self.proc is None or self.proc.stdout is None:
+            return
+        for raw in self.proc.stdout:
+            event = parse(raw)
+            if event is not None:
+                self.last = event
+                yield event
+        code = self.proc.wait()
+        if self.last is None or self.last.get("event") not in TERMINAL:
+            self.last = {"event": "error", "type": "WorkerExited", "run": self.id,
+                         "message": f"the fine-tuning worker stopped unexpectedly (exit status {code})",
+                         "hint": f"Resume with: chartbrief finetune --resume {self.id} (log: {self.dir.log_file})"}
+            yield self.last
+
+    def cancel(self) -> None:
+        """Ask the worker to stop: it saves a checkpoint at the end of the current step and exits."""
+        atomic.write_text(self.dir.cancel_file, "cancel\n")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its children (its own process group); checkpoints stay."""
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+
+    def wait(self) -> int:
+        return self.proc.wait() if self.proc else 0
+
+
+def start(data: Path | str, options: TrainOptions, *, prepared: Prepared | None = None) -> Run:
+    """Validate the data (unless already ``prepared``), create the run folder, start the worker."""
+    from core.finetune.worker import training_cpus
+
+    training_cpus(options)  # refuse CPUs this process may not use before any work
+    prepared = prepared or prepare(data, options)
+    if not prepared.info["train"]:
+        raise ChartBriefError("No training rows are left after validation and the held-out split.",
+                              hint="Add rows, or check the dataset report.")
+    run = RunDir.create()
+    atomic.write_json(run.options_file, options.to_dict())
+    atomic.write_json(run.dataset_file, prepared.info)
+    run.set_status("created")
+    _audit("finetune-start", run_id=run.id, dataset_sha256=prepared.info["sha256"],
+           model_id=prepared.info.get("model_id"), train_rows=len(prepared.info["train"]))
+    return _spawn(run, options, resume=False)
+
+
+def resume(run_id: str | Path) -> Run:
+    """Continue a cancelled, killed or failed run from its newest checkpoint."""
+    run = RunDir.open(run_id)
+    state = run.status().get("state")
+    if state == "finished":
+        raise ChartBriefError(f"Run {run.id} already finished.", hint="Start a new run to train again.")
+    options = TrainOptions.from_dict(run.read_json(run.options_file))
+    run.cancel_file.unlink(missing_ok=True)
+    return _spawn(run, options, resume=True)
+
+
+def _spawn(run: RunDir, options: TrainOptions, *, resume: bool) -> Run:
+    with open(run.log_file, "ab") as log_file:
+        proc = subprocess.Popen(worker_command(run, resume), stdout=subprocess.PIPE, stderr=log_file,
+                                stdin=subprocess.DEVNULL, env=worker_env(options), cwd=str(REPO_ROOT),
+                                start_new_session=True, text=True, bufsize=1)
+    log.info("fine-tuning worker %d started for run %s", proc.pid, run.id)
+    return Run(run, proc)
+
+
+def _audit(action: str, **fields) -> None:
+    try:
+        from core import audit
+    except ImportError:
+        return
+    audit.record(action, **fields)

@@ -1,0 +1,147 @@
+"""QLoRA training inside the worker process: int4 base (IPEX-LLM sym_int4), LoRA adapters, Trainer.
+
+Called by :mod:`core.finetune.worker` after it pinned the process and set the OpenMP environment.
+Importing ``ipex_llm.transformers.qlora`` patches peft globally, which is why this runs only in the
+worker; the adapter it writes uses stock ``peft.LoraConfig`` fields so stock peft loads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from core import atomic
+from core.errors import Cancelled, DatasetError
+from core.finetune import affinity, intake
+from core.finetune.dataset import Formatter, collate, pad_id
+from core.finetune.options import TrainOptions
+from core.finetune.rundir import RunDir
+
+log = logging.getLogger(__name__)
+
+
+def plan_steps(rows: int, opts: TrainOptions) -> int:
+    """Optimizer steps the Trainer will run (its own arithmetic: ``max_steps`` if set, else whole
+    accumulation groups per epoch times epochs). A time budget may stop it earlier."""
+    if opts.max_steps:
+        return opts.max_steps
+    per_epoch = max(1, math.ceil(rows / opts.batch_size) // opts.grad_accum)
+    return math.ceil(opts.epochs * per_epoch)
+
+
+def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, emit: Callable[..., dict],
+          resume: bool) -> dict:
+    """Train, save the adapter into ``run.adapter_dir``; returns a summary dict. Raises Cancelled."""
+    import torch
+    from transformers import AutoTokenizer, TrainingArguments
+
+    from core import runtime
+    from core.finetune.trainer import Clock, Meter, Progress, QLoraTrainer
+    from core.models import registry
+    from core.models.convert import hf_folder
+
+    runtime.apply_torch_threads()
+    record = registry.get(opts.model_id)
+    folder = hf_folder(record)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    fmt = Formatter.for_tokenizer(tokenizer)
+    info = run.read_json(run.dataset_file)
+    rows = [fmt.encode(p) for p in intake.rows(info, intake.reload(info), "train")]
+    too_long = sum(len(r["input_ids"]) > opts.max_length for r in rows)
+    if too_long:
+        raise DatasetError(f"{too_long} training rows are longer than max length {opts.max_length}.",
+                           hint="The tokenizer changed since the run started; start a new run.")
+
+    model = _load_model(folder, opts, dtype)
+    checkpoint = run.latest_checkpoint() if resume else None
+    prior = json.loads((checkpoint / "progress.json").read_text())["elapsed_s"] if checkpoint else 0.0
+    clock, meter = Clock(prior), Meter()
+    budget = opts.minutes * 60 if opts.minutes else None
+    max_steps = plan_steps(len(rows), opts)
+
+    def on_first_step() -> None:
+        masks = affinity.pin_threads(cpus)  # OpenMP's pool exists now; confine anything that escaped
+        emit("affinity", cpus=affinity.format_cpu_list(cpus), threads={str(k): v for k, v in masks.items()},
+             ok=affinity.masks_ok(masks, cpus))
+
+    progress = Progress(emit, clock, meter, budget, run.cancel_file, on_first_step)
+    args = TrainingArguments(
+        output_dir=str(run.checkpoints), per_device_train_batch_size=opts.batch_size,
+        gradient_accumulation_steps=opts.grad_accum, learning_rate=opts.learning_rate,
+        num_train_epochs=opts.epochs, max_steps=opts.max_steps or -1, weight_decay=0.0, max_grad_norm=1.0,
+        logging_strategy="steps", logging_steps=1, save_strategy="steps", save_steps=opts.checkpoint_every,
+        seed=opts.seed, data_seed=opts.seed, use_cpu=True, bf16=dtype == "bf16", report_to=[],
+        disable_tqdm=True, dataloader_num_workers=0, remove_unused_columns=False, optim="adamw_torch",
+        save_safetensors=True, log_level="warning", gradient_checkpointing=False)
+    trainer = QLoraTrainer(model=model, args=args, train_dataset=rows, data_collator=collate(pad_id(tokenizer)),
+                           callbacks=[progress], clock=clock, meter=meter, budget_s=budget,
+                           warmup=opts.warmup_steps,
+                           on_checkpoint=lambda step, path: emit("checkpoint", step=step, path=str(path)))
+    emit("started", run=run.id, pid=os.getpid(), cpus=affinity.format_cpu_list(cpus),
+         threads=torch.get_num_threads(), dtype=dtype, allocator=affinity.allocator_loaded(),
+         train_rows=len(rows), max_steps=max_steps, resumed_from=_step_of(checkpoint),
+         budget_s=budget, model_id=record.id)
+    trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
+    steps = trainer.state.global_step
+    if progress.stop_reason == "cancel":
+        latest = run.latest_checkpoint()
+        raise Cancelled(f"Fine-tuning cancelled at step {steps}; checkpoint {latest.name if latest else 'none'} kept.")
+    save_adapter(trainer.model, run.adapter_dir, base_ref=str(folder))
+    elapsed = clock.elapsed()
+    return {"reason": progress.stop_reason or "done", "steps": steps, "max_steps": max_steps,
+            "train_seconds": round(elapsed, 1), "dtype": dtype, "cpus": affinity.format_cpu_list(cpus),
+            "tokens_per_s": round(meter.tokens / max(1e-6, elapsed - prior), 1),
+            "final_loss": _last_loss(trainer)}
+
+
+def _load_model(folder: Path, opts: TrainOptions, dtype: str):
+    import torch
+    from ipex_llm.transformers import AutoModelForCausalLM
+    from ipex_llm.transformers.qlora import LoraConfig, get_peft_model, prepare_model_for_kbit_training
+
+    torch.manual_seed(opts.seed)
+    # lm_head stays full precision: SmolLM2's int4 tied head turns greedy output into unrelated text.
+    model = AutoModelForCausalLM.from_pretrained(
+        str(folder), load_in_low_bit="sym_int4", optimize_model=False, modules_to_not_convert=["lm_head"],
+        torch_dtype=torch.bfloat16 if dtype == "bf16" else torch.float32, trust_remote_code=False)
+    model.config.use_cache = False
+    model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=opts.gradient_checkpointing)
+    config = LoraConfig(r=opts.lora_r, lora_alpha=opts.lora_alpha, lora_dropout=opts.lora_dropout,
+                        target_modules=list(opts.target_modules), bias="none", task_type="CAUSAL_LM",
+                        training_mode="qlora")
+    model = get_peft_model(model, config)
+    model.train()
+    return model
+
+
+def save_adapter(model, target: Path, *, base_ref: str) -> None:
+    """Stock PEFT files: ``adapter_model.safetensors`` + an ``adapter_config.json`` of peft's own LoraConfig."""
+    import peft
+    import torch
+    from safetensors.torch import save_file
+
+    cfg = model.peft_config["default"]
+    init = {f.name for f in dataclasses.fields(peft.LoraConfig) if f.init}
+    stock = peft.LoraConfig(**{k: v for k, v in vars(cfg).items() if k in init})
+    stock.base_model_name_or_path = base_ref
+    weights = {k: v.detach().to(torch.float32).contiguous()
+               for k, v in peft.get_peft_model_state_dict(model).items()}
+    if not weights:
+        raise RuntimeError("the trained model has no LoRA weights to save")
+    with atomic.atomic_dir(target) as tmp:
+        stock.save_pretrained(str(tmp))
+        save_file(weights, str(tmp / "adapter_model.safetensors"), metadata={"format": "pt"})
+
+
+def _step_of(checkpoint: Path | None) -> int | None:
+    return int(checkpoint.name.rsplit("-", 1)[1]) if checkpoint else None
+
+
+def _last_loss(trainer) -> float | None:
+    losses = [h["loss"] for h in trainer.state.log_history if "loss" in h]
+    return round(float(losses[-1]), 5) if losses else None

@@ -1,0 +1,150 @@
+"""The fine-tuning worker: ``python -m core.finetune.worker --run DIR [--resume]``.
+
+Runs in its own process (and session) so a crash or a kill cannot take the window down, and so the
+global patches that IPEX-LLM's QLoRA import applies to peft stay out of the app. In order:
+
+1. pin this process to the training CPUs and set OpenMP/MKL threads and binding, before torch loads
+   (the launcher already put the same variables and ``LD_PRELOAD`` of IPEX-LLM's tcmalloc in the env);
+2. train (:mod:`core.finetune.train`), resuming from the newest checkpoint with ``--resume``;
+3. register the adapter (:mod:`core.adapters`), then evaluate it against the base model in a fresh
+   child process (clean peft) and record the metrics with the adapter.
+
+Progress goes to stdout as JSON lines (:mod:`core.finetune.events`); exit status 0 finished,
+130 cancelled, 2 a user-facing error, 1 a bug (traceback in ``worker.log``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from core import hardware
+from core.errors import Cancelled, ChartBriefError
+from core.finetune import affinity
+from core.finetune.events import Emitter, parse
+from core.finetune.options import OptionError, TrainOptions, resolve_dtype
+from core.finetune.rundir import RunDir
+
+log = logging.getLogger("core.finetune.worker")
+
+
+def training_cpus(opts: TrainOptions) -> tuple[int, ...]:
+    """The CPUs this run trains on: ``opts.cores``, else the core plan's training set."""
+    try:
+        return hardware.core_plan(hardware.detect(), training=opts.cores).training
+    except ValueError as exc:
+        raise OptionError(f"fine-tuning option cores: {exc}.",
+                          hint="Pick CPUs from the allowed list (see chartbrief doctor).") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.finetune.worker")
+    parser.add_argument("--run", required=True, help="run folder (created by core.finetune.launcher)")
+    parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
+    args = parser.parse_args(argv)
+    run = RunDir.open(args.run)
+    emit = Emitter(run.events_file)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        opts = TrainOptions.from_dict(run.read_json(run.options_file))
+        cpus = training_cpus(opts)
+        affinity.pin_process(cpus)
+        os.environ.update(affinity.omp_env(cpus))
+        from core import runtime
+
+        runtime.setup(role="training", cpus=cpus)  # offline env; before torch is imported
+        return _pipeline(run, opts, cpus, emit, args.resume)
+    except Cancelled as exc:
+        run.set_status("cancelled")
+        latest = run.latest_checkpoint()
+        emit("cancelled", run=run.id, message=exc.message, checkpoint=str(latest) if latest else None,
+             step=int(latest.name.rsplit("-", 1)[1]) if latest else 0)
+        return 130
+    except ChartBriefError as exc:
+        run.set_status("failed", error=type(exc).__name__)
+        emit("error", run=run.id, type=type(exc).__name__, message=exc.message, hint=exc.hint)
+        return 2
+    except Exception as exc:  # a bug: the traceback goes to worker.log, the event names where to look
+        log.exception("fine-tuning worker failed")
+        run.set_status("failed", error=type(exc).__name__)
+        emit("error", run=run.id, type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}",
+             hint=f"Details are in {run.log_file}.")
+        return 1
+
+
+def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: Emitter, resume: bool) -> int:
+    status = run.status()
+    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native)
+    if "training" not in status or not run.adapter_dir.is_dir():
+        run.set_status("running", pid=os.getpid())
+        from core.finetune.train import train
+
+        summary = train(run, opts, cpus, dtype, emit, resume)
+        run.set_status("trained", training=summary)
+        emit("trained", run=run.id, adapter=str(run.adapter_dir), **summary)
+        _audit("finetune-stop", run_id=run.id, reason=summary["reason"], steps=summary["steps"])
+        status = run.status()
+    training = status["training"]
+    adapter_id = status.get("adapter_id") or _register(run, opts, training)
+    run.set_status("registered", adapter_id=adapter_id)
+    emit("registered", run=run.id, adapter_id=adapter_id)
+    if opts.eval_limit:
+        _evaluate(run, opts, adapter_id, emit)
+    run.set_status("finished")
+    _audit("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
+           train_seconds=training.get("train_seconds"))
+    emit("finished", run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
+         tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps"))
+    return 0
+
+
+def _register(run: RunDir, opts: TrainOptions, training: dict) -> str:
+    from core import adapters
+
+    info = run.read_json(run.dataset_file)
+    record = adapters.register(run.adapter_dir, base_model_id=info.get("model_id") or opts.model_id,
+                               dataset_sha256=info["sha256"], hyperparameters=opts.hyperparameters(),
+                               run_id=run.id, profile=info.get("profile"),
+                               training={**training, "train_rows": len(info["train"]), "dataset_path": info["path"],
+                                         "holdout_groups": info.get("holdout_groups")})
+    return record.id
+
+
+def _evaluate(run: RunDir, opts: TrainOptions, adapter_id: str, emit: Emitter) -> None:
+    """Evaluate in a fresh interpreter: this one has IPEX-LLM's peft patches (and tcmalloc) loaded."""
+    from core.evaluate.worker import spawn
+
+    failure: dict | None = None
+    with spawn(["--run", str(run.path), "--adapter", adapter_id], opts.cores) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            event = parse(line)
+            if event is None:
+                continue
+            kind = event.pop("event")
+            event.pop("time", None)
+            if kind in ("error", "cancelled"):
+                failure = event
+            else:
+                emit(kind, **event)
+        code = proc.wait()
+    if code == 130:
+        raise Cancelled("Evaluation cancelled; the adapter is registered, without metrics.")
+    if code != 0:
+        why = (failure or {}).get("message") or f"exit status {code}"
+        raise ChartBriefError(f"Evaluation failed ({why}); the adapter {adapter_id} is registered, without metrics.",
+                              hint=f"Details are in {run.log_file}. Retry with: chartbrief evaluate --adapter {adapter_id}")
+
+
+def _audit(action: str, **fields) -> None:
+    try:
+        from core import audit
+    except ImportError:
+        return
+    audit.record(action, **fields)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+"""``chartbrief bench`` is registered and parses its options; importing it does not import the bench."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_bench_subcommand_parses_its_options():
+    from core.cli import bench, build_parser
+
+    args = build_parser().parse_args(["bench", "--quick", "--json", "/tmp/x.json", "--out", "d",
+                                      "--skip-training"])
+    assert args.func is bench.run
+    assert args.quick and args.json == "/tmp/x.json" and args.out == "d" and args.skip_training
+
+
+def test_importing_the_cli_module_does_not_import_benchmarks_or_torch():
+    code = "import sys, core.cli.bench; print(any(m.split('.')[0] in ('benchmarks', 'torch') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr

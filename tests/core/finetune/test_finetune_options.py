@@ -1,0 +1,49 @@
+"""Training options: defaults, validation with actionable errors, JSON round trip, dtype choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.errors import ChartBriefError
+from core.finetune.options import DEFAULT_TARGETS, OptionError, TrainOptions, help_text, resolve_dtype
+
+
+def test_defaults_are_valid_and_documented():
+    opts = TrainOptions()
+    assert opts.lora_r == 16 and opts.target_modules == DEFAULT_TARGETS
+    assert opts.compute_dtype == "auto" and not opts.gradient_checkpointing
+    assert set(help_text()) == set(opts.to_dict()) and all(help_text().values())
+
+
+@pytest.mark.parametrize("field,value", [
+    ("lora_r", 0), ("lora_alpha", -1), ("lora_dropout", 1.0), ("learning_rate", 0), ("epochs", 0),
+    ("minutes", -5), ("max_steps", 0), ("max_length", 8), ("batch_size", 0), ("grad_accum", 0),
+    ("compute_dtype", "fp16"), ("checkpoint_every", 0), ("cores", ()), ("target_modules", ("q proj",)),
+    ("lora_r", 2.5), ("eval_engine", "llama.cpp"),
+])
+def test_bad_values_name_the_option(field, value):
+    with pytest.raises(OptionError) as err:
+        TrainOptions(**{field: value})
+    assert field in str(err.value)
+    assert isinstance(err.value, ChartBriefError) and isinstance(err.value, ValueError)
+
+
+def test_round_trip_through_json_dict():
+    opts = TrainOptions(minutes=12.5, cores=(1, 3), target_modules=("q_proj", "v_proj"), seed=7)
+    assert TrainOptions.from_dict(opts.to_dict()) == opts
+
+
+def test_unknown_option_is_refused():
+    with pytest.raises(OptionError, match="unknown fine-tuning option"):
+        TrainOptions.from_dict({"lora_rank": 8})
+
+
+def test_hyperparameters_leave_out_machine_details():
+    hp = TrainOptions(cores=(1,)).hyperparameters()
+    assert "cores" not in hp and hp["lora_r"] == 16
+
+
+def test_auto_dtype_follows_native_bf16():
+    assert resolve_dtype("auto", bf16_native=False) == "fp32"
+    assert resolve_dtype("auto", bf16_native=True) == "bf16"
+    assert resolve_dtype("bf16", bf16_native=False) == "bf16"

@@ -1,0 +1,86 @@
+"""The worker process on the tiny model: thread pinning, cancel, SIGKILL + resume, finishing a run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import follow, quick_options
+
+from core.finetune import RunDir, launcher, prepare, resume, start
+
+
+def _start(data, opts):
+    return start(data, opts, prepared=prepare(data, opts))
+
+
+def _status_masks(pid: int) -> dict[str, str]:
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for line in (task / "status").read_text().splitlines():
+            if line.startswith("Cpus_allowed_list:"):
+                out[task.name] = line.split(":", 1)[1].strip()
+    return out
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="pinning to one CPU restricts nothing on a 1-CPU machine")
+def test_every_worker_thread_runs_on_the_training_cpu_and_cancel_keeps_a_checkpoint(tiny_id, small_data, train_cpu):
+    run = _start(small_data, quick_options(tiny_id, max_steps=500, checkpoint_every=50, cores=(train_cpu,)))
+    try:
+        events = follow(run, until=lambda e: e["event"] == "step" and e["step"] >= 2)
+        started = next(e for e in events if e["event"] == "started")
+        assert started["pid"] == run.pid and started["threads"] == 1 and started["cpus"] == str(train_cpu)
+        assert started["allocator"] == "tcmalloc"
+        masks = _status_masks(run.pid)  # read while the worker is training
+        assert len(masks) >= 2, masks
+        assert set(masks.values()) == {str(train_cpu)}, masks
+        environ = Path(f"/proc/{run.pid}/environ").read_bytes().split(b"\0")
+        assert b"OMP_NUM_THREADS=1" in environ and f"OMP_PLACES={{{train_cpu}}}".encode() in environ
+        reported = next(e for e in events if e["event"] == "affinity")
+        assert reported["ok"] and set(reported["threads"].values()) == {str(train_cpu)}
+
+        run.cancel()
+        rest = follow(run)
+    finally:
+        run.kill()
+    assert rest[-1]["event"] == "cancelled", rest[-3:]
+    assert run.wait() == 130
+    stopped_at = max(e["step"] for e in events + rest if e["event"] == "step")
+    checkpoint = RunDir.open(run.id).latest_checkpoint()
+    assert checkpoint is not None and checkpoint.name == f"checkpoint-{stopped_at}"  # saved at the stop
+    assert (checkpoint / "adapter_model.safetensors").is_file() and (checkpoint / "optimizer.pt").is_file()
+    assert RunDir.open(run.id).status()["state"] == "cancelled"
+
+
+def test_sigkill_then_resume_repeats_at_most_one_checkpoint_interval(tiny_id, small_data):
+    every = 3
+    opts = quick_options(tiny_id, max_steps=8, checkpoint_every=every)
+    run = _start(small_data, opts)
+    try:
+        first = follow(run, until=lambda e: e["event"] == "step" and e["step"] == 5)
+    finally:
+        run.kill()  # SIGKILL to the worker's process group, mid-run
+    assert RunDir.open(run.id).latest_checkpoint().name == "checkpoint-3"
+    killed_at = max(e["step"] for e in first if e["event"] == "step")
+
+    again = resume(run.id)
+    second = follow(again)
+    assert second[-1]["event"] == "finished", second[-3:]
+    started = next(e for e in second if e["event"] == "started")
+    assert started["resumed_from"] == 3
+    steps2 = [e["step"] for e in second if e["event"] == "step"]
+    assert steps2 == list(range(4, 9))
+    repeated = [s for s in steps2 if s <= killed_at]
+    assert len(repeated) <= every
+    # Same data, weights, optimizer and RNG after resuming: the repeated step computes the same loss.
+    loss1 = {e["step"]: e["loss"] for e in first if e["event"] == "step"}
+    loss2 = {e["step"]: e["loss"] for e in second if e["event"] == "step"}
+    assert loss2[4] == pytest.approx(loss1[4], rel=1e-3)
+    assert RunDir.open(run.id).status()["state"] == "finished"
+
+
+def test_worker_env_preloads_tcmalloc_and_binds_threads(tiny_id):
+    env = launcher.worker_env(quick_options(tiny_id, cores=(0,)), base={})
+    assert env["LD_PRELOAD"].endswith("libtcmalloc.so")
+    assert env["OMP_NUM_THREADS"] == "1" and env["OMP_PLACES"] == "{0}" and env["OMP_PROC_BIND"] == "close"
