@@ -73,7 +73,7 @@ class TrainingPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("<b>3. Train</b>"))
         layout.addLayout(buttons)
-        layout.addWidget(self.progress, 3)
+        layout.addWidget(self.progress, 2)
         layout.addWidget(QLabel("<b>4. Before and after</b>"))
         layout.addWidget(self.table, 2)
         layout.addLayout(use_row)

@@ -136,8 +136,7 @@ def test_evaluation_table_shows_base_adapter_and_change_per_group(view):
     table = view.table
     table.show_groups(_report()["groups"])
     rows = [[table.cell(r, c) for c in range(table.columnCount())] for r in range(table.rowCount())]
-    assert [r[0] for r in rows if r[0]] == ["Seen (like the training notes) (1)", "Unseen (new specialty or layout) (1)",
-                                            "Unseen specialty (1)", "All (2)"]
+    assert [r[0] for r in rows if r[0]] == ["Seen (1)", "Unseen (1)", "Unseen specialty (1)", "All (2)"]
     assert rows[0][1:] == ["Base model", "30.0", "15.0", "20.0", "0.500", "0.00"]
     assert rows[1][1:] == ["Adapter", "40.0", "25.0", "30.0", "0.750", "0.00"]
     assert rows[2][1:] == ["Change", "+10.0", "+10.0", "+10.0", "+0.250", "+0.00"]
