@@ -76,6 +76,13 @@ class Engine(abc.ABC):
 
         gc.collect()
 
+    def cache_folder(self) -> Path:
+        """Where this engine keeps its converted form of the model (per variant and adapter)."""
+        from core.models.convert import engine_cache
+
+        tag = self.variant if self.info.adapter_id is None else f"{self.variant}+{self.info.adapter_id}"
+        return engine_cache(self.record, self.name, tag)
+
     # -- text ------------------------------------------------------------------------------
     @property
     def context_length(self) -> int:

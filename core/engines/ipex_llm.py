@@ -17,7 +17,7 @@ from pathlib import Path
 from core import atomic
 from core.engines.base import Engine
 from core.errors import EngineError
-from core.models.convert import engine_cache, hf_folder
+from core.models.convert import hf_folder
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,6 @@ VARIANTS = ("sym_int4", "asym_int4", "sym_int8", "bf16")
 class IpexLlmEngine(Engine):
     name = "ipex_llm"
     VARIANTS = VARIANTS
-
-    def cache_folder(self) -> Path:
-        tag = self.variant if self.info.adapter_id is None else f"{self.variant}+{self.info.adapter_id}"
-        return engine_cache(self.record, self.name, tag)
 
     def _load(self) -> None:
         if self.variant not in VARIANTS:

@@ -14,7 +14,7 @@ from pathlib import Path
 from core import atomic
 from core.engines.base import Engine
 from core.errors import EngineError
-from core.models.convert import engine_cache, hf_folder
+from core.models.convert import hf_folder
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +24,6 @@ VARIANTS = ("int4", "int8")
 class OpenVinoEngine(Engine):
     name = "openvino"
     VARIANTS = VARIANTS
-
-    def cache_folder(self) -> Path:
-        tag = self.variant if self.info.adapter_id is None else f"{self.variant}+{self.info.adapter_id}"
-        return engine_cache(self.record, self.name, tag)
 
     def _ov_config(self) -> dict:
         threads = self.info.threads or int(os.environ.get("OMP_NUM_THREADS", "0") or 0)
