@@ -67,7 +67,8 @@ def add_shares(row: dict, split: roofline.ParamSplit, limits_at: dict, gguf_byte
         bpt = roofline.weight_bytes_per_token(split, row["engine"], row["variant"])
     row["weight_bytes_per_token"] = bpt
     dtype = "bf16" if row["variant"] == "bf16" else "fp32"
-    cpu = limits_at.get("bandwidth_gbs_cpu") is not None and row.get("decode_tps_cpu") is not None
+    cpu = limits_at.get("bandwidth_gbs_cpu") is not None and (
+        row.get("decode_tps_cpu") is not None or (row.get("probe") or {}).get("decode_tps_cpu") is not None)
     sfx = "_cpu" if cpu else ""
     bw, peak = limits_at.get(f"bandwidth_gbs{sfx}"), limits_at.get(f"{dtype}_gflops{sfx}")
     row["limits"] = {"bandwidth_gbs": bw, "gemm_gflops": peak, "gemm_dtype": dtype,
@@ -78,7 +79,9 @@ def add_shares(row: dict, split: roofline.ParamSplit, limits_at: dict, gguf_byte
         "basis": "per CPU-second" if cpu else "per wall-second",
         "decode_limit_tps": round(decode_limit, 2) if decode_limit else None,
         "prefill_limit_tps": round(prefill_limit, 2) if prefill_limit else None,
-        "decode": _r(roofline.share(row.get(f"decode_tps{sfx}"), decode_limit)),
+        "decode": _r(roofline.share(row.get(f"decode_tps{sfx}") or (row.get("probe") or {}).get(
+            f"decode_tps{sfx}"), decode_limit)),
+        "decode_basis": "summary" if row.get("decode_tps") else "probe",
         "prefill": {k: _r(roofline.share(v.get(f"prefill_tps{sfx}"), prefill_limit))
                     for k, v in row.get("prefill", {}).items()}}
 
@@ -87,38 +90,80 @@ def _r(x: float | None) -> float | None:
     return round(x, 3) if x is not None else None
 
 
+def rates(row: dict) -> tuple[float | None, float | None, str]:
+    """(prefill tok/s, decode tok/s, basis): from the summary run, else from the ~200-token probe (when the
+    summary did not fit the budget); basis is "summary" or "probe"."""
+    e2e = row.get("e2e") or {}
+    if e2e.get("prefill_tps") and e2e.get("decode_tps"):
+        return e2e["prefill_tps"], e2e["decode_tps"], "summary"
+    probe = row.get("probe") or {}
+    return probe.get("prefill_tps"), probe.get("decode_tps"), "probe"
+
+
 def auto_score(row: dict) -> float | None:
     """auto's probe score for a measured row (lower is better): estimated seconds for a summary."""
-    e2e = row.get("e2e") or {}
-    pre, dec = e2e.get("prefill_tps"), e2e.get("decode_tps")
+    pre, dec, _ = rates(row)
     if not pre or not dec:
         return None
     return AUTO_PREFILL_TOKENS / pre + AUTO_NEW_TOKENS / dec
 
 
 def default_row(rows: list[dict], model: str, candidates: list[tuple[str, str]], threads: int) -> dict | None:
-    """The configuration ``auto`` would pick: its candidates, scored by its own rule, on this run's rates."""
-    scored = [(auto_score(r), r) for r in rows
-              if r["model"] == model and (r["engine"], r["variant"]) in candidates and r["threads"] == threads]
-    scored = [(s, r) for s, r in scored if s is not None]
-    return min(scored, key=lambda sr: sr[0])[1] if scored else None
+    """The configuration ``auto`` would pick: its candidates, scored by its own rule, on this run's rates
+    (summary rates when any candidate has them, else the probes')."""
+    cands = [r for r in rows if r["model"] == model and (r["engine"], r["variant"]) in candidates
+             and r["threads"] == threads and auto_score(r) is not None]
+    summary = [r for r in cands if rates(r)[2] == "summary"]
+    pool = summary or cands
+    return min(pool, key=auto_score) if pool else None
 
 
 def add_ratios(rows: list[dict], default: dict | None) -> None:
-    """Speed relative to the default row of the same model: >1 means faster than ChartBrief's default."""
+    """Speed relative to the default row of the same model: >1 means faster than ChartBrief's default.
+    Decode and prefill compare summary rates when both rows have them, else probe rates (``rates_basis``)."""
     for row in rows:
         if default is None or row["model"] != default["model"]:
             continue
         e2e, d_e2e = row.get("e2e") or {}, default.get("e2e") or {}
-        ratios = {
-            "e2e": _ratio(d_e2e.get("total_s"), e2e.get("total_s")) if e2e.get("complete") else None,
-            "e2e_cpu": _ratio(d_e2e.get("cpu_s"), e2e.get("cpu_s")) if e2e.get("complete") else None,
-            "decode": _ratio(row.get("decode_tps"), default.get("decode_tps")),
-            "prefill": _ratio(e2e.get("prefill_tps"), d_e2e.get("prefill_tps")),
+        both = bool(e2e.get("complete") and d_e2e.get("complete"))
+        pre, dec, basis = rates(row)
+        d_pre, d_dec, d_basis = rates(default)
+        if basis != d_basis:  # compare like with like: fall back to both probes
+            pre, dec = (row.get("probe") or {}).get("prefill_tps"), (row.get("probe") or {}).get("decode_tps")
+            d_pre, d_dec = (default.get("probe") or {}).get("prefill_tps"), (default.get("probe") or {}).get(
+                "decode_tps")
+            basis = "probe"
+        row["vs_default"] = {
+            "e2e": _ratio(d_e2e.get("total_s"), e2e.get("total_s")) if both else None,
+            "e2e_cpu": _ratio(d_e2e.get("cpu_s"), e2e.get("cpu_s")) if both else None,
+            "decode": _ratio(dec, d_dec),
+            "prefill": _ratio(pre, d_pre),
+            "rates_basis": basis,
             "peak_rss": _ratio(row.get("peak_rss_mib"), default.get("peak_rss_mib")),
         }
-        row["vs_default"] = ratios
         row["is_default"] = row is default
+
+
+def refresh(doc: dict, candidates: list[tuple[str, str]]) -> None:
+    """Recompute every derived field (shares, default, ratios) from the raw measurements in ``doc``, so
+    that ``python -m benchmarks.report`` re-renders an old run with the current rules."""
+    from benchmarks import limits
+
+    rows = doc["inference"]
+    for row in rows:
+        row.pop("vs_default", None)
+        row["is_default"] = False
+        model = doc["models"].get(row["model"])
+        if row["status"] == "skipped" or not model:
+            continue
+        params = model["params"]
+        split = roofline.ParamSplit(**{k: params[k] for k in ("linear", "head", "embed", "norms", "tied")})
+        add_shares(row, split, limits.lookup(doc["limits"], row["threads"]), model.get("gguf_bytes_per_token"))
+    doc["defaults"] = {}
+    for model in doc["models"]:
+        default = default_row(rows, model, candidates, doc["threads"]["inference"])
+        add_ratios(rows, default)
+        doc["defaults"][model] = default["label"] if default else None
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:

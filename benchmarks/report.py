@@ -16,6 +16,8 @@ SCHEMA = "chartbrief-bench/1"
 REQUIRED = {"schema": str, "date": str, "mode": str, "machine": dict, "versions": dict, "threads": dict,
             "limits": dict, "models": dict, "inference": list, "training": list, "notes": list}
 ROW_REQUIRED = ("model", "engine", "variant", "threads", "label", "status")
+# auto's candidates on a CPU without AMX (core/engines/auto.py), for runs that did not record them
+DEFAULT_CANDIDATES = (("ipex_llm", "sym_int4"), ("openvino", "int4"))
 
 
 def validate(doc: dict) -> list[str]:
@@ -48,8 +50,9 @@ def render(doc: dict, json_name: str = "the run's JSON file") -> str:
         f"AMX {'yes' if m.get('amx') else 'no'}; native bf16 {'yes' if m.get('bf16_native') else 'no'}; "
         f"IPEX-LLM kernels: {m.get('ipex_llm_kernel')}"),
         f"- Memory: {m.get('mem_total_gib')} GiB",
-        (f"- Threads: inference {th.get('inference')} (ChartBrief's core plan for the summarizer), "
-        f"training {th.get('training')}, all allowed {th.get('all')}"),
+        (f"- Threads: inference {th.get('inference')} (the thread count ChartBrief's runtime set up for this run: "
+         "OMP_NUM_THREADS when the environment sets it, else ChartBrief's own default), "
+         f"training {th.get('training')} (the core plan's training cores), all allowed {th.get('all')}"),
         (f"- Load average at start: {doc.get('load_average_start')}; at end: {doc.get('load_average_end')} "
         "(the CPU is shared: see the CPU-share columns)"),
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in sorted(doc["versions"].items())),
@@ -90,6 +93,10 @@ def main(argv: list[str]) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 1
+    from benchmarks import derive
+
+    cands = [tuple(c) for c in doc.get("auto_candidates") or DEFAULT_CANDIDATES]
+    derive.refresh(doc, cands)
     md = Path(argv[1]) if len(argv) > 1 else Path(__file__).parent / "RESULTS.md"
     plot_dir = Path(argv[2]) if len(argv) > 2 else src.parent
     for p in write(doc, md, plot_dir, src.name):

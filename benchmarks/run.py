@@ -128,13 +128,12 @@ def _derive(rows: list[dict], doc: dict, threads: int) -> None:
     from core.engines.auto import candidates
 
     cands = candidates()
-    doc["default_rule"] = (f"`auto`'s own rule (core/engines/auto.py): among {cands}, the lowest "
-                           f"{derive.AUTO_PREFILL_TOKENS}/prefill + {derive.AUTO_NEW_TOKENS}/decode seconds, "
-                           "on this run's summary measurements")
-    for model in doc["models"]:
-        default = derive.default_row(rows, model, cands, threads)
-        derive.add_ratios(rows, default)
-        doc.setdefault("defaults", {})[model] = default["label"] if default else None
+    doc["auto_candidates"] = [list(c) for c in cands]
+    doc["default_rule"] = (f"`auto`'s own rule (core/engines/auto.py): among {cands} at {threads} thread(s), the "
+                           f"lowest {derive.AUTO_PREFILL_TOKENS}/prefill + {derive.AUTO_NEW_TOKENS}/decode "
+                           "seconds, on this run's summary rates (the probe's where no summary fit)")
+    doc["inference"] = rows
+    derive.refresh(doc, cands)
 
 
 def _store_choice(doc: dict, rows: list[dict], p: plan.Plan, store: bool, auto) -> dict:

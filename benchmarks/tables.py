@@ -47,23 +47,30 @@ def models_section(doc: dict) -> list[str]:
     return out + [""]
 
 
+PROBE_MARK = "ᵖ"
+
+
 def _row_cells(r: dict, targets: list[str]) -> list[str]:
     pre = r.get("prefill", {})
     e2e = r.get("e2e") or {}
+    probe = r.get("probe") or {}
     vs = r.get("vs_default") or {}
+    mark = PROBE_MARK if vs.get("rates_basis") == "probe" else ""
     label = r["label"] + (" **(default)**" if r.get("is_default") else "")
-    if r.get("workaround"):
-        label += " †"
     summary = num(e2e.get("total_s")) if e2e.get("complete") else (
         f"({num(e2e.get('total_s'))}, {e2e.get('new_tokens')} tok)" if e2e else DASH)
+    decode = num(r.get("decode_tps")) if r.get("decode_tps") else (
+        num(probe.get("decode_tps")) + PROBE_MARK if probe.get("decode_tps") else DASH)
     shares = r.get("shares") or {}
     e2e_key = str(r.get("e2e_target"))
-    return [label, r["status"], num(r.get("load_cold_s")), num(r.get("load_cached_s"))] + [
-        num((pre.get(t) or {}).get("prefill_tps")) for t in targets] + [
-        num(e2e.get("ttft_s")), num(r.get("decode_tps")), summary, ratio(vs.get("e2e")),
-        ratio(vs.get("decode")), ratio(vs.get("prefill")), num(r.get("peak_rss_mib"), 0),
-        pct(shares.get("decode")), pct((shares.get("prefill") or {}).get(e2e_key)),
-        num(e2e.get("cpu_util"), 2)]
+    return [label, r["status"], num(r.get("load_cold_s")), num(r.get("load_cached_s")),
+            num(probe.get("prefill_tps"))] + [num((pre.get(t) or {}).get("prefill_tps")) for t in targets] + [
+        num(e2e.get("ttft_s")), decode, summary, ratio(vs.get("e2e")),
+        ratio(vs.get("decode")) + mark if vs.get("decode") else DASH,
+        ratio(vs.get("prefill")) + mark if vs.get("prefill") else DASH, num(r.get("peak_rss_mib"), 0),
+        pct(shares.get("decode")) + (PROBE_MARK if shares.get("decode") and shares.get("decode_basis") == "probe"
+                                     else ""),
+        pct((shares.get("prefill") or {}).get(e2e_key)), num(e2e.get("cpu_util") or probe.get("cpu_util"), 2)]
 
 
 def inference_section(doc: dict, model: str) -> list[str]:
@@ -82,8 +89,9 @@ def inference_section(doc: dict, model: str) -> list[str]:
            "×2.00 = twice the memory. Shares: decode tok/s ÷ (bandwidth ÷ weight bytes per token); "
            "prefill tok/s ÷ (GEMM peak ÷ 2·weights); *both sides per CPU-second, so that other work on the "
            "machine cancels out. CPU share = CPU-seconds ÷ wall-seconds of the summary run (1.0 per thread "
-           "= the cores were ours)."), ""]
-    header = ["Configuration", "Status", "Load cold s", "Load cached s"] + [
+           "= the cores were ours). ᵖ = from the ~200-token probe (8 tokens decoded) because the summary "
+           "did not fit the time budget; such ratios compare probes with probes."), ""]
+    header = ["Configuration", "Status", "Load cold s", "Load cached s", "Prefill tok/s ~200 (probe)"] + [
         f"Prefill tok/s ~{t}" for t in targets] + [
         f"TTFT s ~{e2e_target}", "Decode tok/s", "Summary s", "Summary vs default", "Decode vs default",
         "Prefill vs default", "Peak RSS MiB", "Decode % of BW limit*", f"Prefill % of GEMM peak* ~{e2e_target}",
@@ -138,7 +146,8 @@ def llamacpp_section(doc: dict) -> list[str]:
                 return f"{what}: not measured"
             return f"{what}: llama.cpp {ratio(x)} ({'ChartBrief behind' if x > 1 else 'ChartBrief ahead'})"
 
-        out.append(f"- `{model}`, {dflt['label']} vs {lc['label']}: " + "; ".join([
+        basis = " (from the ~200-token probes)" if vs.get("rates_basis") == "probe" else ""
+        out.append(f"- `{model}`, {dflt['label']} vs {lc['label']}{basis}: " + "; ".join([
             verdict(vs.get("decode"), "decode"), verdict(vs.get("prefill"), "prefill"),
             verdict(vs.get("e2e"), "summary end-to-end"), f"peak RSS llama.cpp {ratio(vs.get('peak_rss'))}"]))
     return out + [""]

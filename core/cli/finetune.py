@@ -28,7 +28,8 @@ def register(sub) -> None:
                                            "NAME.summary.txt")
     p.add_argument("--resume", metavar="RUN", help="continue a cancelled or killed run from its newest checkpoint")
     p.add_argument("--model", help="base model id (default: the embedded model)")
-    p.add_argument("--minutes", type=float, help="training-time budget; the learning-rate schedule fits it")
+    p.add_argument("--minutes", type=float, help="training-time budget: no step runs past it; the learning-rate "
+                                                 "schedule fits it")
     p.add_argument("--cores", help="CPUs for training, e.g. 1 or 2-5 (default: settings, else the core plan)")
     p.add_argument("--epochs", type=float, help="passes over the training rows (default 1)")
     p.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
@@ -39,7 +40,7 @@ def register(sub) -> None:
     p.add_argument("--targets", help="comma-separated modules (default q,k,v,o,gate,up,down projections)")
     p.add_argument("--max-length", type=int, help="longest prompt+summary in tokens; longer rows are excluded")
     p.add_argument("--batch-size", type=int, help="rows per forward pass (default 1)")
-    p.add_argument("--grad-accum", type=int, help="forward passes per optimizer step (default 4)")
+    p.add_argument("--grad-accum", type=int, help="forward passes per optimizer step (default 1)")
     p.add_argument("--warmup", type=int, help="warm-up optimizer steps (default 3)")
     p.add_argument("--gradient-checkpointing", action="store_true", help="less memory, ~30%% slower")
     p.add_argument("--dtype", choices=DTYPES, help="compute dtype (auto: fp32 unless the CPU has native bf16)")

@@ -38,11 +38,12 @@ class TrainOptions:
     warmup_steps: int = field(default=3, metadata={"help": "optimizer steps of linear warm-up"})
     epochs: float = field(default=1.0, metadata={"help": "passes over the training rows (upper bound)"})
     minutes: float | None = field(default=None,
-                                  metadata={"help": "training-time budget in minutes; the schedule fits it"})
+                                  metadata={"help": "training-time budget in minutes: no step ends after it, "
+                                                    "and the learning-rate schedule fits it"})
     max_steps: int | None = field(default=None, metadata={"help": "stop after this many optimizer steps"})
     max_length: int = field(default=1152, metadata={"help": "prompt + summary tokens; longer rows are excluded"})
     batch_size: int = field(default=1, metadata={"help": "rows per forward pass"})
-    grad_accum: int = field(default=4, metadata={"help": "forward passes per optimizer step"})
+    grad_accum: int = field(default=1, metadata={"help": "forward passes per optimizer step"})
     gradient_checkpointing: bool = field(default=False,
                                          metadata={"help": "recompute activations: less memory, ~30% slower"})
     compute_dtype: str = field(default="auto", metadata={"help": "auto, fp32 or bf16 (auto: bf16 only where "

@@ -171,10 +171,15 @@ class Progress(TrainerCallback):
             self.stop_reason = "cancel"
             control.should_training_stop = True
             control.should_save = True
-        elif self.budget_s and self.clock.elapsed() >= self.budget_s:
-            self.stop_reason = "time"
+        elif self.budget_s and self.clock.elapsed() + self._step_seconds(state) > self.budget_s:
+            self.stop_reason = "time"  # the next step would end after the budget: stop within it
             control.should_training_stop = True
         return control
+
+    def _step_seconds(self, state) -> float:
+        """Mean seconds per optimizer step so far in this process."""
+        done = max(1, state.global_step - (self._first_step or 0))
+        return (time.monotonic() - self._t0) / done
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         if not logs or "loss" not in logs:
@@ -182,9 +187,7 @@ class Progress(TrainerCallback):
         now = time.monotonic()
         t_prev, tok_prev = self._last
         self._last = (now, self.meter.tokens)
-        done_here = max(1, state.global_step - (self._first_step or 0))
-        per_step = (now - self._t0) / done_here
-        eta = max(0, state.max_steps - state.global_step) * per_step
+        eta = max(0, state.max_steps - state.global_step) * self._step_seconds(state)
         if self.budget_s:
             eta = min(eta, max(0.0, self.budget_s - self.clock.elapsed()))
         self.emit("step", step=state.global_step, max_steps=state.max_steps, epoch=round(state.epoch or 0, 4),

@@ -78,3 +78,21 @@ def test_shares_use_cpu_seconds_when_recorded():
     assert row["shares"]["decode"] == pytest.approx(1.6)
     # prefill: 400 ÷ (20 GFLOP/s ÷ 0.2 GFLOP per token = 100 tok/s) = 4.0
     assert row["shares"]["prefill"]["2000"] == pytest.approx(4.0)
+
+
+def test_probe_rates_stand_in_when_no_summary_fitted():
+    def probe_only(engine, variant, pre, dec):
+        row = make_row(engine, variant, 1.0, 1.0, 1.0, model="big")
+        row["e2e"], row["decode_tps"] = None, None
+        row["probe"] = {"prompt_tokens": 202, "prefill_tps": pre, "decode_tps": dec}
+        return row
+
+    rows = [probe_only("ipex_llm", "sym_int4", 4.0, 2.0), probe_only("openvino", "int4", 8.0, 1.0),
+            probe_only("llama_cpp", "Q4_1", 5.0, 4.0)]
+    assert derive.rates(rows[0]) == (4.0, 2.0, "probe")
+    d = derive.default_row(rows, "big", [("ipex_llm", "sym_int4"), ("openvino", "int4")], 1)
+    assert d["engine"] == "openvino"  # 1500/8 + 200/1 = 387.5 beats 1500/4 + 200/2 = 475
+    derive.add_ratios(rows, d)
+    llama = rows[2]["vs_default"]
+    assert llama["rates_basis"] == "probe" and llama["e2e"] is None
+    assert llama["decode"] == pytest.approx(4.0) and llama["prefill"] == pytest.approx(0.625)

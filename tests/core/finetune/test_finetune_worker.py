@@ -84,3 +84,15 @@ def test_worker_env_preloads_tcmalloc_and_binds_threads(tiny_id):
     env = launcher.worker_env(quick_options(tiny_id, cores=(0,)), base={})
     assert env["LD_PRELOAD"].endswith("libtcmalloc.so")
     assert env["OMP_NUM_THREADS"] == "1" and env["OMP_PLACES"] == "{0}" and env["OMP_PROC_BIND"] == "close"
+
+
+def test_time_budget_ends_training_within_it(tiny_id, small_data):
+    budget_s = 12
+    run = _start(small_data, quick_options(tiny_id, minutes=budget_s / 60, max_steps=100_000, checkpoint_every=1000))
+    events = follow(run)
+    trained = next(e for e in events if e["event"] == "trained")
+    assert trained["reason"] == "time" and trained["steps"] >= 2
+    assert trained["train_seconds"] <= budget_s
+    lrs = [e["lr"] for e in events if e["event"] == "step"]
+    assert lrs[-1] < max(lrs)  # the schedule decays with the time used, not only with steps
+    assert events[-1]["event"] == "finished"
