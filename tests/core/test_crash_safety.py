@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from core import audit, settings
+import pytest
+
+from core import adapters, audit, settings
 
 REPO = Path(__file__).resolve().parents[2]
 ROUNDS = 8
@@ -79,3 +81,85 @@ def test_audit_log_survives_sigkill_mid_append(tmp_path):
         audit.record("evaluate", path=path, i=-1)
     assert all("garbled line" in p for p in audit.verify(path).problems)
     assert [e["seq"] for e in audit.read(path)] == list(range(1, len(audit.read(path)) + 1))
+
+
+# The fine-tuning worker's own save (core.finetune.train.save_adapter: stock PEFT files into an atomic
+# folder swap), then registration of that folder as the next version, over and over with new weights.
+_ADAPTER_SAVER = """
+import sys
+from pathlib import Path
+import torch
+from peft import LoraConfig, get_peft_model
+from transformers import AutoModelForCausalLM
+from core import adapters
+from core.finetune.train import save_adapter
+
+base, out = sys.argv[2], Path(sys.argv[1])
+model = get_peft_model(AutoModelForCausalLM.from_pretrained(base, torch_dtype=torch.float32),
+                       LoraConfig(r=8, lora_alpha=16, target_modules=["q_proj", "v_proj", "down_proj"],
+                                  task_type="CAUSAL_LM"))
+lora = [p for n, p in model.named_parameters() if "lora_" in n]
+for i in range(1, 10 ** 9):
+    with torch.no_grad():
+        for p in lora:
+            p.fill_(float(i))  # every tensor of save i holds i: a mix of two saves is visible
+    save_adapter(model, out, base_ref=base)
+    adapters.register(out, base_model_id="tiny")
+    if i == 1:
+        print("ready", flush=True)
+"""
+
+
+def _lora_values(base_dir: Path, adapter_dir: Path) -> set[float]:
+    """Load ``adapter_dir`` with stock peft onto the base model; the distinct values of its LoRA weights."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    model = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base_dir, torch_dtype=torch.float32),
+                                      str(adapter_dir))
+    return {v for n, p in model.named_parameters() if "lora_" in n for v in p.detach().unique().tolist()}
+
+
+@pytest.mark.slow
+def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_base_dir, monkeypatch):
+    from core import atomic
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("CHARTBRIEF_HOME", str(home))
+    out = tmp_path / "run" / "adapter"
+    rng = random.Random()
+    kept = 0
+    for n in range(3):
+        proc = subprocess.Popen([sys.executable, "-c", _ADAPTER_SAVER, str(out), str(tiny_base_dir)], cwd=REPO,
+                                stdout=subprocess.PIPE, env={**os.environ, "CHARTBRIEF_HOME": str(home)})
+        try:
+            assert proc.stdout.readline() == b"ready\n", n
+            time.sleep(rng.uniform(0.0, 1.5))
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            proc.stdout.close()
+        # the run's adapter folder: the last complete save, loadable by stock peft
+        atomic.recover_dir(out)
+        values = _lora_values(tiny_base_dir, out)
+        assert len(values) == 1, (n, values)
+        # the registry: readable, and every registered version complete and loadable
+        registered = adapters.list_adapters("tiny")
+        assert registered, n
+        for info in registered:
+            _, path = adapters.resolve(info.id)
+            assert len(_lora_values(tiny_base_dir, path)) == 1, (n, info.id)
+        assert len(registered) >= kept, n  # no version registered before the kill was lost
+        kept = len(registered)
+        assert values.pop() >= 1
+
+
+@pytest.fixture(scope="module")
+def tiny_base_dir(tmp_path_factory) -> Path:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cb_tiny_model", REPO / "tests/core/finetune/tiny_model.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build(tmp_path_factory.mktemp("tiny-llama-crash"))
