@@ -146,5 +146,5 @@ def training(tp: plan.TrainPlan, folder: str, cpus: tuple[int, ...], doc: dict, 
         rows.append(row)
         say(f"    {row.get('tokens_per_s')} tokens/s, step {row.get('step_s')}s, peak RSS {row.get('peak_rss_mib')}"
             f" MiB [{row['status']}]{' ' + row['skipped'] if row.get('skipped') else ''}")
-    derive.add_train_ratios(rows, plan.TRAIN_DEFAULT.label)
+    derive.add_train_ratios(rows, plan.train_default(bool(doc["machine"].get("bf16_native"))).label)
     return rows
