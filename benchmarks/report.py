@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks import tables
+from benchmarks import readme, tables
 
 SCHEMA = "chartbrief-bench/1"
 REQUIRED = {"schema": str, "date": str, "mode": str, "machine": dict, "versions": dict, "threads": dict,
@@ -87,7 +87,17 @@ def write(doc: dict, results_md: Path, plot_dir: Path | None, json_name: str) ->
 
 
 def main(argv: list[str]) -> int:
-    src = Path(argv[0])
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.report",
+                                 description="Re-render RESULTS.md, the plots and (with --readme) the README's "
+                                             "benchmark section from a bench JSON file.")
+    ap.add_argument("json")
+    ap.add_argument("results_md", nargs="?", help="default: benchmarks/RESULTS.md")
+    ap.add_argument("plot_dir", nargs="?", help="default: the JSON file's folder")
+    ap.add_argument("--readme", help="a README with the bench markers: its section is regenerated")
+    a = ap.parse_args(argv)
+    src = Path(a.json)
     doc = json.loads(src.read_text())
     problems = validate(doc)
     if problems:
@@ -97,11 +107,22 @@ def main(argv: list[str]) -> int:
 
     cands = [tuple(c) for c in doc.get("auto_candidates") or DEFAULT_CANDIDATES]
     derive.refresh(doc, cands)
-    md = Path(argv[1]) if len(argv) > 1 else Path(__file__).parent / "RESULTS.md"
-    plot_dir = Path(argv[2]) if len(argv) > 2 else src.parent
-    for p in write(doc, md, plot_dir, src.name):
+    md = Path(a.results_md) if a.results_md else Path(__file__).parent / "RESULTS.md"
+    plot_dir = Path(a.plot_dir) if a.plot_dir else src.parent
+    written = write(doc, md, plot_dir, src.name)
+    for p in written:
         print(p)
+    if a.readme:
+        if not update_readme(Path(a.readme), doc, md, written[1:]):
+            print(f"{a.readme}: no bench markers ({readme.START!r} … {readme.END!r}); nothing changed",
+                  file=sys.stderr)
+            return 1
+        print(a.readme)
     return 0
+
+
+def update_readme(path: Path, doc: dict, results_md: Path, plots: list[Path]) -> bool:
+    return readme.update(path, readme.section(doc, path.parent, results_md, plots))
 
 
 if __name__ == "__main__":

@@ -118,8 +118,11 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
     problems = report.validate(doc)
     if problems:
         say("JSON schema problems: " + "; ".join(problems))
-    for path in report.write(doc, results_md, out_dir, _display(json_path)):
+    written = report.write(doc, results_md, out_dir, _display(json_path))
+    for path in written:
         say(f"wrote {path}")
+    if not quick and out is None and report.update_readme(REPO / "README.md", doc, results_md, written[1:]):
+        say(f"updated the benchmark section of {REPO / 'README.md'}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

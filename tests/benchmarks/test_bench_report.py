@@ -76,3 +76,30 @@ def test_write_renders_the_page_and_plots(doc, tmp_path):
     md = (tmp_path / "RESULTS.md").read_text()
     assert "## Plots" in md and "plots/inference-smollm2-135m.png" in md
     assert all(p.exists() for p in written)
+
+
+def test_readme_section_is_regenerated_between_the_markers_only(doc, tmp_path):
+    from benchmarks import readme
+
+    path = tmp_path / "README.md"
+    path.write_text(f"# App\n\nintro\n\n## Benchmarks\n{readme.START}\nold numbers\n{readme.END}\n\n## Tests\nkept\n")
+    plots = [tmp_path / "benchmarks" / "results" / "training.png"]
+    assert report.update_readme(path, doc, tmp_path / "benchmarks" / "RESULTS.md", plots)
+    text = path.read_text()
+    assert "old numbers" not in text and text.startswith("# App\n\nintro") and text.endswith("## Tests\nkept\n")
+    section = text.split(readme.START)[1].split(readme.END)[0]
+    assert "2031-01-01" in section and "Test CPU" in section
+    assert "openvino int4 ×1 **(default)**" in section
+    assert "decode: llama.cpp ×1.60 (ChartBrief behind)" in section
+    assert "baseline LoRA fp32 (Trainer+peft)" in section and "×0.50" in section
+    assert "](benchmarks/RESULTS.md)" in section and "![training](benchmarks/results/training.png)" in section
+    # a second run replaces the section, it does not stack up
+    assert report.update_readme(path, doc, tmp_path / "benchmarks" / "RESULTS.md", plots)
+    assert path.read_text() == text
+
+
+def test_readme_without_markers_is_left_alone(doc, tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text("# App\n")
+    assert not report.update_readme(path, doc, tmp_path / "RESULTS.md", [])
+    assert path.read_text() == "# App\n"
