@@ -43,29 +43,29 @@ def section(doc: dict, readme_dir: Path, results_md: Path, plot_paths: list[Path
     def rel(p: Path) -> str:
         return os.path.relpath(Path(p).resolve(), readme_dir.resolve())
 
-    out = [f"Measured by `chartbrief bench` ({doc['mode']} run) on {doc['date']}: {m.get('cpu_model')}, "
+    out = [(f"Measured by `chartbrief bench` ({doc['mode']} run) on {doc['date']}: {m.get('cpu_model')}, "
            f"{m.get('logical_cpus')} logical CPUs ({m.get('physical_cores')} cores), IPEX-LLM "
            f"{m.get('ipex_llm_kernel')} kernels, {m.get('mem_total_gib')} GiB; inference {th.get('inference')} "
            f"thread(s), training {th.get('training')}; load average {doc.get('load_average_start')} at the start, "
            f"{doc.get('load_average_end')} at the end. Ratios are speed relative to ChartBrief's default (the "
            "engine `auto` picks from these measurements): ×2.00 = twice as fast; for memory, twice the RSS. "
            f"{tables.PROBE_MARK} = from the ~200-token probe where the full summary did not fit its time budget. "
-           f"Full tables, limits and notes: [{rel(results_md)}]({rel(results_md)}).", ""]
+           f"Full tables, limits and notes: [{rel(results_md)}]({rel(results_md)})."), ""]
     for model, info in doc["models"].items():
         rows = [r for r in doc["inference"] if r["model"] == model]
         if not rows:
             continue
         r0 = rows[0]
-        out += [f"**{model}** ({info.get('label')}): summary = {r0.get('new_tokens')} new tokens from a "
-                f"~{r0.get('e2e_target')}-token note.", ""]
+        out += [(f"**{model}** ({info.get('label')}): summary = {r0.get('new_tokens')} new tokens from a "
+                 f"~{r0.get('e2e_target')}-token note."), ""]
         out += tables.table(["Configuration", "Status", "Decode tok/s", "Prefill tok/s", "Summary s",
                              "Summary vs default", "Decode vs default", "Prefill vs default", "Peak RSS MiB"],
                             _speed_rows(doc, model))
     out += tables.llamacpp_section(doc)[2:]
     train = doc.get("training") or []
     if train:
-        out += ["**Fine-tuning steps** (tokens/s; ratios to the plain fp32 `Trainer` + `peft` LoRA baseline and "
-                "to ChartBrief's default variant):", ""]
+        out += [("**Fine-tuning steps** (tokens/s; ratios to the plain fp32 `Trainer` + `peft` LoRA baseline "
+                 "and to ChartBrief's default variant):"), ""]
         out += tables.table(["Variant", "Status", "Tokens/s", "vs baseline LoRA fp32", "vs default", "Peak RSS MiB"],
                             [[r["label"] + (" **(default)**" if r.get("is_default") else ""), r["status"],
                               num(r.get("tokens_per_s"), 2), ratio(r.get("vs_baseline")), ratio(r.get("vs_default")),

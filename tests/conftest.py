@@ -11,12 +11,12 @@ _HOME = Path(tempfile.mkdtemp(prefix="chartbrief-test-"))
 os.environ.setdefault("CHARTBRIEF_HOME", str(_HOME))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from core import runtime  # noqa: E402
-from tests.model_fixtures import embedded  # noqa: E402,F401
+from core import runtime
+from tests.model_fixtures import embedded  # noqa: F401
 
 runtime.setup()
 
-import pytest  # noqa: E402
+import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

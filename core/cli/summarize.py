@@ -33,10 +33,8 @@ def read_note(arg: str):
 
 
 def run(args) -> int:
-    from core import engines, session
+    from core import engines, logsafe, session
     from core.summarize import Finished, Stage, Token, summarize
-
-    from core import logsafe
 
     doc = read_note(args.file)
     logsafe.register_sensitive(doc.text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 # A heading line: "HISTORY OF PRESENT ILLNESS:", "Assessment and Plan:", "## Plan", "MEDICATIONS".
 _HEADING = re.compile(
-    r"^(?:#{1,6}\s+\S.*|[A-Z][A-Z0-9 /&()'\-]{2,60}:?|[A-Z][A-Za-z0-9 /&()'\-]{2,60}:)\s*$", re.M)
+    r"^(?:#{1,6}\s+\S.*|[A-Z][A-Z0-9 /&()'\-]{2,60}:?|[A-Z][A-Za-z0-9 /&()'\-]{2,60}:)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)

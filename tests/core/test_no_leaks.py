@@ -42,7 +42,7 @@ def test_canary_never_leaves_the_note(tmp_path):
                              "reference", "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
-    out, err = proc.communicate(timeout=1800)
+    _, err = proc.communicate(timeout=1800)
     assert proc.returncode == 0, err[-3000:]
     assert CANARY.encode() not in cmdline
     assert CANARY not in err, "debug logging on stderr must not carry note text"

@@ -56,14 +56,14 @@ def test_cancel_stops_streaming_within_a_token():
         return len(seen) >= 3
 
     with pytest.raises(Cancelled):
-        for piece in eng.stream(prompt, should_stop=stop):
-            seen.append(piece)
+        seen.extend(eng.stream(prompt, should_stop=stop))
     assert 3 <= len(seen) <= 5
 
 
 def test_generation_does_not_loop():
-    from core.engines.streaming import NoRepeatOutputNGram
     import torch
+
+    from core.engines.streaming import NoRepeatOutputNGram
 
     proc = NoRepeatOutputNGram(3, prompt_len=2)
     ids = torch.tensor([[9, 9, 1, 2, 3, 1, 2]])  # output 1 2 3 1 2 → "3" would repeat "1 2 3"

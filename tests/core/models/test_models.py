@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -85,7 +86,7 @@ def test_not_a_model(tmp_path):
 
 def test_corrupt_gguf(tmp_path, embedded):
     f = tmp_path / "broken.gguf"
-    f.write_bytes(open(embedded.path, "rb").read(4096))  # right magic, truncated
+    f.write_bytes(Path(embedded.path).read_bytes()[:4096])  # right magic, truncated
     with pytest.raises(ModelError, match="corrupt"):
         inspect_model.inspect(f)
     g = tmp_path / "fake.gguf"

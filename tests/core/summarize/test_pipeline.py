@@ -9,7 +9,6 @@ import pytest
 
 from core.errors import ChartBriefError
 from core.summarize import Finished, Stage, Token, summarize, templates
-from core.summarize import run as summarize_run
 from core.summarize.chunking import chunk, split_sections
 from tests.model_fixtures import SHORT, engine
 
