@@ -142,12 +142,13 @@ def quick(threads: int, all_threads: int, train_threads: int, skip_training: boo
     return Plan("quick", (EMBEDDED,), configs, per_model, training, (t,))
 
 
-def train_default(bf16_native: bool) -> TrainVariant:
+def train_default(bf16_native: bool, measured: str | None = None) -> TrainVariant:
     """The variant ChartBrief's fine-tuning runs with its default options on this CPU (core/finetune):
     QLoRA on sym_int4, TCMalloc preloaded and threads pinned by the worker, the default compute dtype
-    resolved as the worker resolves it, and the default gradient-checkpointing setting."""
+    resolved as the worker resolves it (``measured``: the dtype this run found faster), and the default
+    gradient-checkpointing setting."""
     from core.finetune.options import TrainOptions, resolve_dtype
 
     opts = TrainOptions()
-    return TrainVariant("qlora", resolve_dtype(opts.compute_dtype, bf16_native), True, True,
+    return TrainVariant("qlora", resolve_dtype(opts.compute_dtype, bf16_native, measured), True, True,
                         opts.gradient_checkpointing)

@@ -182,13 +182,19 @@ def training_section(doc: dict) -> list[str]:
 
 def choice_section(doc: dict) -> list[str]:
     ch = doc.get("choice") or {}
+    tc = doc.get("training_choice") or {}
+    if tc.get("compute_dtype"):
+        train = [(f"Fine-tuning compute dtype: **{tc['compute_dtype']}** (tokens/s {tc['tokens_per_s']}), written "
+                  "to the training cache; the worker's `auto` dtype follows it.")]
+    else:
+        train = [tc["note"]] if tc.get("note") else []
     if not ch.get("entry"):
-        return ["## Engine choice", "", ch.get("note", "Nothing written to auto's cache."), ""]
+        return ["## Engine choice", "", ch.get("note", "Nothing written to auto's cache."), "", *train, ""]
     e = ch["entry"]
     return ["## Engine choice", "",
             (f"Written to `auto`'s cache ({ch.get('file')}): **{e['engine']} {e['variant']}** with {e['threads']} "
-            f"thread(s), {num(e['e2e_s'])} s for the {e['basis']}. `auto` now starts this engine for the "
-            "embedded model on this CPU."), ""]
+            f"thread(s), {num(e['e2e_s'])} s for the {e['basis']}. `auto` now starts this engine with that "
+            "thread count for the embedded model on this CPU."), "", *train, ""]
 
 
 def plots_section(doc: dict) -> str:

@@ -55,6 +55,7 @@ def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware
     if cpus is not None and role != "training":
         mine = cpus
     threads = str(len(mine))
+    _done["user_threads"] = "OMP_NUM_THREADS" in os.environ
     os.environ.setdefault("OMP_NUM_THREADS", threads)
     os.environ.setdefault("MKL_NUM_THREADS", threads)
     _decline_openvino_telemetry()
@@ -63,11 +64,13 @@ def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware
     return plan
 
 
-def apply_torch_threads() -> int:
-    """Set torch's intra-op threads to the planned count (call after importing torch)."""
+def apply_torch_threads(measured: int | None = None) -> int:
+    """Set torch's intra-op threads (call after importing torch): ``measured`` (the thread count a benchmark
+    found fastest here) unless the user set OMP_NUM_THREADS, else the planned count."""
     import torch
 
-    n = int(_done.get("threads") or os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    planned = int(_done.get("threads") or os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    n = measured if measured and not _done.get("user_threads") and measured <= (os.cpu_count() or 1) else planned
     torch.set_num_threads(n)
     return n
 

@@ -42,17 +42,20 @@ def create(engine: str = "auto", model_id: str | None = None, variant: str | Non
            adapter: tuple[str, Path] | None = None, on_status=None) -> Engine:
     """Build (not load) an engine. ``adapter`` is ``(adapter_id, folder)`` or None."""
     record = registry.get(model_id)
+    threads = None
     if engine == "auto":
-        from core.engines.auto import choose
+        from core.engines.auto import choose, measured_threads
 
         engine, measured_variant = choose(record, on_status=on_status)
+        if variant in (None, measured_variant):
+            threads = measured_threads(record)  # measured for this engine and variant only
         variant = variant or measured_variant
     cls = engine_class(engine)
     variant = variant or default_variant(engine)
     if variant not in cls.VARIANTS:
         raise EngineError(f"{engine} does not run '{variant}'.", hint=f"Choose one of: {', '.join(cls.VARIANTS)}.")
     adapter_id, adapter_dir = adapter if adapter else (None, None)
-    return cls(record, variant=variant, adapter=adapter_dir, adapter_id=adapter_id)
+    return cls(record, variant=variant, adapter=adapter_dir, adapter_id=adapter_id, threads=threads)
 
 
 def load(engine: str = "auto", model_id: str | None = None, variant: str | None = None,

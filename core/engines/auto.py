@@ -57,6 +57,13 @@ def store_choice(record: ModelRecord, entry: dict) -> None:
     atomic.write_json(path, data)
 
 
+def measured_threads(record: ModelRecord) -> int | None:
+    """The thread count ``chartbrief bench`` measured fastest for the cached choice (None: not measured)."""
+    entry = cached_choice(record) or {}
+    threads = entry.get("threads")
+    return threads if isinstance(threads, int) and threads > 0 else None
+
+
 def candidates() -> list[tuple[str, str]]:
     from core.engines import default_variant
 

@@ -45,9 +45,10 @@ class Engine(abc.ABC):
     name = "engine"
 
     def __init__(self, record: ModelRecord, *, variant: str, adapter: Path | None = None,
-                 adapter_id: str | None = None):
+                 adapter_id: str | None = None, threads: int | None = None):
         self.record = record
         self.variant = variant
+        self.threads = threads  # measured best thread count (``auto`` after a bench); None: the plan's
         self.adapter = adapter
         self.info = EngineInfo(self.name, record.id, variant, adapter_id)
         self.tokenizer = None
@@ -59,7 +60,7 @@ class Engine(abc.ABC):
         from core.models.memory import check_fits
 
         check_fits(self.record, self.variant)
-        self.info.threads = runtime.apply_torch_threads()
+        self.info.threads = runtime.apply_torch_threads(self.threads)
         t0 = time.perf_counter()
         self._load()
         self.info.load_seconds = time.perf_counter() - t0

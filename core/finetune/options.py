@@ -120,9 +120,12 @@ def help_text() -> dict[str, str]:
     return {f.name: f.metadata["help"] for f in dataclasses.fields(TrainOptions)}
 
 
-def resolve_dtype(requested: str, bf16_native: bool) -> str:
-    """``auto`` → bf16 only on CPUs with native bf16 dot products; elsewhere fp32 (emulated bf16 is slow)."""
+def resolve_dtype(requested: str, bf16_native: bool, measured: str | None = None) -> str:
+    """``auto`` → the dtype ``chartbrief bench`` measured faster on this CPU (``measured``) when known;
+    otherwise bf16 only on CPUs with native bf16 dot products, fp32 elsewhere (emulated bf16 is slow)."""
     if requested == "auto":
+        if measured in ("fp32", "bf16"):
+            return measured
         return "bf16" if bf16_native else "fp32"
     return requested
 

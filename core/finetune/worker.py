@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: Emitter, resume: bool) -> int:
     status = run.status()
-    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native)
+    from core.finetune import measured
+
+    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, measured.compute_dtype())
     if "training" not in status or not run.adapter_dir.is_dir():
         run.set_status("running", pid=os.getpid())
         from core.finetune.train import train

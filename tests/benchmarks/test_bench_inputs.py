@@ -75,7 +75,7 @@ def test_quick_plan_is_small_and_full_plan_covers_every_engine():
     assert (plan.ONE_B, "llama_cpp", "Q4_1") in pairs
     assert any(c.threads == 2 for c in f.configs)
     assert any(v.method == "lora" for v in f.training.variants)
-    assert plan.train_default(False) in f.training.variants and plan.train_default(True) in f.training.variants
+    assert all(plan.train_default(n, m) in f.training.variants for n in (False, True) for m in (None, "fp32", "bf16"))
     assert plan.full(1, 2, 1, skip_training=True).training is None
     two = plan.full(2, 2, 1)  # ChartBrief on every CPU: the sweep measures one thread
     assert {(c.engine, c.threads) for c in two.configs if not c.cold and c.model == plan.EMBEDDED} == {

@@ -103,3 +103,22 @@ def test_auto_measures_once_and_caches(embedded, home, monkeypatch):
 def test_auto_probe_measures_a_real_engine(embedded):
     res = auto.probe("reference", "fp32", embedded)
     assert res["prefill_tps"] > 0 and res["decode_tps"] > 0 and res["est_summary_s"] > 0
+
+
+def test_auto_uses_the_engine_and_thread_count_the_bench_measured(embedded, home, monkeypatch):
+    import torch
+
+    from core import runtime
+
+    auto.store_choice(embedded, {"engine": "reference", "variant": "fp32", "threads": 1, "source": "bench"})
+    eng = engines.create("auto")
+    assert (eng.name, eng.variant, eng.threads) == ("reference", "fp32", 1)
+    assert engines.create("auto", variant="bf16").threads is None  # measured for fp32 only
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.setitem(runtime._done, "user_threads", False)
+        assert runtime.apply_torch_threads(eng.threads) == 1 == torch.get_num_threads()
+        monkeypatch.setitem(runtime._done, "user_threads", True)  # OMP_NUM_THREADS set by the user wins
+        assert runtime.apply_torch_threads(eng.threads) == runtime._done["threads"]
+    finally:
+        torch.set_num_threads(before)

@@ -47,3 +47,16 @@ def test_auto_dtype_follows_native_bf16():
     assert resolve_dtype("auto", bf16_native=False) == "fp32"
     assert resolve_dtype("auto", bf16_native=True) == "bf16"
     assert resolve_dtype("bf16", bf16_native=False) == "bf16"
+    assert resolve_dtype("auto", bf16_native=True, measured="fp32") == "fp32"  # a measurement beats the rule
+    assert resolve_dtype("auto", bf16_native=False, measured="bf16") == "bf16"
+    assert resolve_dtype("fp32", bf16_native=False, measured="bf16") == "fp32"  # an explicit choice stays
+
+
+def test_measured_training_dtype_is_cached_per_cpu(home):
+    from core.finetune import measured
+
+    assert measured.compute_dtype() is None
+    assert measured.store({"fp32": 40.0, "bf16": 2.5}, basis="test") == "fp32"
+    assert measured.compute_dtype() == "fp32"
+    assert measured.store({"fp32": 40.0, "bf16": 55.0}, basis="test") == "bf16"
+    assert measured.compute_dtype() == "bf16"
