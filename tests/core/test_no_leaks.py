@@ -1,12 +1,14 @@
 """A canary sentence in a note must never appear in logs, crash reports, settings, the audit log, cache
-files, temp files left behind, file names, or process command lines — after summarizing (and
-fine-tuning, when available)."""
+files, temp files left behind, file names, or process command lines — after summarizing, and after
+fine-tuning and evaluating on notes that carry it (the worker processes included)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,50 @@ def test_canary_never_leaves_the_note(tmp_path):
     assert hits == [], hits
     assert (home / "log" / "chartbrief.log").exists(), "the log was written (and scanned)"
     assert (home / "data" / "audit.jsonl").exists(), "the audit log was written (and scanned)"
+
+
+def _worker_cmdlines(parent_done) -> list[bytes]:
+    """Command lines of ChartBrief worker processes seen while ``parent_done()`` is false."""
+    seen: dict[int, bytes] = {}
+    while not parent_done():
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit() and int(d.name) not in seen:
+                try:
+                    cmd = (d / "cmdline").read_bytes()
+                    comm = (d / "comm").read_bytes()
+                except OSError:
+                    continue
+                if b"core.finetune.worker" in cmd or b"core.evaluate.worker" in cmd:
+                    seen[int(d.name)] = cmd + b"\0" + comm
+        time.sleep(0.1)
+    return list(seen.values())
+
+
+@pytest.mark.slow
+def test_canary_never_leaves_the_training_data(tmp_path):
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    tmp.mkdir()
+    data = tmp_path / "input" / "pairs.jsonl"
+    data.parent.mkdir()
+    rows = [json.loads(x) for x in (ROOT / "resources/datasets/synthetic_notes.jsonl").read_text().splitlines()]
+    with data.open("w") as f:
+        for row in rows:
+            row["note"] += f"\nSOCIAL HISTORY: {CANARY}.\n"
+            row["summary"] += f" {CANARY}."
+            f.write(json.dumps(row) + "\n")
+    env = dict(os.environ, CHARTBRIEF_HOME=str(home), TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
+    proc = subprocess.Popen([sys.executable, "-m", "gui.launcher", "-v", "finetune", str(data), "--max-steps", "2",
+                             "--max-length", "1152", "--yes", "--eval-limit", "2", "--max-new-tokens", "16",
+                             "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers = _worker_cmdlines(lambda: proc.poll() is not None)
+    out, err = proc.communicate(timeout=1800)
+    assert proc.returncode == 0, err[-3000:].decode(errors="replace")
+    events = [json.loads(x) for x in out.decode().splitlines() if x.startswith("{")]
+    assert any(e["event"] == "evaluation" for e in events) and any(e["event"] == "finished" for e in events)
+    assert len(workers) >= 2, "the training and evaluation workers were seen (and their command lines checked)"
+    assert all(CANARY.encode() not in w for w in workers)
+    assert CANARY.encode() not in out + err, "progress events and debug logging must not carry note text"
+    hits = scan(home, CANARY) + scan(tmp, CANARY)
+    assert hits == [], hits
+    assert list((home / "data").rglob("worker.log")), "the worker log was written (and scanned)"
+    assert list((home / "data").rglob("adapter_model.safetensors")), "the adapter was saved (and scanned)"
