@@ -69,6 +69,11 @@ def inference(p: plan.Plan, models: dict, doc: dict, work: Path, say) -> list[di
                "gguf": m.get("gguf")}
         cold_res = cold_rss = None
         problems: list[str] = []
+
+        def child(tag: str, mode: str, home: Path | None, timeout_s: float, i=i, job=job, cfg=cfg):
+            return _infer_child(work, f"{i}-{tag}", {**job, "mode": mode}, _thread_env(cfg.threads, home), timeout_s)
+
+        step = f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}"
         if cfg.engine == "llama_cpp":
             mode, home = "llamacpp", None
         else:
@@ -76,13 +81,8 @@ def inference(p: plan.Plan, models: dict, doc: dict, work: Path, say) -> list[di
             home_key = (cfg.model, cfg.engine, cfg.variant)
             if cfg.cold:
                 home = homes.setdefault(home_key, work / f"home-{len(homes)}")
-                cjob = {**job, "mode": "cold", "result": str(work / f"r{i}-cold.json")}
-                Path(work / f"j{i}-cold.json").write_text(json.dumps(cjob))
-                say(f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}: loading with an empty cache (conversion)…")
-                res = proc.run_child(["-m", "benchmarks.infer_worker", str(work / f"j{i}-cold.json")],
-                                     env=_thread_env(cfg.threads, home), log=work / f"r{i}-cold.log",
-                                     timeout_s=mp.cold_timeout_s)
-                cold_res = _read(Path(cjob["result"]))
+                say(f"{step}: loading with an empty cache (conversion)…")
+                res, cold_res = child("cold", "cold", home, mp.cold_timeout_s)
                 cold_rss = proc.peak_rss(res.peak_rss_mib, cold_res)
                 problems += _problem("cold", res, mp.cold_timeout_s)
             else:
@@ -90,21 +90,13 @@ def inference(p: plan.Plan, models: dict, doc: dict, work: Path, say) -> list[di
                 if home is shared_home and cfg.engine != "reference" and home_key not in warmed:
                     # an untimed load that fills the shared cache when it is empty (a fresh install's
                     # --quick run), so that "load cached" below is the load from the cache
-                    pjob = {**job, "mode": "cold", "result": str(work / f"r{i}-prepare.json")}
-                    Path(work / f"j{i}-prepare.json").write_text(json.dumps(pjob))
-                    say(f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}: filling the cache (untimed)…")
-                    res = proc.run_child(["-m", "benchmarks.infer_worker", str(work / f"j{i}-prepare.json")],
-                                         env=_thread_env(cfg.threads, home), log=work / f"r{i}-prepare.log",
-                                         timeout_s=mp.cold_timeout_s)
+                    say(f"{step}: filling the cache (untimed)…")
+                    res, _ = child("prepare", "cold", home, mp.cold_timeout_s)
                     problems += _problem("cache fill", res, mp.cold_timeout_s)
                     warmed.add(home_key)
-        wjob = {**job, "mode": mode, "result": str(work / f"r{i}-warm.json")}
-        Path(work / f"j{i}-warm.json").write_text(json.dumps(wjob))
-        say(f"[{i}/{len(p.configs)}] {cfg.model} {cfg.label}: measuring (budget {budget}s)…")
+        say(f"{step}: measuring (budget {budget}s)…")
         limit = budget + WARM_GRACE_S
-        res = proc.run_child(["-m", "benchmarks.infer_worker", str(work / f"j{i}-warm.json")],
-                             env=_thread_env(cfg.threads, home), log=work / f"r{i}-warm.log", timeout_s=limit)
-        warm = _read(Path(wjob["result"]))
+        res, warm = child("warm", mode, home, limit)
         problems += _problem("measurement", res, limit)
         if warm and mode == "warm" and warm.get("loaded_from_cache") is False and cfg.engine != "reference":
             problems.append("the cache was empty, so 'load cached' includes the conversion")
@@ -117,6 +109,15 @@ def inference(p: plan.Plan, models: dict, doc: dict, work: Path, say) -> list[di
             f" ({e2e.get('new_tokens')} tok), decode {row.get('decode_tps')} tok/s, peak RSS "
             f"{row.get('peak_rss_mib')} MiB [{row['status']}]")
     return rows
+
+
+def _infer_child(work: Path, tag: str, job: dict, env: dict, timeout_s: float) -> tuple[proc.ChildResult, dict | None]:
+    """Run the inference worker on ``job``: (the process result, the worker's JSON result or None)."""
+    job = {**job, "result": str(work / f"r{tag}.json")}
+    Path(work / f"j{tag}.json").write_text(json.dumps(job))
+    res = proc.run_child(["-m", "benchmarks.infer_worker", str(work / f"j{tag}.json")], env=env,
+                         log=work / f"r{tag}.log", timeout_s=timeout_s)
+    return res, _read(Path(job["result"]))
 
 
 def tcmalloc_path() -> Path | None:
