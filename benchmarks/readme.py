@@ -20,19 +20,15 @@ END = "<!-- bench:end -->"
 def _speed_rows(doc: dict, model: str) -> list[list[str]]:
     out = []
     for r in (r for r in doc["inference"] if r["model"] == model):
-        e2e, vs, probe = r.get("e2e") or {}, r.get("vs_default") or {}, r.get("probe") or {}
-        mark = tables.PROBE_MARK if vs.get("rates_basis") == "probe" else ""
-        decode = r.get("decode_tps") or probe.get("decode_tps")
-        prefill = e2e.get("prefill_tps") or probe.get("prefill_tps")
-        label = r["label"] + (" **(default)**" if r.get("is_default") else "")
+        e2e, probe = r.get("e2e") or {}, r.get("probe") or {}
+        label = tables.row_label(r)
         if r["status"] == "skipped":
             out.append([label, "skipped: " + str(r.get("skipped") or "")[:80]] + [DASH] * 7)
             continue
-        out.append([label, r["status"], num(decode) + ("" if r.get("decode_tps") or not decode else
-                                                         tables.PROBE_MARK),
-                    num(prefill), num(e2e.get("total_s")) if e2e.get("complete") else DASH,
-                    ratio(vs.get("e2e")), ratio(vs.get("decode")) + mark if vs.get("decode") else DASH,
-                    ratio(vs.get("prefill")) + mark if vs.get("prefill") else DASH, num(r.get("peak_rss_mib"), 0)])
+        out.append([label, r["status"], tables.decode_cell(r), num(e2e.get("prefill_tps") or probe.get("prefill_tps")),
+                    num(e2e.get("total_s")) if e2e.get("complete") else DASH,
+                    ratio((r.get("vs_default") or {}).get("e2e")), tables.vs_cell(r, "decode"),
+                    tables.vs_cell(r, "prefill"), num(r.get("peak_rss_mib"), 0)])
     return out
 
 
@@ -67,7 +63,7 @@ def section(doc: dict, readme_dir: Path, results_md: Path, plot_paths: list[Path
         out += [("**Fine-tuning steps** (tokens/s; ratios to the plain fp32 `Trainer` + `peft` LoRA baseline "
                  "and to ChartBrief's default variant):"), ""]
         out += tables.table(["Variant", "Status", "Tokens/s", "vs baseline LoRA fp32", "vs default", "Peak RSS MiB"],
-                            [[r["label"] + (" **(default)**" if r.get("is_default") else ""), r["status"],
+                            [[tables.row_label(r), r["status"],
                               num(r.get("tokens_per_s"), 2), ratio(r.get("vs_baseline")), ratio(r.get("vs_default")),
                               num(r.get("peak_rss_mib"), 0)] for r in train])
     out += [f"![{Path(p).stem}]({rel(p)})" for p in plot_paths]

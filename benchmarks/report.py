@@ -77,7 +77,8 @@ def write(doc: dict, results_md: Path, plot_dir: Path | None, json_name: str) ->
             from benchmarks import plots
 
             written += plots.make_all(doc, plot_dir)
-            rel = [p.relative_to(results_md.parent) if p.is_relative_to(results_md.parent) else p
+            base = results_md.parent.resolve()
+            rel = [p.resolve().relative_to(base) if p.resolve().is_relative_to(base) else p
                    for p in written]
             doc = {**doc, "plots": [str(p) for p in rel]}
         except ImportError as exc:
@@ -109,7 +110,9 @@ def main(argv: list[str]) -> int:
     derive.refresh(doc, cands)
     md = Path(a.results_md) if a.results_md else Path(__file__).parent / "RESULTS.md"
     plot_dir = Path(a.plot_dir) if a.plot_dir else src.parent
-    written = write(doc, md, plot_dir, src.name)
+    repo = Path(__file__).resolve().parents[1]
+    json_name = str(src.resolve().relative_to(repo)) if src.resolve().is_relative_to(repo) else str(src)
+    written = write(doc, md, plot_dir, json_name)
     for p in written:
         print(p)
     if a.readme:

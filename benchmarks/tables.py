@@ -50,24 +50,39 @@ def models_section(doc: dict) -> list[str]:
 PROBE_MARK = "ᵖ"
 
 
+def row_label(r: dict) -> str:
+    return r["label"] + (" **(default)**" if r.get("is_default") else "")
+
+
+def decode_cell(r: dict) -> str:
+    """Decode tok/s of the summary run, else the probe's (marked)."""
+    if r.get("decode_tps"):
+        return num(r["decode_tps"])
+    probe = (r.get("probe") or {}).get("decode_tps")
+    return num(probe) + PROBE_MARK if probe else DASH
+
+
+def vs_cell(r: dict, key: str) -> str:
+    """A decode or prefill ratio to the default, marked when it compares probes."""
+    vs = r.get("vs_default") or {}
+    if not vs.get(key):
+        return DASH
+    return ratio(vs[key]) + (PROBE_MARK if vs.get("rates_basis") == "probe" else "")
+
+
 def _row_cells(r: dict, targets: list[str]) -> list[str]:
     pre = r.get("prefill", {})
     e2e = r.get("e2e") or {}
     probe = r.get("probe") or {}
     vs = r.get("vs_default") or {}
-    mark = PROBE_MARK if vs.get("rates_basis") == "probe" else ""
-    label = r["label"] + (" **(default)**" if r.get("is_default") else "")
     summary = num(e2e.get("total_s")) if e2e.get("complete") else (
         f"({num(e2e.get('total_s'))}, {e2e.get('new_tokens')} tok)" if e2e else DASH)
-    decode = num(r.get("decode_tps")) if r.get("decode_tps") else (
-        num(probe.get("decode_tps")) + PROBE_MARK if probe.get("decode_tps") else DASH)
     shares = r.get("shares") or {}
     e2e_key = str(r.get("e2e_target"))
-    return [label, r["status"], num(r.get("load_cold_s")), num(r.get("load_cached_s")),
+    return [row_label(r), r["status"], num(r.get("load_cold_s")), num(r.get("load_cached_s")),
             num(probe.get("prefill_tps"))] + [num((pre.get(t) or {}).get("prefill_tps")) for t in targets] + [
-        num(e2e.get("ttft_s")), decode, summary, ratio(vs.get("e2e")),
-        ratio(vs.get("decode")) + mark if vs.get("decode") else DASH,
-        ratio(vs.get("prefill")) + mark if vs.get("prefill") else DASH, num(r.get("peak_rss_mib"), 0),
+        num(e2e.get("ttft_s")), decode_cell(r), summary, ratio(vs.get("e2e")), vs_cell(r, "decode"),
+        vs_cell(r, "prefill"), num(r.get("peak_rss_mib"), 0),
         pct(shares.get("decode")) + (PROBE_MARK if shares.get("decode") and shares.get("decode_basis") == "probe"
                                      else ""),
         pct((shares.get("prefill") or {}).get(e2e_key)), num(e2e.get("cpu_util") or probe.get("cpu_util"), 2)]
@@ -166,7 +181,7 @@ def training_section(doc: dict) -> list[str]:
            "checkpointing adds 2·)."), ""]
     body = []
     for r in rows:
-        label = r["label"] + (" **(default)**" if r.get("is_default") else "")
+        label = row_label(r)
         tps = num(r.get("tokens_per_s"), 2)
         if r.get("tokens_per_s") is None and r.get("estimated_tokens_per_s"):
             tps = f"(≈{num(r['estimated_tokens_per_s'], 2)} est.)"
