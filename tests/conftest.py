@@ -12,7 +12,7 @@ os.environ.setdefault("CHARTBRIEF_HOME", str(_HOME))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core import runtime
-from tests.model_fixtures import embedded  # noqa: F401
+from tests.model_fixtures import embedded, tiny_id, tiny_model_dir  # noqa: F401
 
 runtime.setup()
 

@@ -1,10 +1,12 @@
-"""Session-wide real-model fixtures: the embedded SmolLM2 converted once per test session."""
+"""Session-wide model fixtures: the embedded SmolLM2 converted once per test session, and the tiny random
+Llama of the fine-tuning, adapter and crash tests, built once per session and imported per test."""
 
 from __future__ import annotations
 
 import pytest
 
 from core.engines.base import GenerationSettings
+from tests import tiny_model
 
 SHORT = GenerationSettings(max_new_tokens=24)
 
@@ -26,3 +28,16 @@ def embedded():
     from core.models import registry
 
     return registry.embedded()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    return tiny_model.build(tmp_path_factory.mktemp("tiny-llama"))
+
+
+@pytest.fixture
+def tiny_id(home, tiny_model_dir) -> str:
+    """The tiny model, imported into this test's fresh ChartBrief home."""
+    from core.models import import_model
+
+    return import_model(tiny_model_dir).id

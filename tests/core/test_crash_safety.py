@@ -122,7 +122,7 @@ def _lora_values(base_dir: Path, adapter_dir: Path) -> set[float]:
 
 
 @pytest.mark.slow
-def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_base_dir, monkeypatch):
+def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_model_dir, monkeypatch):
     from core import atomic
 
     home = tmp_path / "home"
@@ -131,7 +131,7 @@ def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_base_dir, monkeypatch)
     rng = random.Random()
     kept = 0
     for n in range(3):
-        proc = subprocess.Popen([sys.executable, "-c", _ADAPTER_SAVER, str(out), str(tiny_base_dir)], cwd=REPO,
+        proc = subprocess.Popen([sys.executable, "-c", _ADAPTER_SAVER, str(out), str(tiny_model_dir)], cwd=REPO,
                                 stdout=subprocess.PIPE, env={**os.environ, "CHARTBRIEF_HOME": str(home)})
         try:
             assert proc.stdout.readline() == b"ready\n", n
@@ -142,24 +142,15 @@ def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_base_dir, monkeypatch)
             proc.stdout.close()
         # the run's adapter folder: the last complete save, loadable by stock peft
         atomic.recover_dir(out)
-        values = _lora_values(tiny_base_dir, out)
+        values = _lora_values(tiny_model_dir, out)
         assert len(values) == 1, (n, values)
         # the registry: readable, and every registered version complete and loadable
         registered = adapters.list_adapters("tiny")
         assert registered, n
         for info in registered:
             _, path = adapters.resolve(info.id)
-            assert len(_lora_values(tiny_base_dir, path)) == 1, (n, info.id)
+            assert len(_lora_values(tiny_model_dir, path)) == 1, (n, info.id)
         assert len(registered) >= kept, n  # no version registered before the kill was lost
         kept = len(registered)
         assert values.pop() >= 1
 
-
-@pytest.fixture(scope="module")
-def tiny_base_dir(tmp_path_factory) -> Path:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("cb_tiny_model", REPO / "tests/core/finetune/tiny_model.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.build(tmp_path_factory.mktemp("tiny-llama-crash"))

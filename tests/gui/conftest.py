@@ -7,7 +7,6 @@ import threading
 import pytest
 
 from gui import errors, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
-from tests.gui.finetune_fixtures import tiny_id, tiny_model_dir  # noqa: F401 - fine-tune/adapter tests
 
 SHORT_NOTE = (
     "CHIEF COMPLAINT: chest pressure for two days.\n"

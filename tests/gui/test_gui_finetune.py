@@ -16,7 +16,7 @@ from core.evaluate.report import build
 from core.finetune import RunDir
 from gui.finetune_view import FinetuneView
 from gui.training_panel import LEAVE, STOP
-from tests.gui.finetune_fixtures import tiny_model
+from tests import tiny_model
 
 RUN_TIMEOUT_MS = 240_000
 

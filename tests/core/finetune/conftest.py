@@ -1,28 +1,14 @@
-"""Fixtures for fine-tuning tests: a tiny random Llama registered as an imported model, short data."""
+"""Fixtures for fine-tuning tests: short data and quick options for the tiny random Llama (``tiny_id`` and
+``tiny_model_dir`` come from tests/model_fixtures.py)."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import tiny_model
-
-
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    return tiny_model.build(tmp_path_factory.mktemp("tiny-llama"))
-
-
-@pytest.fixture
-def tiny_id(home, tiny_model_dir) -> str:
-    """The tiny model, imported into this test's fresh ChartBrief home."""
-    from core.models import import_model
-
-    return import_model(tiny_model_dir).id
+from tests import tiny_model
 
 
 @pytest.fixture
