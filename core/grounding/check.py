@@ -1,5 +1,9 @@
-"""The grounding check: every medication, dose, value, date, side and negation in a summary must be
-backed by the note. No model is involved; it is pattern matching with clinical normalization.
+"""The grounding check: every medication, dose, frequency, value, date, side, negation and clinical
+term in a summary must be backed by the note, and every sentence must be backed by note sentences
+(its sources). No model is involved: dictionaries, patterns and normalization.
+
+:func:`analyze` gives the whole :class:`Report` (flags, sentence support, provenance); :func:`check`
+gives just the flags.
 """
 
 from __future__ import annotations
@@ -9,13 +13,15 @@ import functools
 import re
 from collections import defaultdict
 
-from core.grounding import dates, laterality, medications, negation, quantities
-from core.grounding.model import Flag, Mention, Taken, squash
+from core.grounding import dates, frequencies, laterality, medications, negation, quantities, support, terms
+from core.grounding.model import Flag, Mention, Report, SentenceSupport, Taken, squash
 
 _ROUTE_WORDS = r"(?:of|iv|po|oral|orally|sq|sc|subcut|im|pr|sl|inhaled|nebulized|tablets?|tabs?|capsules?|x)"
 _FORWARD = re.compile(rf"^\s*(?:{_ROUTE_WORDS}\b\s*)*$", re.IGNORECASE)
 _BREAK = re.compile(r"[\n;]|\.(?:\s|$)")
 BACK_CHARS, FORWARD_CHARS = 60, 25
+SUPPORT_THRESHOLD = 0.5
+"""A sentence whose support score is below this is flagged as a whole (tuned on the planted-error dev split)."""
 
 
 class _Facts:
@@ -26,6 +32,7 @@ class _Facts:
         self.dates = dates.find(text)
         self.meds = medications.find(text)
         self.quantities = quantities.find(text, [(d.start, d.end) for d in self.dates])
+        self.frequencies = frequencies.find(text)
         self.sides = laterality.find(text)
         self.scopes = negation.scopes(text)
         self.words = negation.Words(text)
@@ -33,7 +40,7 @@ class _Facts:
         self._dose_starts = sorted(q.start for q in self.quantities if q.key.kind == "dose")
 
     def drug_of(self, dose: Mention) -> Mention | None:
-        """The medication a dose belongs to: ``metoprolol 25 mg``, ``40 mg IV furosemide``."""
+        """The medication a dose (or frequency) belongs to: ``metoprolol 25 mg``, ``40 mg IV furosemide``."""
         i = bisect.bisect_right(self._med_ends, dose.start) - 1
         before = self.meds[i] if i >= 0 and self.meds[i].end >= dose.start - BACK_CHARS else None
         if before and _BREAK.search(self.text[before.end : dose.start]):
@@ -52,13 +59,80 @@ class _Facts:
             return after
         return before
 
+    def drug_near(self, mention: Mention) -> Mention | None:
+        """The medication a frequency belongs to: the last one before it in its clause, else one just after."""
+        i = bisect.bisect_right(self._med_ends, mention.start) - 1
+        before = self.meds[i] if i >= 0 and self.meds[i].end >= mention.start - BACK_CHARS else None
+        if before and not _BREAK.search(self.text[before.end : mention.start]):
+            return before
+        k = bisect.bisect_left(self._med_ends, mention.end)
+        after = self.meds[k] if k < len(self.meds) else None
+        if after and after.start <= mention.end + FORWARD_CHARS and _FORWARD.match(self.text[mention.end : after.start]):
+            return after
+        return None
+
+
+def _doses_of_terms(s: _Facts, term_flags: list[Flag], taken: Taken) -> list[Flag]:
+    """A dose given for a name the note never mentions (``1000 mg of ganoderma``) is not supported either."""
+    out = []
+    for q in s.quantities:
+        if q.key.kind != "dose" or taken.overlaps(q.start, q.end):
+            continue
+        for t in term_flags:
+            gap_after = s.text[q.end : t.start] if t.start >= q.end else None
+            gap_before = s.text[t.end : q.start] if t.end <= q.start else None
+            if (gap_after is not None and t.start - q.end <= FORWARD_CHARS and _FORWARD.match(gap_after)) or (
+                gap_before is not None and q.start - t.end <= BACK_CHARS // 2 and not _BREAK.search(gap_before)
+            ):
+                reason = f"dose {squash(q.text)} is given for {squash(t.text)}, which the note does not mention"
+                out.append(_flag(s.text, q.start, q.end, "dose", reason))
+                break
+    return out
+
 
 def check(summary: str, note: str) -> list[Flag]:
     """Flags for the parts of ``summary`` that ``note`` does not support, sorted by position."""
+    return list(analyze(summary, note).flags)
+
+
+def analyze(summary: str, note: str) -> Report:
+    """Flags, and each summary sentence's support score and source spans in the note."""
     s, n = _Facts(summary), _Facts(note)
-    flags = [*_medications(s, n), *_quantities(s, n), *_dates(s, n), *_sides(s, n), *_negations(s, n)]
-    unique = {(f.start, f.end, f.kind): f for f in flags}
-    return sorted(unique.values(), key=lambda f: (f.start, f.end, f.kind))
+    items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n),
+             *_negations(s, n)]
+    taken = Taken(len(summary))
+    for f in items:
+        taken.add(f.start, f.end)
+    for m in (*s.dates, *s.quantities, *s.frequencies):
+        taken.add(m.start, m.end)  # checked by value above, not as words
+    s_index, n_index = support.Indexed(summary, s.meds), support.Indexed(note, n.meds)
+    backed = support.backing(s_index, n_index)
+    term_flags = terms.flags(s_index, n_index, backed, taken)
+    items += term_flags
+    items += _doses_of_terms(s, term_flags, Taken(len(summary)) if not items else _taken(items, len(summary)))
+    items += terms.number_flags(summary, note, taken)
+    unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
+    sentences, sentence_flags = [], []
+    for a in support.align(s_index, n_index, backed):
+        inside = any(a.start <= f.start < a.end for f in unique)
+        if a.words == 0:
+            status = "no_claim"
+        elif a.score < SUPPORT_THRESHOLD:
+            status = "unsupported"
+            reason = f"this sentence is not supported by the note ({round(a.score * 100)}% of its words are backed)"
+            sentence_flags.append(Flag(a.start, a.end, "sentence", summary[a.start : a.end], reason))
+        else:
+            status = "flagged" if inside else "supported"
+        sentences.append(SentenceSupport(a.start, a.end, a.score, a.sources, status))
+    flags = sorted([*unique, *sentence_flags], key=lambda f: (f.start, f.end, f.kind))
+    return Report(tuple(flags), tuple(sentences))
+
+
+def _taken(flags: list[Flag], length: int) -> Taken:
+    taken = Taken(length)
+    for f in flags:
+        taken.add(f.start, f.end)
+    return taken
 
 
 def _flag(summary: str, start: int, end: int, kind: str, reason: str) -> Flag:
@@ -101,6 +175,24 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
         if drug is not None and drug.key in known and not {owner(m) for m in same} & {drug.key, None}:
             reason = f"{what} appears in the note, but not for {squash(drug.text)}"
             flags.append(_flag(s.text, q.start, q.end, "dose", reason))
+    return flags
+
+
+def _frequencies(s: _Facts, n: _Facts) -> list[Flag]:
+    known = {m.key for m in n.meds}
+    flags = []
+    for q in s.frequencies:
+        same = [m for m in n.frequencies if frequencies.supports(q.key, m.key)]
+        what = f"frequency {squash(q.text)}"
+        if not same:
+            flags.append(_flag(s.text, q.start, q.end, "frequency", f"{what} does not appear in the note"))
+            continue
+        drug = s.drug_near(q)
+        if drug is not None and drug.key in known:
+            owners = {getattr(n.drug_near(m), "key", None) for m in same}
+            if not owners & {drug.key, None}:
+                reason = f"{what} appears in the note, but not for {squash(drug.text)}"
+                flags.append(_flag(s.text, q.start, q.end, "frequency", reason))
     return flags
 
 

@@ -1,49 +1,109 @@
-"""Medication names: the lexicon in ``resources/grounding/medications.txt`` plus drug-class suffixes."""
+"""Medication names: a maintained drug dictionary, ChartBrief's lexicon, and drug-class suffixes.
+
+- ``drug-named-entity-recognition`` (Fast Data Science; DrugBank, MeSH and Wikipedia names, over 100,000
+  generic and brand spellings, shipped inside the package, no network) finds most names and resolves
+  brands to their generic (``Lasix`` -> furosemide).
+- ``resources/grounding/medications.txt`` (common abbreviations such as ``ASA``, ``HCTZ``) and the user's
+  ``<config dir>/grounding/medications.txt`` (same format) add names the dictionary lacks.
+- Words ending in a drug-class suffix (``-olol``, ``-pril``, ...) count as drugs even when unknown.
+
+Every mention's ``key`` is one generic name, so a brand in the summary matches the generic in the note.
+"""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import re
+from pathlib import Path
 
+from core.grounding import vocabulary
 from core.grounding.model import Mention
-from core.paths import RESOURCES
+from core.paths import RESOURCES, config_dir
 
 LEXICON = RESOURCES / "grounding" / "medications.txt"
+USER_LEXICON = Path("grounding") / "medications.txt"
 SUFFIXES = (
     "olol", "pril", "sartan", "statin", "mab", "cillin", "mycin", "azole", "prazole", "parin",
     "tidine", "formin", "gliptin", "afil", "dipine", "floxacin", "cycline", "gliflozin", "glutide",
     "tinib", "setron", "triptan", "azepam",
 )  # fmt: skip
 NOT_DRUGS = frozenset({"april"})  # English words that happen to end in a drug suffix
+# A dictionary name as common as this in English ("plan b", "all clear", "special k") is far more
+# likely the English words than the product; ChartBrief's own lexicon is not filtered.
+ORDINARY_NAME_ZIPF = 4.0
 _SUFFIX_RE = re.compile(rf"[A-Za-z]{{3,}}(?:{'|'.join(SUFFIXES)})", re.IGNORECASE)
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*(?:[-/][A-Za-z0-9']+)*")
-_LONGEST = 4  # words in the longest lexicon name
+_LONGEST = 4  # words in the longest name looked up
 
 
-@functools.cache
-def lexicon() -> dict[str, str]:
-    """Every name (lower case, single spaces) mapped to its drug's generic name."""
-    names: dict[str, str] = {}
-    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+def _read_lexicon(path: Path, names: dict[str, str]) -> None:
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
         aliases = [" ".join(a.lower().split()) for a in line.split("|") if a.strip()]
         for alias in aliases:
             names.setdefault(alias, aliases[0])
-    return names
 
 
 @functools.cache
-def _first_words() -> frozenset[str]:
-    return frozenset(name.split()[0] for name in lexicon())
+def _lexicon_for(user_mtime: float | None) -> dict[str, str]:
+    names: dict[str, str] = {}
+    _read_lexicon(LEXICON, names)
+    if user_mtime is not None:
+        _read_lexicon(config_dir() / USER_LEXICON, names)
+    return names
+
+
+def lexicon() -> dict[str, str]:
+    """ChartBrief's names (shipped + the user's): every name, lower case, mapped to its generic."""
+    try:
+        mtime = (config_dir() / USER_LEXICON).stat().st_mtime
+    except OSError:
+        mtime = None
+    return _lexicon_for(mtime)
+
+
+@functools.cache
+def dictionary() -> dict[str, list[str]]:
+    """The drug dictionary: lower-case spelling -> generic names (loaded once, ~3 s)."""
+    from drug_named_entity_recognition import drugs_finder
+
+    return drugs_finder.drug_variant_to_canonical
+
+
+@functools.cache
+def _dictionary_first_words() -> frozenset[str]:
+    return frozenset(name.split(" ", 1)[0] for name in dictionary())
+
+
+@functools.lru_cache(maxsize=100_000)
+def _dictionary_generic(name: str) -> str | None:
+    canon = dictionary().get(name)
+    if not canon:
+        return None
+    return canon[0].lower()
+
+
+def generic(name: str, names: dict[str, str] | None = None) -> str | None:
+    """The generic a lower-case, single-spaced name resolves to, or None if it is not a known drug.
+
+    ``names`` is :func:`lexicon`'s result when the caller already has it.
+    """
+    local = (lexicon() if names is None else names).get(name)
+    if local is not None:
+        return _dictionary_generic(local) or local
+    if len(name) < 4 or not re.search(r"[a-z]{3}", name) or vocabulary.zipf(name) >= ORDINARY_NAME_ZIPF:
+        return None
+    return _dictionary_generic(name)
 
 
 def find(text: str) -> list[Mention]:
     """Medication mentions in ``text``; ``key`` is the generic name, so brands match generics."""
-    names, firsts = lexicon(), _first_words()
     tokens = [(m.start(), m.end(), m.group().lower()) for m in _TOKEN.finditer(text)]
+    names = lexicon()
+    firsts = _dictionary_first_words() | {name.split(" ", 1)[0] for name in names}
     found: list[Mention] = []
     i = 0
     while i < len(tokens):
@@ -55,9 +115,10 @@ def find(text: str) -> list[Mention]:
             continue
         if "-" in word or "/" in word:  # "aspirin-81", "Lasix/furosemide": look at the parts
             for part in re.finditer(r"[a-z0-9']+", word):
-                if part.group() in names:
+                key = generic(part.group(), names)
+                if key:
                     a, b = start + part.start(), start + part.end()
-                    found.append(Mention(a, b, text[a:b], names[part.group()]))
+                    found.append(Mention(a, b, text[a:b], key))
         elif word.endswith(SUFFIXES) and word not in NOT_DRUGS and _SUFFIX_RE.fullmatch(word):
             found.append(Mention(start, end, text[start:end], word))
         i += 1
@@ -71,7 +132,7 @@ def _longest_name(text: str, tokens: list[tuple[int, int, str]], i: int, names: 
         gaps = (text[a[1] : b[0]] for a, b in itertools.pairwise(span))
         if n > 1 and any(gap.strip() or "\n" in gap for gap in gaps):
             continue  # the words of a name are separated by spaces only
-        phrase = " ".join(t[2] for t in span)
-        if phrase in names:
-            return i + n, span[-1][1], names[phrase]
+        key = generic(" ".join(t[2] for t in span), names)
+        if key:
+            return i + n, span[-1][1], key
     return None

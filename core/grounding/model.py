@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-KINDS = ("medication", "dose", "number", "date", "laterality", "negation")
+KINDS = ("medication", "dose", "frequency", "number", "date", "laterality", "negation", "term", "sentence")
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,82 @@ class Taken:
 
     def covers(self, start: int, end: int) -> bool:
         return end > start and self._marks.find(0, start, end) == -1
+
+
+SENTENCE_STATES = ("supported", "flagged", "unsupported", "no_claim")
+# How the status line names each kind of flag ("4 terms not in the note").
+KIND_LABELS = {
+    "medication": ("drug", "drugs"), "dose": ("dose", "doses"), "frequency": ("frequency", "frequencies"),
+    "number": ("number", "numbers"), "date": ("date", "dates"), "laterality": ("side", "sides"),
+    "negation": ("negation", "negations"), "term": ("term", "terms"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SentenceSupport:
+    """One summary sentence: how well the note backs it, and from where."""
+
+    start: int
+    end: int
+    """Character span in the summary."""
+    score: float
+    """Share (0..1) of its rarity-weighted words that its source sentences back."""
+    sources: tuple[tuple[int, int], ...]
+    """Character spans of the note sentences that back it (empty when none does)."""
+    status: str
+    """One of :data:`SENTENCE_STATES`: ``supported``; ``flagged`` (backed, but holds a flagged item);
+    ``unsupported`` (below the support threshold); ``no_claim`` (a heading: nothing to check)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the grounding check found: item flags, and each sentence's support and sources."""
+
+    flags: tuple[Flag, ...]
+    """Item flags and, with kind ``sentence``, one flag per unsupported sentence; by position."""
+    sentences: tuple[SentenceSupport, ...]
+
+    @property
+    def clean(self) -> bool:
+        return not self.flags
+
+    def counts(self) -> dict[str, int]:
+        claims = [s for s in self.sentences if s.status != "no_claim"]
+        counts = {"sentences": len(claims), "supported": sum(s.status == "supported" for s in claims),
+                  "unsupported": sum(s.status == "unsupported" for s in claims)}
+        for kind in KIND_LABELS:
+            counts[kind] = sum(f.kind == kind for f in self.flags)
+        return counts
+
+    def status_line(self) -> str:
+        """``9 of 11 sentences supported · 4 terms not in the note · 2 doses not in the note``."""
+        c = self.counts()
+        parts = [f"{c['supported']} of {c['sentences']} sentence{'s' if c['sentences'] != 1 else ''} supported"]
+        if c["unsupported"]:
+            parts.append(f"{c['unsupported']} not supported by the note")
+        for kind, (one, many) in KIND_LABELS.items():
+            if c[kind]:
+                parts.append(f"{c[kind]} {one if c[kind] == 1 else many} not in the note")
+        return " · ".join(parts)
+
+    def as_dict(self, summary: str, note: str | None = None) -> dict:
+        """JSON-ready: flags, and sentence -> source spans (with the source text when ``note`` is given)."""
+        from dataclasses import asdict
+
+        def source(span: tuple[int, int]) -> dict:
+            out = {"start": span[0], "end": span[1]}
+            if note is not None:
+                out["text"] = note[span[0] : span[1]]
+            return out
+
+        return {
+            "supported": self.clean,
+            "status": self.status_line(),
+            "counts": self.counts(),
+            "flags": [asdict(f) for f in self.flags],
+            "sentences": [
+                {"start": s.start, "end": s.end, "text": summary[s.start : s.end], "status": s.status,
+                 "score": s.score, "sources": [source(span) for span in s.sources]}
+                for s in self.sentences
+            ],
+        }

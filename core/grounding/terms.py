@@ -1,0 +1,77 @@
+"""Terms not in the note: a word of the summary that the note never says, in any spelling we know,
+and that is not ordinary English — an invented drug, diagnosis, procedure, test or organism.
+
+"Not ordinary English" is decided by data, not by a hand list: the word is rare in English
+(``wordfreq`` Zipf below :data:`RARE_ZIPF`), or an all-capital abbreviation (``MRI``, ``CKD``), or a
+word of ICD-10-CM's disease and finding titles that is not among the most common English words
+(``pneumonia``, ``diabetes``, ``fibrillation``). Words the note has — after case, plural, hyphen,
+word-ending and abbreviation/synonym normalization — are never flagged.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.grounding import quantities, vocabulary
+from core.grounding.model import Flag, Taken, squash
+from core.grounding.support import Indexed
+
+RARE_ZIPF = 3.5
+CLINICAL_ZIPF = 4.6
+ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
+
+
+def is_term(word: str) -> bool:
+    """Whether a summary word the note lacks makes a claim worth flagging (see the module doc)."""
+    lower = word.lower()
+    frequency = vocabulary.zipf(lower)
+    if frequency < RARE_ZIPF:
+        return True
+    if vocabulary.is_acronym(word) and frequency < ACRONYM_ZIPF:
+        return True
+    return frequency < CLINICAL_ZIPF and vocabulary.stem(lower) in vocabulary.clinical_stems()
+
+
+def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken) -> list[Flag]:
+    """One flag per run of adjacent unbacked terms (``lumbar puncture`` is one flag, not two)."""
+    runs: list[list[int]] = []
+    for i, token in enumerate(summary.tokens):
+        if backed[i] or token.key.startswith("#") or not vocabulary.is_content(token):
+            continue
+        if i in summary.med_of or taken.overlaps(token.start, token.end):
+            continue  # drug names are the medication check's; dates, doses, sides already flagged
+        part = summary.text[token.start : token.end]
+        if token.word.lower() in note.words or part.lower() in note.words or not is_term(part):
+            continue
+        previous = summary.tokens[runs[-1][-1]] if runs else None
+        gap = summary.text[previous.end : token.start] if previous else "x"
+        if previous and runs[-1][-1] == i - 1 and gap.strip(" -/") == "" and "\n" not in gap:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        start, end = summary.tokens[run[0]].start, summary.tokens[run[-1]].end
+        text = summary.text[start:end]
+        out.append(Flag(start, end, "term", text, f"{squash(text)} is not in the note"))
+    return out
+
+
+def number_flags(summary: str, note: str, taken: Taken) -> list[Flag]:
+    """Bare numbers (counts, scores, ages without a unit) that appear nowhere in the note."""
+    stated = {value for _, _, value in quantities.all_numbers(note)}
+    words = set(re.findall(r"[a-z]+", note.lower()))
+    stated |= {float(v) for w, v in vocabulary.NUMBER_WORDS.items() if w in words}
+    out = []
+    for start, end, value in quantities.all_numbers(summary):
+        if value in stated or taken.overlaps(start, end) or _list_number(summary, start, end):
+            continue
+        text = summary[start:end]
+        out.append(Flag(start, end, "number", text, f"the number {text} does not appear in the note"))
+    return out
+
+
+def _list_number(text: str, start: int, end: int) -> bool:
+    """``1.`` or ``2)`` opening a line: a list marker, not a claim."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and text[end : end + 1] in (".", ")")
