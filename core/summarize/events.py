@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class SummaryResult:
     engine: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     template_source: str = "builtin"
+    grounding: Any = None
+    """The grounding :class:`core.grounding.Report`: sentence support and provenance (``flags`` is its flags)."""
     # In-memory trace for tests and the GUI (never logged or written): the prompts' note parts and
     # the partial summaries fed to the combining step.
     trace: dict = field(default_factory=dict, repr=False)
@@ -42,6 +45,7 @@ class SummaryResult:
             "summary": self.summary,
             "style": self.style,
             "flags": [asdict(f) for f in self.flags],
+            "grounding": self.grounding.as_dict(self.summary) if self.grounding is not None else None,
             "chunking": self.chunking,
             "engine": self.engine,
             "timings": self.timings,

@@ -82,10 +82,12 @@ def summarize(note: str, style: str, engine: Engine, *, should_stop: Callable[[]
 
     from core import grounding
 
+    report = grounding.analyze(summary, note)
     result = SummaryResult(
         summary=summary,
         style=style,
-        flags=grounding.check(summary, note),
+        flags=list(report.flags),
+        grounding=report,
         chunking=plan,
         engine={"name": engine.info.name, "variant": engine.info.variant, "model": engine.info.model_id,
                 "adapter": engine.info.adapter_id, "threads": engine.info.threads,
