@@ -31,6 +31,9 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 STALE_TMP_SECONDS = 300  # a save takes milliseconds; older temp files are left from a killed save
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+/-]{0,63}")
+# The summary view's choices for unsupported sentences; the same as core.grounding.render.POLICIES (a test
+# checks), kept here so that loading settings does not import the grounding check.
+SENTENCE_POLICIES = ("mark", "hide")
 _CPU_LIST = re.compile(r"(\d{1,4})(?:-(\d{1,4}))?(?:,(\d{1,4})(?:-(\d{1,4}))?)*")
 
 
@@ -48,6 +51,8 @@ class Settings:
     window_geometry: str | None = field(default=None, metadata={"help": "base64 of Qt's saveGeometry()"})
     last_open_dir: str | None = field(default=None, metadata={"help": "folder of the last opened note"})
     training_cores: str | None = field(default=None, metadata={"help": "CPU list for fine-tuning, e.g. 2-3"})
+    unsupported_sentences: str = field(default="mark", metadata={
+        "help": "unsupported summary sentences: mark (default) or hide"})
 
     def __post_init__(self) -> None:
         if type(self.schema_version) is not int or self.schema_version != SCHEMA_VERSION:
@@ -67,6 +72,8 @@ class Settings:
                 _bad("last_open_dir", v, "must be a folder path")
         if self.training_cores is not None:
             _check_cpu_list("training_cores", self.training_cores)
+        if self.unsupported_sentences not in SENTENCE_POLICIES:
+            _bad("unsupported_sentences", self.unsupported_sentences, f"must be {' or '.join(SENTENCE_POLICIES)}")
 
 
 def help_text() -> dict[str, str]:

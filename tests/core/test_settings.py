@@ -35,7 +35,7 @@ def test_missing_file_gives_defaults_without_warning(home):
 def test_round_trip(home):
     s = Settings(style="detailed", model_id="gguf:llama 3.2 1b (q4_k_m)", engine="openvino", qtype="asym_int4",
                  adapter_id="ad-20260101-1", font_size=14, window_geometry=base64.b64encode(b"\x01\xd9").decode(),
-                 last_open_dir="/home/ward 7/notes", training_cores="2-3,6")
+                 last_open_dir="/home/ward 7/notes", training_cores="2-3,6", unsupported_sentences="hide")
     settings.save(s)
     assert settings.load() == settings.LoadResult(s)
     on_disk = json.loads(settings.default_path().read_text())
@@ -48,11 +48,19 @@ def test_every_field_has_help():
     assert all(help_text.values())
 
 
+def test_sentence_policies_match_the_renderer():
+    from core.grounding import render
+
+    assert settings.SENTENCE_POLICIES == render.POLICIES
+    assert Settings().unsupported_sentences == "mark"
+
+
 @pytest.mark.parametrize("name, value", [
     ("font_size", 100), ("font_size", "11"), ("font_size", True), ("style", ""), ("style", "a\nb"),
     ("engine", None), ("engine", "ipex llm"), ("qtype", 4), ("model_id", "x" * 300), ("model_id", " "),
     ("adapter_id", ""), ("window_geometry", "not base64!"),
     ("last_open_dir", ""), ("training_cores", "3-1"), ("training_cores", "all"), ("schema_version", 2),
+    ("unsupported_sentences", "delete"), ("unsupported_sentences", None),
 ])
 def test_validation_names_the_bad_value(name, value):
     with pytest.raises(ValueError, match=name) as err:
@@ -103,6 +111,13 @@ def test_unreadable_files_give_defaults(home, raw, expect):
     result = settings.load()
     assert result.settings == Settings()
     assert expect in result.warning and result.kept_as.exists()
+
+
+def test_bad_sentence_policy_in_the_file_falls_back_to_mark(home):
+    _write(settings.default_path(), {"schema_version": 1, "font_size": 13, "unsupported_sentences": "delete"})
+    result = settings.load()
+    assert result.settings == Settings(font_size=13) and result.settings.unsupported_sentences == "mark"
+    assert "unsupported_sentences='delete'" in result.warning and "mark or hide" in result.warning
 
 
 def test_unknown_keys_are_ignored_with_a_warning(home):
