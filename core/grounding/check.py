@@ -13,7 +13,18 @@ import functools
 import re
 from collections import defaultdict
 
-from core.grounding import dates, frequencies, laterality, medications, negation, quantities, support, terms
+from core.grounding import (
+    dates,
+    frequencies,
+    laterality,
+    medications,
+    negation,
+    quantities,
+    results,
+    support,
+    terms,
+    vocabulary,
+)
 from core.grounding.model import Flag, Mention, Report, SentenceSupport, Taken, squash
 
 _ROUTE_WORDS = r"(?:of|iv|po|oral|orally|sq|sc|subcut|im|pr|sl|inhaled|nebulized|tablets?|tabs?|capsules?|x)"
@@ -31,7 +42,9 @@ class _Facts:
         self.text = text
         self.dates = dates.find(text)
         self.meds = medications.find(text)
-        self.quantities = quantities.find(text, [(d.start, d.end) for d in self.dates])
+        self.quantities = quantities.find(_digits(text), [(d.start, d.end) for d in self.dates])
+        self.quantities = [q._replace(text=text[q.start : q.end]) for q in self.quantities]
+        self.results = results.find(text)
         self.frequencies = frequencies.find(text)
         self.sides = laterality.find(text)
         self.scopes = negation.scopes(text)
@@ -82,7 +95,7 @@ def _doses_of_terms(s: _Facts, term_flags: list[Flag], taken: Taken) -> list[Fla
             gap_after = s.text[q.end : t.start] if t.start >= q.end else None
             gap_before = s.text[t.end : q.start] if t.end <= q.start else None
             if (gap_after is not None and t.start - q.end <= FORWARD_CHARS and _FORWARD.match(gap_after)) or (
-                gap_before is not None and q.start - t.end <= BACK_CHARS // 2 and not _BREAK.search(gap_before)
+                gap_before is not None and gap_before.strip() in ("", ":")
             ):
                 reason = f"dose {squash(q.text)} is given for {squash(t.text)}, which the note does not mention"
                 out.append(_flag(s.text, q.start, q.end, "dose", reason))
@@ -99,7 +112,7 @@ def analyze(summary: str, note: str) -> Report:
     """Flags, and each summary sentence's support score and source spans in the note."""
     s, n = _Facts(summary), _Facts(note)
     items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n),
-             *_negations(s, n)]
+             *_negations(s, n), *_results(s, n)]
     taken = Taken(len(summary))
     for f in items:
         taken.add(f.start, f.end)
@@ -111,9 +124,11 @@ def analyze(summary: str, note: str) -> Report:
     items += term_flags
     items += _doses_of_terms(s, term_flags, Taken(len(summary)) if not items else _taken(items, len(summary)))
     items += terms.number_flags(summary, note, taken)
+    alignments = support.align(s_index, n_index, backed)
+    items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
-    for a in support.align(s_index, n_index, backed):
+    for a in alignments:
         inside = any(a.start <= f.start < a.end for f in unique)
         if a.words == 0:
             status = "no_claim"
@@ -126,6 +141,61 @@ def analyze(summary: str, note: str) -> Report:
         sentences.append(SentenceSupport(a.start, a.end, a.score, a.sources, status))
     flags = sorted([*unique, *sentence_flags], key=lambda f: (f.start, f.end, f.kind))
     return Report(tuple(flags), tuple(sentences))
+
+
+_NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(w for w in vocabulary.NUMBER_WORDS if w != 'twice')})\b", re.IGNORECASE)
+
+
+def _digits(text: str) -> str:
+    """``text`` with number words as digits, padded to the same length: "three months" -> "3     months"."""
+    return _NUMBER_WORD.sub(lambda m: str(vocabulary.NUMBER_WORDS[m.group().lower()]).ljust(len(m.group())), text)
+
+
+def _results(s: _Facts, n: _Facts) -> list[Flag]:
+    flags = []
+    for r in s.results:
+        claim: results.Result = r.key
+        same = [m.key for m in n.results if results.same_test(claim, m.key)]
+        if same and not any(k.positive == claim.positive for k in same):
+            said = "positive" if same[0].positive else "negative"
+            flags.append(_flag(s.text, r.start, r.end, "negation", f"the note reports this result as {said}"))
+    return flags
+
+
+def _sides_in_sources(summary: str, note: str, alignments, taken: Taken) -> list[Flag]:
+    """A side that the sentence's own sources contradict: the summary's "left ankle" where the note
+    sentence it comes from says "R ankle" (the note may mention a left ankle elsewhere)."""
+    out = []
+    for a in alignments:
+        sources = [note[x:y] for x, y in a.sources]
+        for m in _SIDE_WORD.finditer(summary, a.start, a.end):
+            if taken.overlaps(m.start(), m.end()):
+                continue
+            side = _side(m["side"])
+            thing = vocabulary.stem(m["thing"])
+            said = set()
+            for text in sources:
+                for o in _SIDE_WORD.finditer(text):
+                    if vocabulary.stem(o["thing"]) == thing:
+                        said.add(_side(o["side"]))
+            if not said:  # the sources name the part differently ("UVJ" / "ureterovesical junction")
+                said = {_side(o["side"]) for text in sources for o in _SIDE_WORD.finditer(text)}
+            if said and side not in said and "bilateral" not in said:
+                reason = f"{squash(m.group())}: the note sentence it comes from says {' and '.join(sorted(said))}"
+                out.append(_flag(summary, m.start(), m.end(), "laterality", reason))
+    return out
+
+
+_SIDE_WORD = re.compile(
+    r"\b(?P<side>(?i:left|right|bilateral|lt|rt)|L|R)\.?[\s-]+(?:(?:upper|lower|middle|distal|proximal|"
+    r"inner|outer|anterior|posterior|medial|lateral)\s+)?(?P<thing>[A-Za-z]{2,})\b"
+)
+_SIDE_OF = {"left": "left", "lt": "left", "L": "left", "right": "right", "rt": "right", "R": "right",
+            "bilateral": "bilateral"}  # fmt: skip
+
+
+def _side(word: str) -> str:
+    return _SIDE_OF[word.lower() if len(word) > 1 else word]
 
 
 def _taken(flags: list[Flag], length: int) -> Taken:

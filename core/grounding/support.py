@@ -14,6 +14,7 @@ are backed and where.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ class Indexed:
         starts = [a for a, _ in self.segments]
         self.segment_of = [max(0, bisect.bisect_right(starts, t.start) - 1) for t in self.tokens]
         self.words = {t.word.lower() for t in self.tokens}
+        self.words |= {re.sub(r"[-/]", "", w) for w in self.words}  # "post-ictal" also as "postictal"
         self.by_key: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(self.tokens):
             self.by_key[token.key].add(self.segment_of[i])

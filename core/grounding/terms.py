@@ -16,8 +16,8 @@ from core.grounding import quantities, vocabulary
 from core.grounding.model import Flag, Taken, squash
 from core.grounding.support import Indexed
 
-RARE_ZIPF = 3.5
-CLINICAL_ZIPF = 4.6
+RARE_ZIPF = 3.0
+CLINICAL_ZIPF = 4.0
 ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
 
 
@@ -41,7 +41,10 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         if i in summary.med_of or taken.overlaps(token.start, token.end):
             continue  # drug names are the medication check's; dates, doses, sides already flagged
         part = summary.text[token.start : token.end]
-        if token.word.lower() in note.words or part.lower() in note.words or not is_term(part):
+        whole = token.word.lower()
+        if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
+            continue
+        if not is_term(part):
             continue
         previous = summary.tokens[runs[-1][-1]] if runs else None
         gap = summary.text[previous.end : token.start] if previous else "x"

@@ -19,7 +19,13 @@ from typing import NamedTuple
 import snowballstemmer
 import wordfreq
 
-TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9']*(?:[-/][A-Za-z0-9][A-Za-z0-9']*)*|\d+(?:,\d{3})*(?:\.\d+)?|\.\d+")
+TOKEN = re.compile(
+    r"\d*[A-Za-z][A-Za-z0-9']*(?:[-/][A-Za-z0-9][A-Za-z0-9']*)*|\d+(?:[-/][A-Za-z][A-Za-z0-9']*)+"
+    r"|\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+)
+_GLUED_UNITS = frozenset(
+    "m f yo y yr yrs mo mos d h hr hrs wk wks min mg mcg g kg ml l cm mm x am pm u".split()
+)
 _PART = re.compile(r"[A-Za-z0-9']+")
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -74,12 +80,20 @@ def tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for m in TOKEN.finditer(text):
         word = m.group()
-        if word[0].isdigit() or word[0] == ".":
+        if (word[0].isdigit() or word[0] == ".") and not re.search("[A-Za-z]", word):
             out.append(Token(m.start(), m.end(), number_key(float(word.replace(",", ""))), word))
             continue
         lower = word.lower()
         if lower in NUMBER_WORDS:
             out.append(Token(m.start(), m.end(), number_key(NUMBER_WORDS[lower]), word))
+            continue
+        glued = re.fullmatch(r"(\d+)([A-Za-z][A-Za-z0-9]*)", word)
+        if glued and glued[2].lower() in _GLUED_UNITS:  # "84F", "10mg", "2wks": a number and a unit
+            out.append(Token(m.start(), m.start() + len(glued[1]), number_key(float(glued[1])), glued[1]))
+            out.append(Token(m.start() + len(glued[1]), m.end(), stem(glued[2]), glued[2]))
+            continue
+        if glued:  # "6MWT", "2nd": one word
+            out.append(Token(m.start(), m.end(), stem(word), word))
             continue
         for part in _PART.finditer(word):
             a, b = m.start() + part.start(), m.start() + part.end()

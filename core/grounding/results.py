@@ -1,0 +1,56 @@
+"""Test results stated as positive or negative: ``UDS negative``, ``positive for influenza A``,
+``Ottawa ankle rule negative``. A summary that flips the note's result is flagged.
+
+A result's *subject* is the words next to ``positive``/``negative`` in its clause (before it, or after it
+with ``for``); two results are about the same test when their subjects share most of their words
+(after normalization: ``urine cultures`` == ``urine culture``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from core.grounding import vocabulary
+from core.grounding.model import Mention
+
+_POLARITY = re.compile(r"\b(?P<p>positive|negative|pos|neg)\b(?P<for>\s+for\b)?", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[,;:.()\n]|\b(?:and|or|but|with|without|while|whereas|then)\b", re.IGNORECASE)
+_SKIP = {"was", "were", "is", "are", "be", "been", "came", "back", "returned", "remain", "remained",
+         "remains", "test", "tests", "tested", "result", "results", "screen", "the", "a", "an", "her", "his",
+         "also", "still", "now", "strongly", "weakly", "both"}  # fmt: skip
+WORDS = 3
+
+
+class Result(NamedTuple):
+    subject: frozenset[str]
+    positive: bool
+
+
+def find(text: str) -> list[Mention]:
+    """Positive/negative results with their subjects; ``key`` is a :class:`Result`."""
+    out = []
+    for m in _POLARITY.finditer(text):
+        positive = m["p"].lower().startswith("pos")
+        if m["for"]:
+            stop = _CLAUSE_END.search(text, m.end())
+            words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]
+        else:
+            starts = [e.end() for e in _CLAUSE_END.finditer(text, max(0, m.start() - 80), m.start())]
+            lo = starts[-1] if starts else max(0, m.start() - 80)
+            words = _words(text[lo : m.start()])[-WORDS:]
+            if not words:  # "positive leukocyte esterase"
+                stop = _CLAUSE_END.search(text, m.end())
+                words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]
+        if words:
+            out.append(Mention(m.start(), m.end(), m.group("p"), Result(frozenset(words), positive)))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return [t.key for t in vocabulary.tokens(text) if t.word.lower() not in _SKIP and vocabulary.is_content(t)]
+
+
+def same_test(a: Result, b: Result) -> bool:
+    shared = len(a.subject & b.subject)
+    return shared > 0 and shared * 2 >= min(len(a.subject), len(b.subject))
