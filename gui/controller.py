@@ -35,6 +35,7 @@ class NoteItem:
     state: str = "new"  # new, queued, writing, done, failed, cancelled
     result: object = None
     partial: str = ""
+    checked: str | None = None  # the text the result was written from and grounded against
 
     def label(self) -> str:
         return MARKS[self.state] + self.source
@@ -215,7 +216,7 @@ class Controller(QObject):
         row = self.row_of(self._queue[0])
         item, engine, style = self.items[row], self.engine, self.settings.settings.style
         item_id, text, gen, ctx_limit = item.id, item.text, self.generation, self.context_limit
-        item.partial, item.result = "", None
+        item.partial, item.result, item.checked = "", None, text
         self._running = item_id
         self.engine_worker.submit("summarize", lambda ctx: tasks.summarize_note(
             ctx, engine, item_id, text, style, gen, ctx_limit))

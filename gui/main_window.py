@@ -36,7 +36,7 @@ from gui.models_panel import ModelsPanel
 from gui.note_pane import NotePane
 from gui.settings_bridge import SettingsBridge
 from gui.status_bar import StatusBar
-from gui.summary_pane import SummaryPane
+from gui.summary_pane import SummaryPane, report_of
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._apply_font(self.settings.font_size())
+        self.summary_pane.set_policy(self.settings.settings.unsupported_sentences)
         self.models_panel.set_choice(self.settings.settings.engine, self.settings.settings.qtype)
         self.models_panel.set_adapter(self.settings.settings.adapter_id or "active")
         self.controller.refresh_models()
@@ -140,8 +141,17 @@ class MainWindow(QMainWindow):
         self.summarize_action = action(summary_menu, "&Summarize", self.summarize, "Ctrl+Return", "Ctrl+Enter")
         self.cancel_action = action(summary_menu, "&Cancel", self.controller.cancel, "Esc")
         self.copy_action = action(summary_menu, "&Copy summary", self.summary_pane.copy, "Ctrl+Shift+C")
+        self.copy_action.setStatusTip("Copy the summary with its [not in note: …] marks")
+        summary_menu.addAction(self.summary_pane.copy_plain_action)  # "Copy without marks"
         action(view_menu, "&Larger text", lambda: self.zoom(1), "Ctrl++", "Ctrl+=")
         action(view_menu, "&Smaller text", lambda: self.zoom(-1), "Ctrl+-")
+        view_menu.addSeparator()
+        self.hide_unsupported_action = QAction("&Hide unsupported sentences", self, checkable=True)
+        self.hide_unsupported_action.setStatusTip("Leave sentences the note does not support out of the summary "
+                                                  "view, copies and exports (they are marked otherwise)")
+        self.hide_unsupported_action.setChecked(self.settings.settings.unsupported_sentences == "hide")
+        self.hide_unsupported_action.toggled.connect(self._hide_unsupported)
+        view_menu.addAction(self.hide_unsupported_action)
         view_menu.addSeparator()
         for dock in self.docks:
             view_menu.addAction(dock.toggleViewAction())
@@ -159,9 +169,10 @@ class MainWindow(QMainWindow):
         notes.current_changed.connect(self._select)
         summary.export_requested.connect(self.export_summary)
         summary.copied.connect(lambda: self.status.showMessage("Summary copied to the clipboard.", 4000))
+        summary.sentence_selected.connect(self._show_sources)
         c.items_reset.connect(self._items_reset)
         c.item_changed.connect(lambda row: notes.set_item_label(row, c.items[row].label()))
-        c.summary_started.connect(lambda row: row == c.current and summary.begin())
+        c.summary_started.connect(self._summary_started)
         c.token.connect(lambda row, text: row == c.current and summary.append(text))
         c.summary_finished.connect(self._summary_finished)
         c.summary_stopped.connect(lambda row, note: row == c.current and summary.show_partial(
@@ -184,7 +195,13 @@ class MainWindow(QMainWindow):
 
     # --- actions --------------------------------------------------------------------------------
     def summarize(self) -> bool:
-        return self.controller.summarize_current(self.note_pane.text())
+        queued = self.controller.summarize_current(self.note_pane.text())
+        item = self.controller.items[self.controller.current]
+        if queued and not self.note_pane.holds(item.text):
+            # the reader's clean-up (control characters) changed it: show the text the summary is checked
+            # against, so that its source spans fall on the right characters
+            self.note_pane.editor.setPlainText(item.text)
+        return queued
 
     def open_files(self) -> None:
         paths = self.choose_open_paths()
@@ -201,7 +218,8 @@ class MainWindow(QMainWindow):
         if not path:
             return None
         try:
-            written = export.export_summary(path, result.summary, result.flags)
+            written = export.export_summary(path, result.summary, result.flags, report=report_of(result),
+                                            policy=self.summary_pane.policy)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message through gui.errors
             errors.report(self, exc)
             return None
@@ -255,7 +273,7 @@ class MainWindow(QMainWindow):
         item = self.controller.items[row]
         self.note_pane.show_note(item.text, item.source, item.warnings)
         if item.result is not None:
-            self.summary_pane.show_result(item.result)
+            self.summary_pane.show_result(item.result, item.checked)
         elif item.state == "writing":
             self.summary_pane.begin()
             self.summary_pane.append(item.partial)
@@ -264,12 +282,33 @@ class MainWindow(QMainWindow):
         else:
             self.summary_pane.clear("Waiting for its turn…" if item.state == "queued" else "")
 
-    def _summary_finished(self, row: int) -> None:
-        result = self.controller.items[row].result
+    def _summary_started(self, row: int) -> None:
         if row == self.controller.current:
-            self.summary_pane.show_result(result)
+            self.note_pane.clear_sources()
+            self.summary_pane.begin()
+
+    def _summary_finished(self, row: int) -> None:
+        item = self.controller.items[row]
+        result = item.result
+        if row == self.controller.current:
+            self.summary_pane.show_result(result, item.checked)
         self.status.set_result(result)
         self.status.showMessage("Summary finished.", 5000)
+
+    def _show_sources(self, support) -> None:
+        """Highlight where the chosen summary sentence comes from in the note (nothing for no sentence)."""
+        self.note_pane.clear_sources()
+        if support is None or not support.sources:
+            return
+        if not self.note_pane.show_sources(support.sources, self.summary_pane.note):
+            self.summary_pane.set_source_message("The note has changed since this summary was written; "
+                                                 "summarize again to see where each sentence comes from.")
+
+    def _hide_unsupported(self, hide: bool) -> None:
+        policy = "hide" if hide else "mark"
+        self.settings.update(unsupported_sentences=policy)
+        self.summary_pane.set_policy(policy)
+        self.note_pane.clear_sources()
 
     def _engine_ready(self, info) -> None:
         self.status.set_engine(info)

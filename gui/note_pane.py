@@ -2,6 +2,8 @@
 
 Dropping (or pasting) files emits :attr:`NotePane.files_dropped`; the controller reads them with
 ``core.documents``. Several files become a list above the editor that the user steps through.
+:meth:`NotePane.show_sources` highlights the note sentences a summary sentence comes from; editing
+the note clears them.
 """
 
 from __future__ import annotations
@@ -9,8 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QFont, QTextCursor
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QVBoxLayout, QWidget
+
+from gui.textspans import as_plain, extra_selection, utf16_offsets
+
+SOURCE_COLOR = QColor("#bbdefb")
 
 PLACEHOLDER = ("Paste or type a clinical note here, or drop note files (.txt, .md, .docx, .pdf, .rtf).\n"
                "Ctrl+Enter summarizes; Ctrl+O opens a file.")
@@ -90,6 +96,7 @@ class NotePane(QWidget):
         layout.addWidget(self.source)
         layout.addWidget(self.editor, 1)
         self.editor.files_dropped.connect(self.files_dropped)
+        self.editor.textChanged.connect(self.clear_sources)
         self.notes.currentRowChanged.connect(self.current_changed)
         self.setAcceptDrops(True)
 
@@ -107,6 +114,37 @@ class NotePane(QWidget):
         """Put a note in the editor and say where it came from (and what the reader noticed)."""
         self.editor.setPlainText(text)
         self.source.setText(source + (f" — {' '.join(warnings)}" if warnings else ""))
+
+    def holds(self, note: str | None) -> bool:
+        """Whether the editor shows exactly ``note`` (so spans in ``note`` are spans in the editor)."""
+        return note is not None and self.text() == as_plain(note)
+
+    def show_sources(self, spans, note: str) -> bool:
+        """Highlight character ``spans`` of ``note`` (the editor's text) and scroll to the first one."""
+        self.clear_sources()
+        if not spans or not self.holds(note):
+            return False
+        pos = utf16_offsets(note)
+        selections = []
+        for start, end in sorted(spans):
+            selections.append(extra_selection(self.editor.document(), pos[start], pos[end], SOURCE_COLOR))
+        self.editor.setExtraSelections(selections)
+        first = QTextCursor(self.editor.document())
+        first.setPosition(pos[min(spans)[1]])  # the end, then the start: the whole first source in view
+        self.editor.setTextCursor(first)
+        self.editor.ensureCursorVisible()
+        first.setPosition(pos[min(spans)[0]])
+        self.editor.setTextCursor(first)
+        self.editor.ensureCursorVisible()
+        return True
+
+    def source_spans(self) -> list[tuple[int, int]]:
+        """The highlighted sources, as (start, end) editor positions."""
+        return [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in self.editor.extraSelections()]
+
+    def clear_sources(self) -> None:
+        if self.editor.extraSelections():
+            self.editor.setExtraSelections([])
 
     def set_items(self, labels: list[str], current: int) -> None:
         """Fill the notes list; it is shown only when there are two or more notes."""
