@@ -18,6 +18,7 @@ from core.errors import ChartBriefError
 SUBCOMMANDS = (
     "doctor",
     "summarize",
+    "check",
     "models",
     "finetune",
     "evaluate",
