@@ -3,10 +3,14 @@
     .venv/bin/python scripts/screenshot.py [--out docs/screenshot.png] [--note FILE] [--engine openvino]
         [--styles handoff,discharge,brief,soap] [--max-new-tokens 120] [--timeout 1800]
 
-With no DISPLAY it starts ``Xvfb`` on a free display itself (and stops it at the end). Styles are
-tried in order until a summary has at least one grounding flag, so that the screenshot shows the
-highlighting and its hover reason; otherwise the last attempt is kept. The user's settings are not
-touched (a temporary settings file is used). Prints one JSON line describing the result.
+With no DISPLAY it starts ``Xvfb`` on a free display itself (and stops it at the end); under
+``xvfb-run`` give it a screen larger than ``--size`` (``-s "-screen 0 1600x1000x24"``: the default
+1280-pixel screen clips the window). Styles are
+tried in order until a summary has a sentence the note does not support (else the attempt with the
+most grounding flags is shown), so that the screenshot shows the marks and a hover reason. Then a
+sentence with sources in the note is clicked, as a user would, so that its sources are highlighted
+in the note pane. The user's settings are not touched (a temporary settings file is used). Prints
+one JSON line describing the result.
 Exit codes: 0 saved, 3 no display (no Xvfb, or Qt's xcb plugin cannot load), 4 the summary failed or timed out.
 """
 
@@ -83,8 +87,9 @@ def run(args: argparse.Namespace) -> dict:
     from core import runtime
 
     runtime.setup()
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QPoint, Qt, QTimer
     from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QToolTip
 
     from core.engines import GenerationSettings
@@ -112,7 +117,7 @@ def run(args: argparse.Namespace) -> dict:
     deadline = time.monotonic() + args.timeout
     timer = QTimer(singleShot=True)
     timer.timeout.connect(loop.quit)
-    result, style = None, styles[0]
+    best, style, best_style = None, styles[0], styles[0]
     for i, style in enumerate(styles):
         window.style_box.setCurrentText(style)
         if i == 0:
@@ -123,21 +128,47 @@ def run(args: argparse.Namespace) -> dict:
         loop.exec()
         timer.stop()
         result = c.items[c.current].result
-        if shown or result is None or result.flags or time.monotonic() > deadline:
+        if result is not None and (best is None or _rank(result) > _rank(best)):
+            best, best_style = result, style
+        if shown or result is None or unsupported(result) or time.monotonic() > deadline:
             break
+    result, style = best, best_style
     outcome = {"png": None, "style": style, "flags": len(result.flags) if result else 0,
+               "unsupported_sentences": unsupported(result) if result else 0, "clicked": None,
                "engine": window.status.engine.text(), "display": os.environ.get("DISPLAY"),
                "messages": [m.text for m in shown]}
     if result is None:
         window.close()
         return outcome
-    if result.flags:  # show the first flag's reason, as hovering it would
-        view = window.summary_pane.view
+    if result is not c.items[c.current].result:  # an earlier style showed more: show it again
+        c.items[c.current].result = result
+        window.style_box.setCurrentText(style)
+        window.summary_pane.show_result(result, c.items[c.current].checked)
+    view = window.summary_pane.view
+    app.processEvents()
+    target = _sentence_to_click(view)
+    if target is not None:  # click it as a user would: its sources light up in the note pane
         cursor = view.textCursor()
-        cursor.setPosition(view.spans[0][0] + 1)
-        rect = view.cursorRect(cursor)
+        cursor.setPosition((target[0] + target[1]) // 2)
+        view.setTextCursor(cursor)
         view.ensureCursorVisible()
-        QToolTip.showText(view.viewport().mapToGlobal(rect.bottomRight()), view.spans[0][2], view.viewport())
+        app.processEvents()
+        rect = view.cursorRect(cursor)
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(rect.left() - 1, rect.center().y()))
+        selected = window.summary_pane.selected
+        outcome["clicked"] = None if selected is None else {
+            "status": selected.status, "sources": len(selected.sources),
+            "highlighted": len(window.note_pane.source_spans())}
+    if view.spans:  # show a flag's reason, as hovering it would: the last unsupported sentence's if any
+        start, end, reason = next((s for s in reversed(view.spans) if s[2].startswith("this sentence")),
+                                  view.spans[0])
+        sentence = reason.startswith("this sentence")
+        cursor = view.textCursor()
+        cursor.setPosition(end if sentence else start + 1)  # under a sentence's last line, not over it
+        rect = view.cursorRect(cursor)
+        at = QPoint(24, rect.bottom() + 4) if sentence else rect.bottomRight()  # inside the window
+        QToolTip.showText(view.viewport().mapToGlobal(at), reason, view.viewport())
     for _ in range(30):
         app.processEvents()
         time.sleep(0.02)
@@ -153,6 +184,21 @@ def run(args: argparse.Namespace) -> dict:
     outcome["png"] = str(args.out)
     window.close()
     return outcome
+
+
+def unsupported(result) -> int:
+    """How many sentences of ``result`` the note does not support."""
+    return sum(f.kind == "sentence" for f in result.flags)
+
+
+def _rank(result) -> tuple[int, int]:
+    return unsupported(result), len(result.flags)
+
+
+def _sentence_to_click(view) -> tuple[int, int] | None:
+    """Document span of the sentence to click: the longest supported one with sources (else any with sources)."""
+    backed = sorted((x.status != "supported", -(e - s), s, e) for s, e, x in view.sentences if x.sources)
+    return (backed[0][2], backed[0][3]) if backed else None
 
 
 def main(argv: list[str] | None = None) -> int:
