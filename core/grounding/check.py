@@ -173,6 +173,10 @@ def _sides_in_sources(summary: str, note: str, alignments, taken: Taken) -> list
                 continue
             side = _side(m["side"])
             thing = vocabulary.stem(m["thing"])
+            own = {_side(o["side"]) for o in _SIDE_WORD.finditer(summary, a.start, a.end)
+                   if vocabulary.stem(o["thing"]) == thing}
+            if len(own) > 1:
+                continue  # "R TM bulging; L TM normal": the sentence speaks of both sides
             said = set()
             for text in sources:
                 for o in _SIDE_WORD.finditer(text):
@@ -192,6 +196,13 @@ _SIDE_WORD = re.compile(
 )
 _SIDE_OF = {"left": "left", "lt": "left", "L": "left", "right": "right", "rt": "right", "R": "right",
             "bilateral": "bilateral"}  # fmt: skip
+
+
+def _finding(text: str) -> bool:
+    """Whether a negated phrase names a clinical finding (``chest pain``, ``BNP``), not a person or a
+    thing in the room (``daughter at bedside``): one of its words is clinical, rare or an abbreviation."""
+    return any(terms.is_term(word) or vocabulary.stem(word.lower()) in vocabulary.clinical_stems()
+               for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]*", text))
 
 
 def _side(word: str) -> str:
@@ -318,12 +329,13 @@ def _negations(s: _Facts, n: _Facts) -> list[Flag]:
         start = c.start if scope in first_in_scope else scope.trigger
         first_in_scope.add(scope)
         states = note_states(c.key)
-        if states and all(state == "affirmed" for state in states):
+        if states and all(state == "affirmed" for state in states) and _finding(c.text):
             reason = (
                 f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
             )
             flags.append(_flag(s.text, start, c.end, "negation", reason))
-    absent = {c.key for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"}
+    absent = {c.key for scope, c in negation.concepts(n.text, n.scopes)
+              if scope.polarity == "negated" and _finding(c.text)}
     for key in sorted(absent):
         if any(state != "negated" for state in note_states(key)):
             continue

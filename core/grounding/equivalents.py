@@ -34,6 +34,8 @@ class Occurrence(NamedTuple):
 class Table(NamedTuple):
     groups: list[tuple[str, ...]]
     """Each group's spellings, as written in the file."""
+    words: list[frozenset[str]]
+    """Each group's content-word token keys, all spellings together."""
     by_first: dict[str, list[tuple[tuple[str, ...], int]]]
     """First token key -> (all token keys of a spelling, its group)."""
 
@@ -66,14 +68,19 @@ def _table_for(user_mtime: float | None) -> Table:
     if user_mtime is not None:
         groups += parse(user.read_text(encoding="utf-8", errors="replace"), str(user))
     by_first: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+    words: list[frozenset[str]] = []
     for gid, spellings in enumerate(groups):
+        group_words: set[str] = set()
         for spelling in spellings:
-            keys = tuple(t.key for t in vocabulary.tokens(spelling))
+            tokens = vocabulary.tokens(spelling)
+            keys = tuple(t.key for t in tokens)
             if keys:
                 by_first[keys[0]].append((keys, gid))
+            group_words |= {t.key for t in tokens if vocabulary.is_content(t) and not t.key.startswith("#")}
+        words.append(frozenset(group_words))
     for entries in by_first.values():
         entries.sort(key=lambda e: -len(e[0]))  # longest spelling first
-    return Table(groups, dict(by_first))
+    return Table(groups, words, dict(by_first))
 
 
 def table() -> Table:
@@ -96,3 +103,8 @@ def occurrences(keys: list[str]) -> list[Occurrence]:
             if tuple(keys[i : i + n]) == spelling:
                 found.append(Occurrence(gid, i, i + n))
     return found
+
+
+def words_of(group: int) -> frozenset[str]:
+    """The content-word keys of all of a group's spellings."""
+    return table().words[group]

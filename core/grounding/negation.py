@@ -36,9 +36,12 @@ PSEUDO = r"no\s+(?:significant\s+)?(?:change|increase|decrease)|not\s+only|gram[
 TERMINATORS = (
     r"[;:!?\n]|\.(?=\s|$)|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
     r"whereas|while|presents?|reports?|complains?|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
-    r"because|cause\s+of|source\s+of|etiology\s+of)\b"
+    r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must)\b"
+    # ", and troponin and BNP were normal": a new clause with its own verb ends a list
+    r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,5}(?:was|were|is|are|remains?|remained|showed?|shows)\b)"
 )
 MAX_WORDS = 8
+MAX_LIST_WORDS = 16  # "denies fever, chills, new weakness, numbness, or bowel or bladder changes"
 _WORD = re.compile(r"[A-Za-z0-9][\w']*(?:-[A-Za-z0-9][\w']*)*")
 _LEADING = re.compile(
     r"^(?:(?:any|a|an|the|significant|acute|new|further|recent|current|other|known|obvious|overt|active|"
@@ -87,9 +90,20 @@ def scopes(text: str) -> list[Scope]:
             continue
         limit = triggers[i + 1].start() if i + 1 < len(triggers) else len(text)
         stop = _terminators().search(text, m.end(), limit)
-        end = _first_words(text, m.end(), stop.start() if stop else limit, MAX_WORDS)
-        found.append(Scope(m.start(), m.end(), end, "uncertain" if m["uncertain"] else "negated"))
+        stop_at = stop.start() if stop else limit
+        listed = "," in text[m.end() : stop_at]
+        end = _first_words(text, m.end(), stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)
+        polarity = "uncertain" if m["uncertain"] or _conditional(text, triggers, i) else "negated"
+        found.append(Scope(m.start(), m.end(), end, polarity))
     return found
+
+
+def _conditional(text: str, triggers: list[re.Match[str]], i: int) -> bool:
+    """A negation inside a conditional or hypothetical ("return if no improvement") asserts nothing."""
+    if not i or not triggers[i - 1]["uncertain"]:
+        return False
+    between = text[triggers[i - 1].end() : triggers[i].start()]
+    return len(between) <= 60 and not re.search(r"[.;\n]", between)
 
 
 def _first_words(text: str, start: int, end: int, n: int) -> int:

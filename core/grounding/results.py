@@ -14,7 +14,11 @@ from typing import NamedTuple
 from core.grounding import vocabulary
 from core.grounding.model import Mention
 
-_POLARITY = re.compile(r"\b(?P<p>positive|negative|pos|neg)\b(?P<for>\s+for\b)?", re.IGNORECASE)
+_POLARITY = re.compile(
+    r"(?:\b(?P<p>positive|negative|pos|neg)\b|(?<=[A-Za-z0-9)])\s?(?P<sign>\+|\(\+\)|\(-\))(?=[\s.,;:)]|$))"
+    r"(?P<for>\s+for\b)?",
+    re.IGNORECASE,
+)
 _CLAUSE_END = re.compile(r"[,;:.()\n]|\b(?:and|or|but|with|without|while|whereas|then)\b", re.IGNORECASE)
 _SKIP = {"was", "were", "is", "are", "be", "been", "came", "back", "returned", "remain", "remained",
          "remains", "test", "tests", "tested", "result", "results", "screen", "the", "a", "an", "her", "his",
@@ -31,7 +35,8 @@ def find(text: str) -> list[Mention]:
     """Positive/negative results with their subjects; ``key`` is a :class:`Result`."""
     out = []
     for m in _POLARITY.finditer(text):
-        positive = m["p"].lower().startswith("pos")
+        word = m["p"] or m["sign"]
+        positive = word.lower().startswith("pos") or "+" in word
         if m["for"]:
             stop = _CLAUSE_END.search(text, m.end())
             words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]
@@ -43,7 +48,8 @@ def find(text: str) -> list[Mention]:
                 stop = _CLAUSE_END.search(text, m.end())
                 words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]
         if words:
-            out.append(Mention(m.start(), m.end(), m.group("p"), Result(frozenset(words), positive)))
+            a, b = m.span("p") if m["p"] else m.span("sign")
+            out.append(Mention(a, b, text[a:b], Result(frozenset(words), positive)))
     return out
 
 

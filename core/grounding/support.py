@@ -51,6 +51,11 @@ class Indexed:
         self.by_group: dict[int, set[int]] = defaultdict(set)
         for occ in self.occurrences:
             self.by_group[occ.group].add(self.segment_of[occ.first])
+        # Every word of every spelling of a group the text states: "PUD" backs "ulcer" and "peptic".
+        self.by_group_word: dict[str, set[int]] = defaultdict(set)
+        for group, segs in self.by_group.items():
+            for word in equivalents.words_of(group):
+                self.by_group_word[word] |= segs
         self.by_med: dict[str, set[int]] = defaultdict(set)
         self.med_of: dict[int, str] = {}  # token index -> drug key
         token_starts = [t.start for t in self.tokens]
@@ -64,7 +69,7 @@ class Indexed:
 
 def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     """For each summary token, the note sentences that back it (empty: the note never says it)."""
-    out = [set(note.by_key.get(t.key, ())) for t in summary.tokens]
+    out = [set(note.by_key.get(t.key, ())) | note.by_group_word.get(t.key, set()) for t in summary.tokens]
     for occ in summary.occurrences:
         segs = note.by_group.get(occ.group)
         if segs:

@@ -4,7 +4,10 @@ and that is not ordinary English — an invented drug, diagnosis, procedure, tes
 "Not ordinary English" is decided by data, not by a hand list: the word is rare in English
 (``wordfreq`` Zipf below :data:`RARE_ZIPF`), or an all-capital abbreviation (``MRI``, ``CKD``), or a
 word of ICD-10-CM's disease and finding titles that is not among the most common English words
-(``pneumonia``, ``diabetes``, ``fibrillation``). Words the note has — after case, plural, hyphen,
+(``pneumonia``, ``diabetes``, ``fibrillation``). A word that English knows only as a verb, adjective or
+adverb (``endorses``, ``initially``, ``persistent`` — parts of speech from ``lemminflect``, whose
+lexicon comes from the NLM SPECIALIST Lexicon) is how a sentence is phrased, not a thing it claims,
+and is not flagged by itself. Words the note has — after case, plural, hyphen,
 word-ending and abbreviation/synonym normalization — are never flagged.
 """
 
@@ -16,14 +19,16 @@ from core.grounding import quantities, vocabulary
 from core.grounding.model import Flag, Taken, squash
 from core.grounding.support import Indexed
 
-RARE_ZIPF = 3.0
-CLINICAL_ZIPF = 4.0
+RARE_ZIPF = 3.25
+CLINICAL_ZIPF = 4.3
 ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
 
 
 def is_term(word: str) -> bool:
     """Whether a summary word the note lacks makes a claim worth flagging (see the module doc)."""
     lower = word.lower()
+    if not vocabulary.is_acronym(word) and not vocabulary.can_be_noun(lower):
+        return False
     frequency = vocabulary.zipf(lower)
     if frequency < RARE_ZIPF:
         return True
@@ -41,6 +46,8 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         if i in summary.med_of or taken.overlaps(token.start, token.end):
             continue  # drug names are the medication check's; dates, doses, sides already flagged
         part = summary.text[token.start : token.end]
+        if _label(summary.text, token):
+            continue
         whole = token.word.lower()
         if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
             continue
@@ -78,3 +85,11 @@ def _list_number(text: str, start: int, end: int) -> bool:
     """``1.`` or ``2)`` opening a line: a list marker, not a claim."""
     line_start = text.rfind("\n", 0, start) + 1
     return not text[line_start:start].strip() and text[end : end + 1] in (".", ")")
+
+
+def _label(text: str, token: vocabulary.Token) -> bool:
+    """``Diagnosis:``, ``Dx:``, ``Plan:`` opening a line or sentence: a field label, not a claim."""
+    if text[token.end : token.end + 1] != ":":
+        return False
+    before = text[: token.start].rstrip(" -*•\t")
+    return not before or before[-1] in ".\n"

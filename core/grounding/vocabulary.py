@@ -87,6 +87,10 @@ def tokens(text: str) -> list[Token]:
         if lower in NUMBER_WORDS:
             out.append(Token(m.start(), m.end(), number_key(NUMBER_WORDS[lower]), word))
             continue
+        times = re.fullmatch(r"[xX](\d+)", word)
+        if times:  # "x3" (three times, three days): a count
+            out.append(Token(m.start() + 1, m.end(), number_key(float(times[1])), times[1]))
+            continue
         glued = re.fullmatch(r"(\d+)([A-Za-z][A-Za-z0-9]*)", word)
         if glued and glued[2].lower() in _GLUED_UNITS:  # "84F", "10mg", "2wks": a number and a unit
             out.append(Token(m.start(), m.start() + len(glued[1]), number_key(float(glued[1])), glued[1]))
@@ -141,3 +145,13 @@ def clinical_stems() -> frozenset[str]:
         if code[:1] in "ABCDEFGHIJKLMNOPQR" and code[:1].isalpha():
             words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", icd.get_description(code)))
     return frozenset(stem(w) for w in words)
+
+
+@functools.lru_cache(maxsize=200_000)
+def can_be_noun(word: str) -> bool:
+    """False for a word English knows only as a verb, adjective or adverb form; True for nouns and for
+    words the lexicon does not know (clinical jargon, invented names)."""
+    import lemminflect
+
+    tags = lemminflect.getAllLemmas(word)
+    return not tags or "NOUN" in tags or "PROPN" in tags
