@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from core.grounding import (
     dates,
+    equivalents,
     frequencies,
     laterality,
     medications,
@@ -247,6 +248,9 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
         if q.key.dim is None:
             if not set(q.key.raw) <= every:
                 flags.append(_flag(s.text, q.start, q.end, "number", f"{what} does not appear in the note"))
+            elif (label := _other_label(s.text, q, n.text, numbers)) is not None:
+                reason = f"{what} appears in the note, but as {label}"
+                flags.append(_flag(s.text, q.start, q.end, "number", reason))
             continue
         same = [m for m in by_dim[q.key.dim] if quantities.matches(q.key, m.key)]
         if not same and not (q.key.kind == "number" and set(q.key.raw) <= unitless):
@@ -257,6 +261,43 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
             reason = f"{what} appears in the note, but not for {squash(drug.text)}"
             flags.append(_flag(s.text, q.start, q.end, "dose", reason))
     return flags
+
+
+_LABEL = re.compile(rf"\b(?:{quantities.LABELS})\b", re.IGNORECASE)
+
+
+def _label_groups(label: str) -> set[int | str]:
+    keys = [t.key for t in vocabulary.tokens(label)]
+    return {o.group for o in equivalents.occurrences(keys)} | {" ".join(keys)}
+
+
+def _label_before(text: str, start: int) -> str | None:
+    """The lab or vital label a number belongs to: the nearest one before it on its line (within a few
+    words), else the row header of a table line ("| CRP (mg/L) | 18 | 8 |")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    found = [m for m in _LABEL.finditer(text, line_start, start) if text[m.end() : m.end() + 1] != "/"]
+    if not found:
+        return None
+    near = found[-1]
+    if start - near.end() <= 30 and not re.search(r"[.;]", text[near.end() : start]):
+        return near.group()
+    return found[0].group() if text[line_start:start].lstrip().startswith("|") else None
+
+
+def _other_label(summary: str, q: Mention, note: str, numbers: list[tuple[int, int, float]]) -> str | None:
+    """For "HR 112": the label the note gives 112 when it never gives it to HR (else None)."""
+    label = _label_before(summary, q.start)
+    if label is None:
+        return None
+    want = _label_groups(label)
+    others = []
+    for a, _, value in numbers:
+        if value in q.key.raw:
+            theirs = _label_before(note, a)
+            if theirs is None or _label_groups(theirs) & want:
+                return None
+            others.append(theirs)
+    return others[0] if others else None
 
 
 def _frequencies(s: _Facts, n: _Facts) -> list[Flag]:
