@@ -54,6 +54,15 @@ def configure_logging() -> None:
     logsafe.configure()
 
 
+def _preload_grounding() -> None:
+    """Load the grounding check's dictionaries while the user pastes a note (the model loads meanwhile)."""
+    import threading
+
+    from core import grounding
+
+    threading.Thread(target=grounding.preload, name="grounding-preload", daemon=True).start()
+
+
 def run_app(argv: list[str] | None = None) -> int:
     """Open the window; note files named in ``argv`` are opened and summarized. Returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -72,6 +81,7 @@ def run_app(argv: list[str] | None = None) -> int:
 
     window = MainWindow()
     window.show()
+    _preload_grounding()
     app.aboutToQuit.connect(lambda: window.controller.shutdown())
     files = [Path(a) for a in argv if not a.startswith("-")]
     if files:

@@ -11,4 +11,11 @@ from __future__ import annotations
 from core.grounding.check import analyze, check
 from core.grounding.model import KINDS, Flag, Report, SentenceSupport
 
-__all__ = ["KINDS", "Flag", "Report", "SentenceSupport", "analyze", "check"]
+__all__ = ["KINDS", "Flag", "Report", "SentenceSupport", "analyze", "check", "preload"]
+
+
+def preload() -> None:
+    """Load the dictionaries the check needs (drug names, ICD-10-CM words, word frequencies, parts of
+    speech: about 5 s the first time in a process), so that the first summary is not kept waiting.
+    Safe to call from a background thread; later calls return at once."""
+    analyze("Lasix 40 mg BID for CHF; denies chest pain.", "Furosemide 40 mg twice daily for heart failure.")
