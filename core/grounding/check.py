@@ -74,7 +74,11 @@ class _Facts:
         return before
 
     def drug_near(self, mention: Mention) -> Mention | None:
-        """The medication a frequency belongs to: the last one before it in its clause, else one just after."""
+        """The medication a frequency belongs to: one right after it ("PRN albuterol"), else the last one
+        before it in its clause, else one a few route words after."""
+        k = bisect.bisect_left(self._med_ends, mention.end)
+        if k < len(self.meds) and not self.text[mention.end : self.meds[k].start].strip():
+            return self.meds[k]
         i = bisect.bisect_right(self._med_ends, mention.start) - 1
         before = self.meds[i] if i >= 0 and self.meds[i].end >= mention.start - BACK_CHARS else None
         if before and not _BREAK.search(self.text[before.end : mention.start]):
@@ -124,7 +128,7 @@ def analyze(summary: str, note: str) -> Report:
     term_flags = terms.flags(s_index, n_index, backed, taken)
     items += term_flags
     items += _doses_of_terms(s, term_flags, Taken(len(summary)) if not items else _taken(items, len(summary)))
-    items += terms.number_flags(summary, note, taken)
+    items += terms.number_flags(summary, note, taken, n.dates)
     alignments = support.align(s_index, n_index, backed)
     items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
@@ -183,7 +187,8 @@ def _sides_in_sources(summary: str, note: str, alignments, taken: Taken) -> list
                 for o in _SIDE_WORD.finditer(text):
                     if vocabulary.stem(o["thing"]) == thing:
                         said.add(_side(o["side"]))
-            if not said:  # the sources name the part differently ("UVJ" / "ureterovesical junction")
+            both = {_side(o["side"]) for o in _SIDE_WORD.finditer(summary, a.start, a.end)} >= {"left", "right"}
+            if not said and not both:  # the sources name the part differently ("UVJ" / "ureterovesical junction")
                 said = {_side(o["side"]) for text in sources for o in _SIDE_WORD.finditer(text)}
             if said and side not in said and "bilateral" not in said:
                 reason = f"{squash(m.group())}: the note sentence it comes from says {' and '.join(sorted(said))}"
@@ -197,6 +202,12 @@ _SIDE_WORD = re.compile(
 )
 _SIDE_OF = {"left": "left", "lt": "left", "L": "left", "right": "right", "rt": "right", "R": "right",
             "bilateral": "bilateral"}  # fmt: skip
+
+
+def _after_dose(s: _Facts, mention: Mention) -> bool:
+    """Whether a dose ends just before ``mention``: "2 puffs twice daily"."""
+    return any(q.key.kind == "dose" and 0 <= mention.start - q.end <= 12 and _FORWARD.match(s.text[q.end : mention.start])
+               for q in s.quantities)
 
 
 def _finding(text: str) -> bool:
@@ -253,6 +264,10 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
                 flags.append(_flag(s.text, q.start, q.end, "number", reason))
             continue
         same = [m for m in by_dim[q.key.dim] if quantities.matches(q.key, m.key)]
+        if not same and len(q.key.values) == 2:  # "down from 94.0 to 88.1 kg": two values, not a range
+            ends = [q.key._replace(values=(v,), raw=(r,)) for v, r in zip(q.key.values, q.key.raw, strict=True)]
+            if all(any(quantities.matches(e, m.key) for m in by_dim[q.key.dim]) or e.raw[0] in every for e in ends):
+                continue
         if not same and not (q.key.kind == "number" and set(q.key.raw) <= unitless):
             flags.append(_flag(s.text, q.start, q.end, q.key.kind, f"{what} does not appear in the note"))
             continue
@@ -304,12 +319,14 @@ def _frequencies(s: _Facts, n: _Facts) -> list[Flag]:
     known = {m.key for m in n.meds}
     flags = []
     for q in s.frequencies:
+        drug = s.drug_near(q)
+        if drug is None and not _after_dose(s, q):
+            continue  # "contractions q4-5 min", "monthly CBC": not a dosing frequency
         same = [m for m in n.frequencies if frequencies.supports(q.key, m.key)]
         what = f"frequency {squash(q.text)}"
         if not same:
             flags.append(_flag(s.text, q.start, q.end, "frequency", f"{what} does not appear in the note"))
             continue
-        drug = s.drug_near(q)
         if drug is not None and drug.key in known:
             owners = {getattr(n.drug_near(m), "key", None) for m in same}
             if not owners & {drug.key, None}:

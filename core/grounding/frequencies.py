@@ -15,7 +15,7 @@ _TIMES = {"once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "fiv
           "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}  # fmt: skip
 _PER_DAY_HOURS = {24: "1/d", 12: "2/d", 8: "3/d", 6: "4/d"}
 _FIXED = [
-    (r"q\.d\.|qd|q\.?\s?day|daily|every\s+day|once\s+a\s+day|each\s+day|per\s+day|a\s+day|/\s?day", "1/d"),
+    (r"q\.d\.|qd|q\.?\s?day|daily|every\s+day|once\s+a\s+day|each\s+day|per\s+day|/\s?day", "1/d"),
     (r"b\.i\.d\.|bid", "2/d"),
     (r"t\.i\.d\.|tid", "3/d"),
     (r"q\.i\.d\.|qid", "4/d"),
@@ -32,7 +32,7 @@ _COUNTED_DAILY = r"(?P<times2>once|twice|one|two|three|four|five|six|[1-6])\s+ti
 _HOURS = r"(?:q\.?\s?|every\s+)(?P<h>\d{1,2})(?:\s*(?:-|to)\s*(?P<h2>\d{1,2}))?\s*(?:h|hr|hrs|hours?)\b\.?"
 _WEEKS = r"(?:q\.?\s?|every\s+)(?P<w>\d{1,2}|two|three|four)\s*(?:wk|wks|weeks?)\b"
 _MONTHS = r"(?:q\.?\s?|every\s+)(?P<mo>\d{1,2}|two|three|four|six)\s*(?:mo|mos|months?)\b"
-_BARE_Q = r"q(?P<bare>\d{1,2})(?!\s*(?:wk|wks|weeks?|mo|mos|months?|min|minutes?)\b)"
+_BARE_Q = r"q(?P<bare>\d{1,2})(?![\d-]|\s*(?:wk|wks|weeks?|mo|mos|months?|min|minutes?)\b)"
 
 
 @functools.cache

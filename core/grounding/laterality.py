@@ -18,7 +18,8 @@ _PARTS = (
     "radius ulna tonsil temple parotid quadrant base apex"
 )
 PARTS = frozenset(_PARTS.split())
-_IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "testes": "testis"}
+_IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "testes": "testis", "calves": "calf",
+              "halves": "half"}
 # Abbreviations that carry their own side: right lower lobe, left lower extremity, ...
 ABBREVIATIONS = {
     "RUL": ("right", "upper lobe"), "RML": ("right", "middle lobe"), "RLL": ("right", "lower lobe"),

@@ -24,7 +24,8 @@ NEGATED = (
 )  # fmt: skip
 NEGATED_AFTER = (
     r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|"
-    r"(?:was|were|is|are)\s+(?:absent|not\s+seen|not\s+present|not\s+identified|not\s+appreciated)"
+    r"(?:was|were|is|are)\s+(?:absent|not\s+seen|not\s+present|not\s+identified|not\s+appreciated)|"
+    r"(?:(?:was|were|is|are)\s+)?non-?tender|:\s*none"
 )
 UNCERTAIN = (
     r"cannot\s+(?:be\s+)?(?:exclude|excluded|rule\s+out|ruled\s+out)|can't\s+rule\s+out|(?:to\s+)?rule\s+out|"
@@ -39,6 +40,8 @@ TERMINATORS = (
     r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must)\b"
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
     r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,5}(?:was|were|is|are|remains?|remained|showed?|shows)\b)"
+    # "no leukoplakia, airway patent": a list item with its own predicate is not negated
+    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive)\b)"
 )
 MAX_WORDS = 8
 MAX_LIST_WORDS = 16  # "denies fever, chills, new weakness, numbness, or bowel or bladder changes"

@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from core.grounding import equivalents, sentences, vocabulary
+from core.grounding import equivalents, sentences, shortforms, vocabulary
 from core.grounding.model import Mention
 
 MAX_SOURCES = 4
@@ -44,6 +44,7 @@ class Indexed:
         self.segment_of = [max(0, bisect.bisect_right(starts, t.start) - 1) for t in self.tokens]
         self.words = {t.word.lower() for t in self.tokens}
         self.words |= {re.sub(r"[-/]", "", w) for w in self.words}  # "post-ictal" also as "postictal"
+        self.long_forms = shortforms.LongForms(text)
         self.by_key: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(self.tokens):
             self.by_key[token.key].add(self.segment_of[i])
@@ -77,6 +78,12 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
                 out[i] |= segs
     for i, key in summary.med_of.items():
         out[i] |= note.by_med.get(key, set())
+    starts = [a for a, _ in note.segments]
+    for i, token in enumerate(summary.tokens):
+        if not out[i] and vocabulary.is_content(token) and not token.key.startswith("#"):
+            at = note.long_forms.find(token.word if token.word.isalpha() else summary.text[token.start : token.end])
+            if at is not None:  # "EBL" backed by the note's "estimated blood loss"
+                out[i].add(max(0, bisect.bisect_right(starts, at) - 1))
     return out
 
 

@@ -67,9 +67,10 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
     return out
 
 
-def number_flags(summary: str, note: str, taken: Taken) -> list[Flag]:
+def number_flags(summary: str, note: str, taken: Taken, note_dates=()) -> list[Flag]:
     """Bare numbers (counts, scores, ages without a unit) that appear nowhere in the note."""
     stated = {value for _, _, value in quantities.all_numbers(note)}
+    stated |= {float(year) for d in note_dates for year, _, _ in d.key if year}  # "February 2033"
     words = set(re.findall(r"[a-z]+", note.lower()))
     stated |= {float(v) for w, v in vocabulary.NUMBER_WORDS.items() if w in words}
     out = []

@@ -110,15 +110,30 @@ def test_copy_text_keeps_the_marks():
 
 
 def test_a_users_abbreviation_table_adds_to_the_shipped_one(home):
-    summary, note = "Pt on GLP1RA.", "On a GLP-1 receptor agonist."
-    assert ("term", "GLP1RA") in flagged(summary, note)
+    summary, note = "Given TNK.", "Given tenecteplase."
+    assert ("term", "TNK") in flagged(summary, note)
     user = home / "config" / equivalents.USER_NAME
     user.parent.mkdir(parents=True)
-    user.write_text("# clinic additions\nglp1ra | glp-1 receptor agonist\n")
+    user.write_text("# clinic additions\ntnk | tenecteplase\n")
     assert flagged(summary, note) == set()
     user.write_text("just one spelling\n")
     with pytest.raises(Exception, match=r"abbreviations.txt, line 1: a group needs at least two spellings"):
         check(summary, note)
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("EBL 25 mL.", "Estimated blood loss 25 mL."),
+    ("CTA: LVO.", "CT angiogram shows a large vessel occlusion."),
+    ("AECOPD treated.", "Acute exacerbation of COPD, treated."),
+    ("Pulm consult.", "Pulmonary consult."),
+    ("Mgmt discussed at family mtg.", "Management discussed at the family meeting."),
+])
+def test_short_forms_of_the_notes_words_are_not_flagged(summary, note):
+    assert flagged(summary, note) == set()
+
+
+def test_a_short_form_needs_a_long_form_of_two_words_or_more():
+    assert ("term", "MRI") in flagged("MRI was normal.", "Metformin continued. Imaging was normal.")
 
 
 def test_check_command_exit_codes(tmp_path, capsys, home):
