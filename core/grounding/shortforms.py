@@ -81,8 +81,8 @@ def _match(letters: str, k: int, words: tuple[str, ...], w: int) -> bool:
     if w >= len(words):
         return False
     word = words[w]
-    if word in _SKIP and k > 0:
-        return _match(letters, k, words, w + 1)
+    if word in _SKIP and k > 0 and _match(letters, k, words, w + 1):
+        return True  # "of" skipped ("acute exacerbation of COPD") or used ("leakage of fluid": LOF)
     if word[0] != letters[k]:
         return False
     if letters.startswith(word, k) and len(word) > 1 and _match(letters, k + len(word), words, w + 1):

@@ -45,6 +45,7 @@ class Indexed:
         self.words = {t.word.lower() for t in self.tokens}
         self.words |= {re.sub(r"[-/]", "", w) for w in self.words}  # "post-ictal" also as "postictal"
         self.long_forms = shortforms.LongForms(text)
+        self._lemmas: frozenset[str] | None = None
         self.by_key: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(self.tokens):
             self.by_key[token.key].add(self.segment_of[i])
@@ -66,6 +67,23 @@ class Indexed:
                 self.med_of[i] = med.key
                 self.by_med[med.key].add(self.segment_of[i])
                 i += 1
+
+    def has_variant(self, word: str) -> bool:
+        """Whether the text has another form of ``word``: the same lemma ("calves" / "calf"), or a long
+        shared beginning ("diuresed" / "diuresis", "symptomatic" / "symptoms")."""
+        if self._lemmas is None:
+            self._lemmas = frozenset(lemma for w in self.long_forms.vocabulary for lemma in vocabulary.lemmas(w))
+        if any(lemma in self._lemmas for lemma in vocabulary.lemmas(word)):
+            return True
+        if len(word) < 6:
+            return False
+        for other in self.long_forms.vocabulary:
+            n = min(len(word), len(other))
+            if n >= 6 and other[:6] == word[:6]:
+                shared = next((i for i in range(n) if word[i] != other[i]), n)
+                if shared >= 6 and shared >= 0.75 * n:
+                    return True
+        return False
 
 
 def backing(summary: Indexed, note: Indexed) -> list[set[int]]:

@@ -51,7 +51,7 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         whole = token.word.lower()
         if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
             continue
-        if not is_term(part):
+        if not is_term(part) or note.has_variant(part.lower()):
             continue
         previous = summary.tokens[runs[-1][-1]] if runs else None
         gap = summary.text[previous.end : token.start] if previous else "x"

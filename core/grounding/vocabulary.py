@@ -148,6 +148,14 @@ def clinical_stems() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=200_000)
+def lemmas(word: str) -> frozenset[str]:
+    """Every dictionary form of ``word`` (``calves`` -> calf, calve; ``diuresed`` -> diurese)."""
+    import lemminflect
+
+    return frozenset(form for forms in lemminflect.getAllLemmas(word).values() for form in forms) | {word}
+
+
+@functools.lru_cache(maxsize=200_000)
 def can_be_noun(word: str) -> bool:
     """False for a word English knows only as a verb, adjective or adverb form; True for nouns and for
     words the lexicon does not know (clinical jargon, invented names)."""

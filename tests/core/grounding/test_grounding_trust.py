@@ -110,11 +110,11 @@ def test_copy_text_keeps_the_marks():
 
 
 def test_a_users_abbreviation_table_adds_to_the_shipped_one(home):
-    summary, note = "Given TNK.", "Given tenecteplase."
-    assert ("term", "TNK") in flagged(summary, note)
+    summary, note = "Completed XRT.", "Completed radiation therapy."
+    assert ("term", "XRT") in flagged(summary, note)
     user = home / "config" / equivalents.USER_NAME
     user.parent.mkdir(parents=True)
-    user.write_text("# clinic additions\ntnk | tenecteplase\n")
+    user.write_text("# clinic additions\nxrt | radiation therapy\n")
     assert flagged(summary, note) == set()
     user.write_text("just one spelling\n")
     with pytest.raises(Exception, match=r"abbreviations.txt, line 1: a group needs at least two spellings"):
