@@ -19,6 +19,15 @@ from core.grounding import quantities, vocabulary
 from core.grounding.model import Flag, Taken, squash
 from core.grounding.support import Indexed
 
+# Words that report a test or a procedure: an unbacked noun next to one of them ("chest ultrasound
+# showed", "underwent closed reduction", "stress test negative") is a claimed test or procedure, however
+# common the word is in English.
+FINDING_VERBS = frozenset(
+    "underwent undergo undergoes undergoing performed showed shows show revealed reveals demonstrated "
+    "demonstrates ordered obtained scheduled planned done negative positive unremarkable abnormal "
+    "consistent confirmed".split()
+)
+CONTEXT_TOKENS = 4
 RARE_ZIPF = 3.25
 CLINICAL_ZIPF = 4.3
 ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
@@ -51,7 +60,9 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         whole = token.word.lower()
         if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
             continue
-        if not is_term(part) or note.has_variant(part.lower()):
+        if note.has_variant(part.lower()):
+            continue
+        if not is_term(part) and not _reported_test(summary, i, part):
             continue
         previous = summary.tokens[runs[-1][-1]] if runs else None
         gap = summary.text[previous.end : token.start] if previous else "x"
@@ -86,6 +97,20 @@ def _list_number(text: str, start: int, end: int) -> bool:
     """``1.`` or ``2)`` opening a line: a list marker, not a claim."""
     line_start = text.rfind("\n", 0, start) + 1
     return not text[line_start:start].strip() and text[end : end + 1] in (".", ")")
+
+
+def _reported_test(summary: Indexed, i: int, word: str) -> bool:
+    """An unbacked noun within a few words of a test/procedure word, in the same clause."""
+    if not vocabulary.can_be_noun(word.lower()) or vocabulary.zipf(word.lower()) >= 5.0:
+        return False
+    tokens, text = summary.tokens, summary.text
+    lo, hi = max(0, i - CONTEXT_TOKENS), min(len(tokens), i + CONTEXT_TOKENS + 1)
+    for j in range(lo, hi):
+        if j != i and tokens[j].word.lower() in FINDING_VERBS:
+            a, b = sorted((tokens[i].end, tokens[j].start)) if j > i else sorted((tokens[j].end, tokens[i].start))
+            if not re.search(r"[.;:,()\n]", text[a:b]):
+                return True
+    return False
 
 
 def _label(text: str, token: vocabulary.Token) -> bool:
