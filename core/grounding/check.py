@@ -39,9 +39,9 @@ SUPPORT_THRESHOLD = 0.5
 class _Facts:
     """Everything the finders saw in one text, indexed for look-ups."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, date_order: str | None = None):
         self.text = text
-        self.dates = dates.find(text)
+        self.dates = dates.find(text, date_order)
         self.meds = medications.find(text)
         self.quantities = quantities.find(_digits(text), [(d.start, d.end) for d in self.dates])
         self.quantities = [q._replace(text=text[q.start : q.end]) for q in self.quantities]
@@ -115,7 +115,8 @@ def check(summary: str, note: str) -> list[Flag]:
 
 def analyze(summary: str, note: str) -> Report:
     """Flags, and each summary sentence's support score and source spans in the note."""
-    s, n = _Facts(summary), _Facts(note)
+    order = dates.numeric_order(note)  # a summary writes dates the way its note does
+    s, n = _Facts(summary, order), _Facts(note, order)
     items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n),
              *_negations(s, n), *_results(s, n)]
     taken = Taken(len(summary))
@@ -144,7 +145,8 @@ def analyze(summary: str, note: str) -> Report:
             sentence_flags.append(Flag(a.start, a.end, "sentence", summary[a.start : a.end], reason))
         else:
             status = "flagged" if inside else "supported"
-        sentences.append(SentenceSupport(a.start, a.end, a.score, a.sources, status))
+        sources = () if status == "unsupported" else a.sources  # a few stray words are no source
+        sentences.append(SentenceSupport(a.start, a.end, a.score, sources, status))
     flags = sorted([*unique, *sentence_flags], key=lambda f: (f.start, f.end, f.kind))
     return Report(tuple(flags), tuple(sentences))
 
@@ -410,10 +412,14 @@ def _dates(s: _Facts, n: _Facts) -> list[Flag]:
     for d in n.dates:
         for year, month, day in d.key:
             years[month, day].add(year)
+    loose = set()  # "BCx 11/03" in the note backs a summary's "from 11/03" (a date without a year)
+    for a, b in re.findall(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d./])", n.text):
+        loose |= {(int(a), int(b)), (int(b), int(a))}
 
     def stated(key: dates.Key) -> bool:  # same day; a missing year on either side matches any year
         return any(
             (month, day) in years and (year is None or None in years[month, day] or year in years[month, day])
+            or (year is None and (month, day) in loose)
             for year, month, day in key
         )
 

@@ -41,30 +41,54 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         ),
         (re.compile(r"(?<![\d.])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<year>\d{4})(?!\d|\.\d)"), "dmy"),
         (re.compile(rf"\b{day}(?:\s+of)?\s+{month}(?:,?\s+{year})?\b"), "text"),
+        # "on 10/15", "Wednesday 10/15": month/day without a year only after a word that introduces a date
+        (re.compile(r"(?i:\b(?:on|by|until|through|thru|since|from|before|after|starting|due|dated?|"
+                    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+)"
+                    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?P<year>)(?![\d/])"), "num"),
         (re.compile(rf"\b{month}\s+{day}(?:,?\s+{year})?\b"), "text"),
     ]
 
 
-def find(text: str) -> list[Mention]:
-    """Dates in ``text``; ``key`` is the set of (year or None, month, day) it could mean."""
+def find(text: str, order: str | None = None) -> list[Mention]:
+    """Dates in ``text``; ``key`` is the set of (year or None, month, day) it could mean.
+
+    ``order`` (``"md"`` or ``"dm"``, see :func:`numeric_order`) reads 03/04 one way only.
+    """
     found: list[Mention] = []
     taken = Taken(len(text))
     for pattern, style in _patterns():
         for m in pattern.finditer(text):
-            key = _key(m, style)
-            if key and not taken.overlaps(*m.span()):
-                taken.add(*m.span())
-                found.append(Mention(m.start(), m.end(), m.group(), key))
+            key = _key(m, style, order)
+            a, b = (m.start("a"), m.end()) if style == "num" and not m["year"] else m.span()
+            if key and not taken.overlaps(a, b):
+                taken.add(a, b)
+                found.append(Mention(a, b, text[a:b], key))
     return sorted(found)
 
 
-def _key(m: re.Match[str], style: str) -> Key:
+def numeric_order(text: str) -> str | None:
+    """How a text writes numeric dates: "md" (US, 03/14/2031), "dm" (14/03/2031), or None if it does not
+    show (no day above 12, or both ways)."""
+    seen = set()
+    for pattern, style in _patterns():
+        if style != "num":
+            continue
+        for m in pattern.finditer(text):
+            a, b = int(m["a"]), int(m["b"])
+            if a > 12 >= b:
+                seen.add("dm")
+            elif b > 12 >= a:
+                seen.add("md")
+    return seen.pop() if len(seen) == 1 else None
+
+
+def _key(m: re.Match[str], style: str, order: str | None = None) -> Key:
     year = _year(m["year"]) if m["year"] else None
     if style == "iso":
         readings = [(int(m["m"]), int(m["d"]))]
     elif style == "num":  # US month/day first; the other way round too when both could be a month
         a, b = int(m["a"]), int(m["b"])
-        readings = [(a, b), (b, a)]
+        readings = {"md": [(a, b)], "dm": [(b, a)]}.get(order or "", [(a, b), (b, a)])
     elif style == "dmy":
         readings = [(int(m["b"]), int(m["a"]))]
     else:

@@ -31,6 +31,7 @@ _COUNTED = r"(?P<times>once|twice|one|two|three|four|five|six|[1-6])\s*(?:times?
 _COUNTED_DAILY = r"(?P<times2>once|twice|one|two|three|four|five|six|[1-6])\s+times?\s+daily|(?P<times3>once|twice)\s+daily"
 _HOURS = r"(?:q\.?\s?|every\s+)(?P<h>\d{1,2})(?:\s*(?:-|to)\s*(?P<h2>\d{1,2}))?\s*(?:h|hr|hrs|hours?)\b\.?"
 _WEEKS = r"(?:q\.?\s?|every\s+)(?P<w>\d{1,2}|two|three|four)\s*(?:wk|wks|weeks?)\b"
+_PER_WEEK = r"(?P<wtimes>once|twice|one|two|three|four|five|six|[1-6])\s*(?:times?|x)?\s*(?:a|per|each|/)?\s*(?:week|wk)(?:ly)?\b"
 _MINUTES = r"(?:q\.?\s?|every\s+)(?P<min>\d{1,2})\s*(?:min|mins|minutes?)\b"
 _MONTHS = r"(?:q\.?\s?|every\s+)(?P<mo>\d{1,2}|two|three|four|six)\s*(?:mo|mos|months?)\b"
 _BARE_Q = r"q(?P<bare>\d{1,2})(?![\d-]|\s*(?:wk|wks|weeks?|mo|mos|months?|min|minutes?)\b)"
@@ -40,7 +41,7 @@ _BARE_Q = r"q(?P<bare>\d{1,2})(?![\d-]|\s*(?:wk|wks|weeks?|mo|mos|months?|min|mi
 def _pattern() -> re.Pattern[str]:
     fixed = "|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_FIXED))
     return re.compile(
-        rf"(?<![\w/])(?:{_COUNTED_DAILY}|{_COUNTED}|{_HOURS}|{_WEEKS}|{_MINUTES}|{_MONTHS}|{_BARE_Q}|{fixed})(?![\w/])", re.IGNORECASE
+        rf"(?<![\w/])(?:{_COUNTED_DAILY}|{_COUNTED}|{_PER_WEEK}|{_HOURS}|{_WEEKS}|{_MINUTES}|{_MONTHS}|{_BARE_Q}|{fixed})(?![\w/])", re.IGNORECASE
     )
 
 
@@ -63,6 +64,9 @@ def _key(m: re.Match[str]) -> str | None:
         if m["h2"]:
             return f"q{int(m['h'])}-{int(m['h2'])}h"
         return _PER_DAY_HOURS.get(int(m["h"]), f"q{int(m['h'])}h")
+    if m["wtimes"]:
+        n = _TIMES[m["wtimes"].lower()]
+        return "weekly" if n == 1 else f"{n}/w"
     if m["min"]:
         return f"q{int(m['min'])}min"
     if m["mo"]:

@@ -28,6 +28,7 @@ ABBREVIATIONS = {
     "LLE": ("left", "lower extremity"), "BLE": ("bilateral", "lower extremity"),
     "BUE": ("bilateral", "upper extremity"), "RUQ": ("right", "upper quadrant"),
     "LUQ": ("left", "upper quadrant"), "RLQ": ("right", "lower quadrant"), "LLQ": ("left", "lower quadrant"),
+    "OD": ("right", "eye"), "OS": ("left", "eye"), "OU": ("bilateral", "eye"),
 }  # fmt: skip
 
 
