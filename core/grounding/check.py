@@ -193,10 +193,30 @@ def _sides_in_sources(summary: str, note: str, alignments, taken: Taken) -> list
             both = {_side(o["side"]) for o in _SIDE_WORD.finditer(summary, a.start, a.end)} >= {"left", "right"}
             if not said and not both:  # the sources name the part differently ("UVJ" / "ureterovesical junction")
                 said = {_side(o["side"]) for text in sources for o in _SIDE_WORD.finditer(text)}
+            where = "the note sentence it comes from says"
+            if not said and not both:  # the whole note, a side a few words before the thing: "right ureteral stent"
+                said, where = _sides_before(note, thing), "the note says"
             if said and side not in said and "bilateral" not in said:
-                reason = f"{squash(m.group())}: the note sentence it comes from says {' and '.join(sorted(said))}"
+                reason = f"{squash(m.group())}: {where} {' and '.join(sorted(said))}"
                 out.append(_flag(summary, m.start(), m.end(), "laterality", reason))
     return out
+
+
+def _sides_before(text: str, thing: str) -> set[str]:
+    """Sides named within three words before each mention of ``thing`` (a stem) in ``text``."""
+    sides = set()
+    for m in re.finditer(r"[A-Za-z]{2,}", text):
+        if vocabulary.stem(m.group()) != thing:
+            continue
+        before = text[max(0, m.start() - 40) : m.start()]
+        words = re.findall(r"[A-Za-z]+|[.;:\n]", before)[-4:]
+        for word in reversed(words):
+            if word in ".;:\n":
+                break
+            if word.lower() in ("left", "right", "bilateral", "lt", "rt") or word in ("L", "R"):
+                sides.add(_side(word))
+                break
+    return sides
 
 
 _SIDE_WORD = re.compile(
@@ -463,7 +483,7 @@ def _negations(s: _Facts, n: _Facts) -> list[Flag]:
         start = c.start if scope in first_in_scope else scope.trigger
         first_in_scope.add(scope)
         states = note_states(c.key)
-        if states and all(state == "affirmed" for state in states) and _finding(c.text):
+        if "affirmed" in states and "negated" not in states and _finding(c.text):
             reason = (
                 f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
             )
@@ -471,7 +491,7 @@ def _negations(s: _Facts, n: _Facts) -> list[Flag]:
     absent = {c.key for scope, c in negation.concepts(n.text, n.scopes)
               if scope.polarity == "negated" and _finding(c.text)}
     for key in sorted(absent):
-        if any(state != "negated" for state in note_states(key)):
+        if "affirmed" in note_states(key):  # an "if chest pain, return" is no report of chest pain
             continue
         for span in s.words.occurrences(key):
             if negation.state(s.scopes, span) == "affirmed":

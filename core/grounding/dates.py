@@ -42,7 +42,7 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
         (re.compile(r"(?<![\d.])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?P<year>\d{4})(?!\d|\.\d)"), "dmy"),
         (re.compile(rf"\b{day}(?:\s+of)?\s+{month}(?:,?\s+{year})?\b"), "text"),
         # "on 10/15", "Wednesday 10/15": month/day without a year only after a word that introduces a date
-        (re.compile(r"(?i:\b(?:on|by|until|through|thru|since|from|before|after|starting|due|dated?|"
+        (re.compile(r"(?i:\b(?:on|by|until|through|thru|since|from|before|after|starting|due|dated?|of|"
                     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+)"
                     r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?P<year>)(?![\d/])"), "num"),
         (re.compile(rf"\b{month}\s+{day}(?:,?\s+{year})?\b"), "text"),

@@ -93,6 +93,8 @@ def scopes(text: str) -> list[Scope]:
             continue
         limit = triggers[i + 1].start() if i + 1 < len(triggers) else len(text)
         stop = _terminators().search(text, m.end(), limit)
+        if stop and m["uncertain"] and stop.group() == ":" and stop.start() - m.end() <= 12:
+            stop = _terminators().search(text, stop.end(), limit)  # "precautions given: chest pain, …"
         stop_at = stop.start() if stop else limit
         listed = "," in text[m.end() : stop_at]
         end = _first_words(text, m.end(), stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)

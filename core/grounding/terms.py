@@ -28,7 +28,7 @@ FINDING_VERBS = frozenset(
     "consistent confirmed".split()
 )
 CONTEXT_TOKENS = 4
-RARE_ZIPF = 3.25
+RARE_ZIPF = 3.0
 CLINICAL_ZIPF = 4.3
 ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
 
@@ -43,14 +43,16 @@ def is_term(word: str) -> bool:
         return True
     if vocabulary.is_acronym(word) and frequency < ACRONYM_ZIPF:
         return True
-    return frequency < CLINICAL_ZIPF and vocabulary.stem(lower) in vocabulary.clinical_stems()
+    return (frequency < CLINICAL_ZIPF and vocabulary.only_noun(lower)
+            and vocabulary.stem(lower) in vocabulary.clinical_stems())
 
 
 def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken) -> list[Flag]:
     """One flag per run of adjacent unbacked terms (``lumbar puncture`` is one flag, not two)."""
     runs: list[list[int]] = []
     for i, token in enumerate(summary.tokens):
-        if backed[i] or token.key.startswith("#") or not vocabulary.is_content(token):
+        if backed[i] or token.key.startswith("#") or not vocabulary.is_content(token) \
+                or re.fullmatch(r"q\d+\w*", token.key):  # "q4" of "q4-5 min": an interval, not a term
             continue
         if i in summary.med_of or taken.overlaps(token.start, token.end):
             continue  # drug names are the medication check's; dates, doses, sides already flagged
@@ -81,6 +83,7 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
 def number_flags(summary: str, note: str, taken: Taken, note_dates=()) -> list[Flag]:
     """Bare numbers (counts, scores, ages without a unit) that appear nowhere in the note."""
     stated = {value for _, _, value in quantities.all_numbers(note)}
+    stated |= {float(x) for x in re.findall(r"(?<![A-Za-z])[xX×]\s?(\d+)\b", note)}  # "falls x2"
     stated |= {float(year) for d in note_dates for year, _, _ in d.key if year}  # "February 2033"
     words = set(re.findall(r"[a-z]+", note.lower()))
     stated |= {float(v) for w, v in vocabulary.NUMBER_WORDS.items() if w in words}

@@ -45,7 +45,7 @@ STOPWORDS = frozenset(
     per same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up upon very was we were what when where which while who whom
     why will with within without would you your yours yourself yourselves s t d ll m re ve y via
-    patient pt pts mr mrs ms dr""".split()
+    patient pt pts mr mrs ms dr plus minus versus vs etc""".split()
 )
 
 
@@ -163,3 +163,12 @@ def can_be_noun(word: str) -> bool:
 
     tags = lemminflect.getAllLemmas(word)
     return not tags or "NOUN" in tags or "PROPN" in tags
+
+
+@functools.lru_cache(maxsize=200_000)
+def only_noun(word: str) -> bool:
+    """True for a word English knows only as a noun (``pneumonia``, ``asthma``), or does not know."""
+    import lemminflect
+
+    tags = lemminflect.getAllLemmas(word)
+    return not tags or set(tags) <= {"NOUN", "PROPN"}
