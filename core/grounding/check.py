@@ -43,8 +43,8 @@ class _Facts:
         self.text = text
         self.dates = dates.find(text, date_order)
         self.meds = medications.find(text)
-        self.quantities = quantities.find(_digits(text), [(d.start, d.end) for d in self.dates])
-        self.quantities = [q._replace(text=text[q.start : q.end]) for q in self.quantities]
+        self.digits = _digits(text)  # number words as digits, same offsets
+        self.quantities = [_whole_words(text, q) for q in quantities.find(self.digits, [(d.start, d.end) for d in self.dates])]
         self.results = results.find(text)
         self.frequencies = frequencies.find(text)
         self.sides = laterality.find(text)
@@ -152,6 +152,16 @@ def analyze(summary: str, note: str) -> Report:
 
 
 _NUMBER_WORD = re.compile(rf"\b(?:{'|'.join(w for w in vocabulary.NUMBER_WORDS if w != 'twice')})\b", re.IGNORECASE)
+
+
+def _whole_words(text: str, q: Mention) -> Mention:
+    """A quantity found in the digit copy, spanning whole words of the text: "two" not "t"."""
+    start, end = q.start, q.end
+    while start > 0 and text[start - 1].isalpha() and text[start].isalpha():
+        start -= 1
+    while end < len(text) and text[end].isalpha() and text[end - 1].isalpha():
+        end += 1
+    return q._replace(start=start, end=end, text=text[start:end])
 
 
 def _digits(text: str) -> str:
@@ -326,10 +336,16 @@ def _flag(summary: str, start: int, end: int, kind: str, reason: str) -> Flag:
 
 def _medications(s: _Facts, n: _Facts) -> list[Flag]:
     known = {m.key for m in n.meds}
+    names = {" ".join(m.text.lower().split()) for m in n.meds} | known
+
+    def shorter(m: Mention) -> bool:  # "insulin" for the note's "insulin glargine"
+        text = " ".join(m.text.lower().split())
+        return any(name.startswith(text + " ") or str(m.key) and name.startswith(f"{m.key} ") for name in names)
+
     return [
         _flag(s.text, m.start, m.end, "medication", f"{squash(m.text)} does not appear in the note")
         for m in s.meds
-        if m.key not in known
+        if m.key not in known and not shorter(m)
     ]
 
 
@@ -340,7 +356,7 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
         by_dim[q.key.dim].append(q)
         if q.key.dim is not None:
             with_units.add(q.start, q.end)
-    numbers = quantities.all_numbers(n.text)
+    numbers = quantities.all_numbers(n.digits)
     every = {v for _, _, v in numbers}
     unitless = {v for a, b, v in numbers if not with_units.covers(a, b)}
     known = {m.key for m in n.meds}

@@ -96,7 +96,18 @@ def generic(name: str, names: dict[str, str] | None = None) -> str | None:
         return _dictionary_generic(local) or local
     if len(name) < 4 or not re.search(r"[a-z]{3}", name) or vocabulary.zipf(name) >= ORDINARY_NAME_ZIPF:
         return None
-    return _dictionary_generic(name)
+    return _dictionary_generic(name) if _specific(name) else None
+
+
+@functools.lru_cache(maxsize=100_000)
+def _specific(name: str) -> bool:
+    """Whether the dictionary's entry for ``name`` is one drug (it has a DrugBank id), not a class or a
+    family ("antibiotics", "statins", "opioids", plain "insulin"): a class in a summary is a vaguer
+    claim than any drug of the note, and is checked as a term instead."""
+    from drug_named_entity_recognition import drugs_finder
+
+    canon = dictionary().get(name)
+    return bool(canon) and "drugbank_id" in drugs_finder.drug_canonical_to_data.get(canon[0], {})
 
 
 def find(text: str) -> list[Mention]:
