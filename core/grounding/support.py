@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from core.grounding import equivalents, sentences, shortforms, vocabulary
+from core.grounding import equivalents, implied, sentences, shortforms, vocabulary
 from core.grounding.model import Mention
 
 MAX_SOURCES = 4
@@ -46,6 +46,7 @@ class Indexed:
         self.words |= {re.sub(r"[-/]", "", w) for w in self.words}  # "post-ictal" also as "postictal"
         self.long_forms = shortforms.LongForms(text)
         self._lemmas: frozenset[str] | None = None
+        self._values: list[tuple[set, float]] | None = None
         self.by_key: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(self.tokens):
             self.by_key[token.key].add(self.segment_of[i])
@@ -67,6 +68,12 @@ class Indexed:
                 self.med_of[i] = med.key
                 self.by_med[med.key].add(self.segment_of[i])
                 i += 1
+
+    def values(self) -> list[tuple[set, float]]:
+        """The text's labelled values (lab results, vital signs), computed once."""
+        if self._values is None:
+            self._values = implied.values(self.text)
+        return self._values
 
     def has_variant(self, word: str) -> bool:
         """Whether the text has another form of ``word``: the same lemma ("calves" / "calf"), or a long

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from core.grounding import quantities, vocabulary
+from core.grounding import implied, quantities, vocabulary
 from core.grounding.model import Flag, Taken, squash
 from core.grounding.support import Indexed
 
@@ -62,7 +62,7 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         whole = token.word.lower()
         if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
             continue
-        if note.has_variant(part.lower()):
+        if note.has_variant(part.lower()) or implied.implied(part, note.values()):
             continue
         if not is_term(part) and not _reported_test(summary, i, part):
             continue

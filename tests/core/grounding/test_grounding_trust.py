@@ -171,3 +171,16 @@ def test_faithful_reference_summaries_of_the_synthetic_set_are_not_flagged():
             (ROOT / "resources" / "datasets" / "synthetic_notes.jsonl").read_text().splitlines()][::6]
     flagged = [(row["id"], f.kind, f.text) for row in rows for f in check(row["summary"], row["note"])]
     assert flagged == []
+
+
+@pytest.mark.parametrize(("summary", "note", "flagged_term"), [
+    ("Hyperkalemia noted.", "K 5.9 this morning.", None),
+    ("Hyperkalemia noted.", "K 4.1 this morning.", "Hyperkalemia"),
+    ("Afebrile overnight.", "T 37.2 C overnight.", None),
+    ("Afebrile overnight.", "Temp 101.3 F overnight.", "Afebrile"),
+    ("Hypotensive and tachycardic.", "BP 84/50, HR 118.", None),
+    ("Hypoxemic on room air.", "SpO2 96% on room air.", "Hypoxemic"),
+])
+def test_findings_stated_by_the_notes_values(summary, note, flagged_term):
+    terms = {f.text for f in check(summary, note) if f.kind == "term"}
+    assert terms == ({flagged_term} if flagged_term else set())
