@@ -157,9 +157,9 @@ def long_inputs() -> tuple[str, str]:
 def speed() -> dict:
     note, summary = long_inputs()
     cold = subprocess.run(
-        [sys.executable, "-c", "import sys, time, json; from benchmarks.grounding import long_inputs; "
-         "n, s = long_inputs(); t = time.perf_counter(); from core.grounding import analyze; analyze(s, n); "
-         "print(json.dumps(time.perf_counter() - t))"],
+        [sys.executable, "-c", ("import sys, time, json; from benchmarks.grounding import long_inputs; "
+                                "n, s = long_inputs(); t = time.perf_counter(); from core.grounding import analyze; "
+                                "analyze(s, n); print(json.dumps(time.perf_counter() - t))")],
         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
     )
     from core.grounding import analyze

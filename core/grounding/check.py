@@ -267,10 +267,10 @@ def _drug_values_in_sources(s: _Facts, n: _Facts, alignments, taken: Taken, cove
     for a in alignments:
         if not a.sources:
             continue
-        def in_sources(m: Mention) -> bool:
+        def in_sources(m: Mention, a=a) -> bool:
             return any(x <= m.start and m.end <= y for x, y in a.sources)
 
-        def elsewhere(claim: Mention, matching: list[Mention], given: list[Mention]) -> bool:
+        def elsewhere(claim: Mention, matching: list[Mention], given: list[Mention], a=a) -> bool:
             """A note sentence giving the claimed value backs the claim's clause as well as the sources do."""
             clause = _clause(s.text, claim, a.start, a.end)
             best = max(coverage(clause, m.start) for m in given)

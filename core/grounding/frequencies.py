@@ -19,8 +19,8 @@ _FIXED = [
     (r"b\.i\.d\.|bid", "2/d"),
     (r"t\.i\.d\.|tid", "3/d"),
     (r"q\.i\.d\.|qid", "4/d"),
-    (r"q\.?\s?hs|h\.s\.|nightly|at\s+bedtime|at\s+night|every\s+night|every\s+evening|each\s+evening|"
-     r"in\s+the\s+evening|before\s+bed(?:time)?", "qhs"),
+    ((r"q\.?\s?hs|h\.s\.|nightly|at\s+bedtime|at\s+night|every\s+night|every\s+evening|each\s+evening|"
+      r"in\s+the\s+evening|before\s+bed(?:time)?"), "qhs"),
     (r"q\.?\s?am|every\s+morning|each\s+morning|in\s+the\s+morning", "qam"),
     (r"q\.o\.d\.|qod|every\s+other\s+day|on\s+alternate\s+days|alternate\s+days", "qod"),
     (r"weekly|once\s+a\s+week|every\s+week|each\s+week|q\.?\s?wk|q\.?\s?week|/\s?week", "weekly"),

@@ -11,10 +11,11 @@ import re
 
 _BOUNDARY = re.compile(r"\n|(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9-])")
 _LIST_NUMBER = re.compile(r"(?:^|\n)\s*\d{1,2}\.$")
-_NO_END = frozenset(
+_ABBREVIATIONS = (
     "dr mr mrs ms st vs e.g i.e etc approx no nos b.i.d t.i.d q.i.d p.r.n q.d a.m p.m pt fig ca inc jr sr "
-    "min max hr hrs wk wks mo yr yrs".split()
+    "min max hr hrs wk wks mo yr yrs"
 )
+_NO_END = frozenset(_ABBREVIATIONS.split())
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 

@@ -22,11 +22,12 @@ from core.grounding.support import Indexed
 # Words that report a test or a procedure: an unbacked noun next to one of them ("chest ultrasound
 # showed", "underwent closed reduction", "stress test negative") is a claimed test or procedure, however
 # common the word is in English.
-FINDING_VERBS = frozenset(
+_FINDING_VERBS = (
     "underwent undergo undergoes undergoing performed showed shows show revealed reveals demonstrated "
     "demonstrates ordered obtained scheduled planned done negative positive unremarkable abnormal "
-    "consistent confirmed".split()
+    "consistent confirmed"
 )
+FINDING_VERBS = frozenset(_FINDING_VERBS.split())
 CONTEXT_TOKENS = 4
 RARE_ZIPF = 3.0
 CLINICAL_ZIPF = 4.3

@@ -23,9 +23,8 @@ TOKEN = re.compile(
     r"\d*[A-Za-z][A-Za-z0-9']*(?:[-/][A-Za-z0-9][A-Za-z0-9']*)*|\d+(?:[-/][A-Za-z][A-Za-z0-9']*)+"
     r"|\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 )
-_GLUED_UNITS = frozenset(
-    "m f yo y yr yrs mo mos d h hr hrs wk wks min mg mcg g kg ml l cm mm x am pm u".split()
-)
+_UNITS = "m f yo y yr yrs mo mos d h hr hrs wk wks min mg mcg g kg ml l cm mm x am pm u"
+_GLUED_UNITS = frozenset(_UNITS.split())
 _PART = re.compile(r"[A-Za-z0-9']+")
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -37,16 +36,15 @@ NUMBER_WORDS = {
 # Function words: they carry no claim of their own (standard English stop words, plus "s" of
 # possessives). Negation words ("no", "not", "without") are here too: polarity is the negation
 # check's job, not a term's.
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
+_STOPWORDS = """a about above after again against all also am an and any are as at be because been before being
     below between both but by can could did do does doing down during each either few for from further
     had has have having he her here hers herself him himself his how i if in into is it its itself just
     me more most my myself no nor not now of off on once only or other our ours ourselves out over own
     per same she should so some such than that the their theirs them themselves then there these they
     this those through to too under until up upon very was we were what when where which while who whom
     why will with within without would you your yours yourself yourselves s t d ll m re ve y via
-    patient pt pts mr mrs ms dr plus minus versus vs etc""".split()
-)
+    patient pt pts mr mrs ms dr plus minus versus vs etc"""
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 class Token(NamedTuple):

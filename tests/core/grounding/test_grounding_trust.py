@@ -158,7 +158,7 @@ def test_check_never_logs_the_texts(tmp_path):
     summary.write_text(f"Metformin continued. {CANARY}. Ganoderma started.\n")
     env = dict(os.environ, CHARTBRIEF_HOME=str(home))
     proc = subprocess.run([sys.executable, "-m", "gui.launcher", "-v", "check", str(note), str(summary)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert CANARY not in proc.stderr
     assert scan(home, CANARY) == []
