@@ -19,8 +19,15 @@ def register(sub) -> None:
     p.add_argument("--adapter", default="active", help="adapter id, 'active' (default) or 'none' (base only)")
     p.add_argument("--model", help="base model id when no adapter is given (default: the embedded model)")
     p.add_argument("--data", help="pairs to evaluate on (default: the adapter's training file, held-out rows)")
-    p.add_argument("--limit", type=int, default=24, help="notes to evaluate, half unseen (default 24)")
-    p.add_argument("--engine", default="reference", choices=("auto", "ipex_llm", "openvino", "reference"))
+    p.add_argument("--limit", type=int, help="notes to evaluate, half unseen (default 24; with --set: all)")
+    p.add_argument("--engine", choices=("auto", "ipex_llm", "openvino", "reference"),
+                   help="default: reference (adapter evaluation) or auto, as the app runs (--set)")
+    p.add_argument("--set", dest="evalset", metavar="PATH",
+                   help="score summaries on an independent evaluation set instead (JSON lines with note, facts, "
+                        "reference; e.g. resources/evalsets/summaries/test.jsonl): fact recall, unsupported "
+                        "sentences, ROUGE-L and length per style")
+    p.add_argument("--styles", default="brief", help="with --set: comma-separated styles (default brief; 'all')")
+    p.add_argument("--out", help="with --set: also write the report (scores and note hashes, no text) here")
     p.add_argument("--max-new-tokens", type=int, default=160, help="summary tokens per note (default 160)")
     p.add_argument("--seed", type=int, default=0, help="which held-out notes are picked")
     p.add_argument("--cores", help="CPUs to generate on, e.g. 1 or 2-5 (default: the core plan's training CPUs)")
@@ -29,6 +36,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.evalset:
+        return run_set(args)
+    args.engine = args.engine or "reference"
+    args.limit = 24 if args.limit is None else args.limit
     from core import adapters, hardware, paths, session
     from core.evaluate.worker import spawn
     from core.finetune.events import describe, parse
@@ -76,4 +87,39 @@ def run(args) -> int:
         print(last["table"])
         if last.get("adapter_id"):
             print(f"Saved with adapter {last['adapter_id']} ({adapters.get(last['adapter_id']).path / 'evaluation.json'}).")
+    return 0
+
+
+def run_set(args) -> int:
+    """``--set``: summarize each note of an evaluation set as the app does, and score it."""
+    from pathlib import Path
+
+    from core import atomic, engines, session
+    from core.evaluate import evalset
+    from core.summarize import STYLES
+    from core.summarize import run as summarize
+
+    items = evalset.load(args.evalset)
+    if args.limit and args.limit < len(items):
+        print(f"Scoring the first {args.limit} of {len(items)} notes (--limit).", file=sys.stderr)
+        items = items[: args.limit]
+    styles = list(STYLES) if args.styles == "all" else [s.strip() for s in args.styles.split(",") if s.strip()]
+    unknown = [s for s in styles if s not in STYLES]
+    if unknown:
+        raise ChartBriefError(f"Unknown style {', '.join(unknown)}.", hint=f"Use one of {', '.join(STYLES)} or all.")
+    adapter = session.resolve_adapter(args.adapter, args.model)
+    engine = engines.load(args.engine or "auto", args.model, None, adapter,
+                          on_status=lambda msg: print(msg, file=sys.stderr))
+    scores = []
+    total = len(items) * len(styles)
+    for n, score in enumerate(evalset.run(items, styles, engine, summarize), 1):
+        scores.append(score)
+        print(f"[{n}/{total}] {score.style} {score.item}: facts {score.facts_found}/{score.facts_total}, "
+              f"{score.unsupported}/{score.sentences} sentences unsupported, {score.summary_words} words, "
+              f"{score.seconds} s", file=sys.stderr, flush=True)
+    report = evalset.report(scores, args.evalset)
+    report["adapter"] = adapter[0] if adapter else None
+    if args.out:
+        atomic.write_json(Path(args.out), report)
+    print(json.dumps(report, indent=2) if args.json else evalset.format_table(report["summary"]))
     return 0
