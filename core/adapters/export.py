@@ -48,12 +48,6 @@ def export(adapter_id: str, dest: Path | str, *, merged: bool = False) -> Path:
 
 
 def _export_merged(adapter: Path, base: Path, dest: Path) -> None:
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from core.adapters.merge import merged_copy
 
-    model = AutoModelForCausalLM.from_pretrained(base, torch_dtype=torch.float32)
-    model = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-    with atomic.atomic_dir(dest) as tmp:
-        model.save_pretrained(tmp, safe_serialization=True)
-        AutoTokenizer.from_pretrained(base).save_pretrained(tmp)
+    merged_copy(base, adapter, dest)

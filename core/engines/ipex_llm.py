@@ -56,7 +56,9 @@ class IpexLlmEngine(Engine):
         self.tokenizer = tok_cls.from_pretrained(folder)
         source = folder
         if self.adapter is not None:
-            source = _merged_copy(folder, self.adapter, cache.with_name(cache.name + ".merged"))
+            from core.adapters.merge import merged_copy
+
+            source = merged_copy(folder, self.adapter, cache.with_name(cache.name + ".merged"))
         # lm_head stays full precision: quantizing SmolLM2's tied 49k-vocab head to int4 turns its
         # greedy output into unrelated text (measured: see tests/core/engines/test_ipex_llm.py).
         model = auto_cls.from_pretrained(str(source), load_in_low_bit=self.variant, optimize_model=True,
@@ -101,19 +103,6 @@ def _stock_generate():
     if GenerationMixin.generate.__module__ != "transformers.generation.utils":
         raise RuntimeError("transformers' generate was patched before ChartBrief could record it")
     return GenerationMixin.generate
-
-
-def _merged_copy(base: Path, adapter: Path, target: Path) -> Path:
-    """Full-precision copy of ``base`` with the LoRA adapter merged in (stock peft)."""
-    import torch
-    from peft import PeftModel
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(base, torch_dtype=torch.float32)
-    merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
-    with atomic.atomic_dir(target) as tmp:
-        merged.save_pretrained(tmp, safe_serialization=True)
-    return target
 
 
 _STOCK_GENERATE = _stock_generate()  # recorded before ipex-llm is imported in this process

@@ -58,9 +58,9 @@ class OpenVinoEngine(Engine):
         folder = hf_folder(self.record)
         source = folder
         if self.adapter is not None:
-            from core.engines.ipex_llm import _merged_copy
+            from core.adapters.merge import merged_copy
 
-            source = _merged_copy(folder, self.adapter, cache.with_name(cache.name + ".merged"))
+            source = merged_copy(folder, self.adapter, cache.with_name(cache.name + ".merged"))
         bits = "4" if self.variant == "int4" else "8"
         try:
             with atomic.atomic_dir(cache) as tmp:
