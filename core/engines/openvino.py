@@ -21,6 +21,24 @@ log = logging.getLogger(__name__)
 VARIANTS = ("int4", "int8")
 
 
+class _KnownHarmlessWarning(logging.Filter):
+    """optimum-intel 1.20.1, in Hugging Face offline mode (which ChartBrief always sets), reads a local IR
+    folder as a Hub model id: ``model_id.replace("/", "--")`` on a ``Path`` raises "Path.replace() takes 2
+    positional arguments but 3 were given", and it warns "Could not infer whether the model was already
+    converted…". The load itself is right (``export=False`` is kept). optimum prints through its own
+    handler, so the record is dropped there and logged again at debug by ChartBrief: it reaches the log
+    with ``-v``, never a clinician's console."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "Could not infer whether the model was already converted" in str(record.msg):
+            log.debug("optimum-intel (harmless in offline mode): %s", " ".join(record.getMessage().split()))
+            return False
+        return True
+
+
+_HARMLESS = _KnownHarmlessWarning()
+
+
 class OpenVinoEngine(Engine):
     name = "openvino"
     VARIANTS = VARIANTS
@@ -48,6 +66,7 @@ class OpenVinoEngine(Engine):
         else:
             self.info.loaded_from_cache = True
         self.tokenizer = AutoTokenizer.from_pretrained(cache)
+        logging.getLogger("optimum.intel.openvino.modeling_base").addFilter(_HARMLESS)  # once: same object
         self.model = OVModelForCausalLM.from_pretrained(cache, export=False, compile=True,
                                                         ov_config=self._ov_config())
 

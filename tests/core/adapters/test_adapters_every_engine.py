@@ -32,3 +32,17 @@ def test_an_adapter_is_applied_on_every_engine(registered, name, variant):  # no
     assert torch.argmax(ours) == torch.argmax(want)
     text = "".join(engine.stream(engine.chat_prompt(*PROMPT), engines.GenerationSettings(max_new_tokens=4)))
     assert isinstance(text, str)
+
+
+def test_loading_an_openvino_model_prints_no_path_replace_warning(registered, caplog, capfd):  # noqa: F811
+    """optimum-intel's offline-mode misreading of a local folder (Path.replace) goes to the log at debug."""
+    import logging
+
+    record, _ = registered
+    engines.load("openvino", record.id, "int8", None)  # exports, then loads the IR
+    capfd.readouterr()
+    with caplog.at_level(logging.DEBUG, logger="core.engines.openvino"):
+        engines.load("openvino", record.id, "int8", None)  # from the cache: the path that warned
+    err = capfd.readouterr().err
+    assert "Path.replace" not in err and "Could not infer" not in err
+    assert any("Could not infer whether" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
