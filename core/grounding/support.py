@@ -93,6 +93,14 @@ class Indexed:
         return False
 
 
+_HEADING = re.compile(r"#{1,6}\s.*|\*\*[^*]{1,60}\*\*:?|[A-Za-z][\w /&-]{0,40}:|[A-Z][A-Z&/-]*(?: [A-Z0-9&/-]+){1,5}")
+
+
+def heading(text: str) -> bool:
+    """A heading, not a claim: "### Summary", "**Plan:**", "Assessment:", "HOSPITAL COURSE"."""
+    return bool(_HEADING.fullmatch(text.strip())) and len(text.split()) <= 6
+
+
 def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     """For each summary token, the note sentences that back it (empty: the note never says it)."""
     out = [set(note.by_key.get(t.key, ())) | note.by_group_word.get(t.key, set()) for t in summary.tokens]
@@ -135,7 +143,7 @@ def align(summary: Indexed, note: Indexed, backed: list[set[int]]) -> list[Align
         items = [(weight(summary.tokens[i]), backed[i]) for i in by_segment.get(seg, ())
                  if vocabulary.is_content(summary.tokens[i])]
         total = sum(w for w, _ in items)
-        if not items or total == 0:
+        if not items or total == 0 or heading(summary.text[start:end]):
             out.append(Alignment(start, end, 1.0, (), 0))
             continue
         chosen: list[int] = []

@@ -184,3 +184,10 @@ def test_faithful_reference_summaries_of_the_synthetic_set_are_not_flagged():
 def test_findings_stated_by_the_notes_values(summary, note, flagged_term):
     terms = {f.text for f in check(summary, note) if f.kind == "term"}
     assert terms == ({flagged_term} if flagged_term else set())
+
+
+def test_headings_are_not_claims():
+    summary = "### Summary\nGlipizide was stopped.\n**Plan:**\nFollow up in 3 months."
+    report = analyze(summary, NOTE)
+    assert [s.status for s in report.sentences] == ["no_claim", "supported", "no_claim", "supported"]
+    assert report.clean
