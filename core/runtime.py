@@ -33,6 +33,38 @@ OFFLINE_ENV = {
 
 _done: dict[str, object] = {}
 
+# Libraries whose messages are for developers (tokenizer "legacy behaviour", the v4.46 logits notice,
+# GGUF de-quantizing progress bars, torch UserWarnings): they go to ChartBrief's log file, never to a
+# clinician's console. See quiet_libraries().
+LIBRARY_LOGGERS = ("transformers", "optimum", "nncf", "peft", "accelerate", "ipex_llm", "bigdl", "torch",
+                   "py.warnings", "urllib3", "huggingface_hub", "openvino")
+
+
+def quiet_libraries() -> None:
+    """Route the libraries' own console output into logging (and so into the log file): Python
+    warnings through ``logging.captureWarnings``; transformers' and optimum's private stderr handlers
+    replaced by propagation to the root logger; their progress bars off. Call it just before a library
+    is first used (engines and model conversion do); it is cheap and idempotent."""
+    import sys
+
+    logging.captureWarnings(True)
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"  # transformers' GGUF progress bar follows this
+    for name in ("transformers", "optimum"):
+        module = sys.modules.get(f"{name}.utils.logging")
+        if module is None:
+            try:
+                module = __import__(f"{name}.utils.logging", fromlist=["x"])
+            except ImportError:
+                continue
+        for func in ("disable_default_handler", "enable_propagation", "disable_progress_bar"):
+            if hasattr(module, func):
+                getattr(module, func)()
+
+
+def is_library_record(record: logging.LogRecord) -> bool:
+    """Whether a log record comes from a third-party library (see :data:`LIBRARY_LOGGERS`)."""
+    return record.name.split(".", 1)[0] in LIBRARY_LOGGERS or not record.name.startswith(("core", "gui", "benchmarks"))
+
 
 def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware.CorePlan:
     """Configure this process. ``role`` is ``app`` (window/CLI/summarizer) or ``training``.
@@ -43,6 +75,7 @@ def setup(*, role: str = "app", cpus: tuple[int, ...] | None = None) -> hardware
         return _done["plan"]  # type: ignore[return-value]
     for key, value in OFFLINE_ENV.items():
         os.environ[key] = value
+    os.environ.setdefault("TQDM_DISABLE", "1")  # library progress bars (GGUF de-quantizing) are console noise
     from core import netguard
 
     netguard.install()

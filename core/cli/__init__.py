@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _library(record: logging.LogRecord) -> bool:
+    from core import runtime
+
+    return runtime.is_library_record(record)
+
+
 class _StderrHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is now (not the stream at creation), so it never goes stale."""
 
@@ -76,6 +82,8 @@ def configure_logging(verbose: bool = False) -> None:
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     console.addFilter(logsafe.REDACT_FILTER)
+    if not verbose:  # a library's warnings are for the log file; its errors still show
+        console.addFilter(lambda record: record.levelno >= logging.ERROR or not _library(record))
     console._chartbrief_console = True
     root.addHandler(console)
 

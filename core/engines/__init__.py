@@ -41,6 +41,9 @@ def default_variant(engine: str, info: hardware.CpuInfo | None = None) -> str:
 def create(engine: str = "auto", model_id: str | None = None, variant: str | None = None,
            adapter: tuple[str, Path] | None = None, on_status=None) -> Engine:
     """Build (not load) an engine. ``adapter`` is ``(adapter_id, folder)`` or None."""
+    from core import runtime
+
+    runtime.quiet_libraries()
     record = registry.get(model_id)
     threads = None
     if engine == "auto":

@@ -52,6 +52,9 @@ def hf_folder(record: ModelRecord) -> Path:
 
 
 def _convert_gguf(gguf: Path, target: Path) -> None:
+    from core import runtime
+
+    runtime.quiet_libraries()
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
 
