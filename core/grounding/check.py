@@ -15,8 +15,8 @@ from collections import defaultdict
 
 from core.grounding import (
     dates,
-    equivalents,
     frequencies,
+    implied,
     laterality,
     medications,
     negation,
@@ -77,14 +77,13 @@ class _Facts:
         """The medication a frequency belongs to: one right after it ("PRN albuterol"), else the last one
         before it in its clause, else one a few route words after."""
         k = bisect.bisect_left(self._med_ends, mention.end)
-        if k < len(self.meds) and not self.text[mention.end : self.meds[k].start].strip():
-            return self.meds[k]
+        after = self.meds[k] if k < len(self.meds) else None
+        if after and not self.text[mention.end : after.start].strip():
+            return after
         i = bisect.bisect_right(self._med_ends, mention.start) - 1
         before = self.meds[i] if i >= 0 and self.meds[i].end >= mention.start - BACK_CHARS else None
         if before and not _BREAK.search(self.text[before.end : mention.start]):
             return before
-        k = bisect.bisect_left(self._med_ends, mention.end)
-        after = self.meds[k] if k < len(self.meds) else None
         if after and after.start <= mention.end + FORWARD_CHARS and _FORWARD.match(self.text[mention.end : after.start]):
             return after
         return None
@@ -119,16 +118,14 @@ def analyze(summary: str, note: str) -> Report:
     s, n = _Facts(summary, order), _Facts(note, order)
     items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n),
              *_negations(s, n), *_results(s, n)]
-    taken = Taken(len(summary))
-    for f in items:
-        taken.add(f.start, f.end)
+    taken = _taken(items, len(summary))
     for m in (*s.dates, *s.quantities, *s.frequencies):
         taken.add(m.start, m.end)  # checked by value above, not as words
     s_index, n_index = support.Indexed(summary, s.meds), support.Indexed(note, n.meds)
     backed = support.backing(s_index, n_index)
     term_flags = terms.flags(s_index, n_index, backed, taken)
     items += term_flags
-    items += _doses_of_terms(s, term_flags, Taken(len(summary)) if not items else _taken(items, len(summary)))
+    items += _doses_of_terms(s, term_flags, _taken(items, len(summary)))
     items += terms.number_flags(summary, note, taken, n.dates)
     alignments = support.align(s_index, n_index, backed)
     items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
@@ -389,11 +386,6 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
 _LABEL = re.compile(rf"\b(?:{quantities.LABELS})\b", re.IGNORECASE)
 
 
-def _label_groups(label: str) -> set[int | str]:
-    keys = [t.key for t in vocabulary.tokens(label)]
-    return {o.group for o in equivalents.occurrences(keys)} | {" ".join(keys)}
-
-
 def _label_before(text: str, start: int) -> str | None:
     """The lab or vital label a number belongs to: the nearest one before it on its line (within a few
     words), else the row header of a table line ("| CRP (mg/L) | 18 | 8 |")."""
@@ -412,12 +404,12 @@ def _other_label(summary: str, q: Mention, note: str, numbers: list[tuple[int, i
     label = _label_before(summary, q.start)
     if label is None:
         return None
-    want = _label_groups(label)
+    want = implied.label_groups(label)
     others = []
     for a, _, value in numbers:
         if value in q.key.raw:
             theirs = _label_before(note, a)
-            if theirs is None or _label_groups(theirs) & want:
+            if theirs is None or implied.label_groups(theirs) & want:
                 return None
             others.append(theirs)
     return others[0] if others else None

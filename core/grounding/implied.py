@@ -41,15 +41,18 @@ def parse(text: str, source: str) -> dict[str, list[Rule]]:
         if not m or not parts[0] or not parts[1]:
             raise ChartBriefError(f"{source}, line {number}: expected 'finding, … | value | > number'.",
                                   hint="For example: 'hyperkalemia | potassium | > 5.0'.")
-        rule = Rule(frozenset(_groups(parts[1])), m[1], float(m[2]))
+        rule = Rule(label_groups(parts[1]), m[1], float(m[2]))
         for finding in parts[0].split(","):
             rules.setdefault(finding.strip().lower(), []).append(rule)
     return rules
 
 
-def _groups(label: str) -> set:
+@functools.lru_cache(maxsize=4096)
+def label_groups(label: str) -> frozenset:
+    """What a lab or vital-sign label means: its abbreviation-table groups (``K`` and ``potassium``
+    share one), plus its own normalized spelling."""
     keys = [t.key for t in vocabulary.tokens(label)]
-    return {o.group for o in equivalents.occurrences(keys)} | {" ".join(keys)}
+    return frozenset({o.group for o in equivalents.occurrences(keys)} | {" ".join(keys)})
 
 
 @functools.cache
@@ -79,9 +82,10 @@ def values(text: str) -> list[tuple[set, float]]:
             continue
         value = float(v[1])
         unit = (v[2] or "").replace("°", "").strip().upper()
-        if unit == "F" or (not unit and value > 45 and _groups(m.group()) & _groups("temperature")):
+        groups = label_groups(m.group())
+        if unit == "F" or (not unit and value > 45 and groups & label_groups("temperature")):
             value = (value - 32) * 5 / 9
-        out.append((_groups(m.group()), value))
+        out.append((groups, value))
     return out
 
 
