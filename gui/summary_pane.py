@@ -219,7 +219,7 @@ class SummaryPane(QWidget):
         self.clear()
         self.result, self.note = result, note
         report = report_of(result)
-        hide = render.visible_sentences(report, self.policy)  # the spans this policy leaves out
+        hide = render.hidden_sentences(report, self.policy)
         shown = display(result.summary, hide)
         self.shown = shown
         self.view.setPlainText(shown.text)

@@ -16,7 +16,7 @@ ITEM_MARK = "[not in note: {}]"
 SENTENCE_MARK = "[not supported by the note: {}]"
 
 
-def visible_sentences(report: Report, policy: str) -> list[tuple[int, int]]:
+def hidden_sentences(report: Report, policy: str) -> list[tuple[int, int]]:
     """Spans of the summary to leave out under ``policy`` (unsupported sentences when hiding)."""
     _check(policy)
     if policy == "mark":
@@ -26,7 +26,7 @@ def visible_sentences(report: Report, policy: str) -> list[tuple[int, int]]:
 
 def marked(summary: str, report: Report, policy: str = "mark") -> str:
     """The summary with every flag written into the text as a bracketed mark (see the module doc)."""
-    hidden = visible_sentences(report, policy)
+    hidden = hidden_sentences(report, policy)
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), non-overlapping
     for start, end in hidden:
         edits.append((start, _after_space(summary, end), ""))
