@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from core import adapters, audit
+
 log = logging.getLogger(__name__)
 
 
@@ -12,18 +14,12 @@ def resolve_adapter(choice: str | None, model_id: str | None = None) -> tuple[st
     """``'none'``/None → no adapter; ``'active'`` → the registry's active adapter for this model; else an id."""
     if choice in (None, "none", ""):
         return None
-    try:
-        from core import adapters
-    except ImportError:  # fine-tuning not installed in this build
-        return None
     if choice == "active":
         return adapters.active_for(model_id)
     return adapters.resolve(choice)
 
 
 def audit_summary(note_text: str, result) -> None:
-    from core import audit
-
     audit.record("summarize", note_sha256=audit.sha256_text(note_text), model_id=result.engine.get("model"),
                  adapter_id=result.engine.get("adapter"), engine=result.engine.get("name"),
                  template=f"{result.style}:{result.template_source}")

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from core import logsafe
 from core.paths import RESOURCES
 from gui import errors, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
 
@@ -37,20 +38,12 @@ class CrashNotifier(QObject):
 
 def install_crash_hook(notifier: CrashNotifier):
     """Write a crash report (no note text) for any uncaught exception and tell the user; returns an
-    uninstall function (a no-op where ``core.logsafe`` is missing)."""
-    try:
-        from core import logsafe
-    except ImportError:
-        return lambda: None
+    uninstall function."""
     return logsafe.install_excepthook(on_crash=notifier.notify)
 
 
 def configure_logging() -> None:
-    try:
-        from core import logsafe
-    except ImportError:
-        logging.basicConfig(level=logging.INFO)
-        return
+    """The redacted log file (:func:`core.logsafe.configure`); there is no unredacted fallback."""
     logsafe.configure()
 
 

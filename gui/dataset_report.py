@@ -108,11 +108,6 @@ class DatasetReportView(QWidget):
         self._show_privacy(prepared.privacy)
 
     def _show_privacy(self, report) -> None:
-        if report is None:
-            self.privacy.setText("No privacy scan is available in this build.")
-            self.privacy_table.setVisible(False)
-            self.choice.setVisible(False)
-            return
         if report.clean:
             self.privacy.setText(f"No likely patient identifiers found in {report.rows_scanned} rows.")
             self.privacy_table.setVisible(False)

@@ -12,7 +12,7 @@ import re
 import time
 from pathlib import Path
 
-from core import atomic
+from core import atomic, audit
 from core.errors import ChartBriefError
 
 log = logging.getLogger(__name__)
@@ -83,9 +83,7 @@ def _docx(text: str, spans: list[tuple[int, int, str]]):
 
 def _audit(fmt: str, summary: str, written: str, marks: str) -> None:
     try:
-        from core import audit
-
         audit.record("export", format=fmt, marks=marks, summary_sha256=audit.sha256_text(summary),
                      written_sha256=audit.sha256_text(written))
-    except (ImportError, OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         log.error("the export could not be written to the audit log (%s)", type(exc).__name__)

@@ -184,7 +184,7 @@ class FinetuneView(QWidget):
             return
         self.prepared, self.data_path = value, Path(value.info["path"])
         self._prepared_key = self._key(self._options(quiet=True))
-        self.approved = value.privacy is None or value.privacy.clean or self._approved_path == self.data_path
+        self.approved = value.privacy.clean or self._approved_path == self.data_path
         self.data_label.setText(f"Training data: {self.data_path}")
         self.report.show_prepared(value)
         self.report.choice.setEnabled(not self.approved)

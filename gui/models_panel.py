@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import adapters
 from core.engines import ENGINE_NAMES, engine_class
 
 log = logging.getLogger(__name__)
@@ -43,11 +44,7 @@ def adapter_items(model_id: str) -> list[tuple[str, str]]:
     """(label, choice) pairs for the adapter picker: active, none, then each adapter of the model."""
     items = [("Active adapter, if any", "active"), ("None (base model)", "none")]
     try:
-        from core import adapters
-
         listed = adapters.list_adapters(model_id or None)
-    except ImportError:  # a build without fine-tuning
-        return items
     except Exception as exc:  # noqa: BLE001 - an unreadable registry must not break the panel
         log.warning("adapter list unavailable (%s)", type(exc).__name__)
         return items

@@ -10,18 +10,10 @@ from __future__ import annotations
 import logging
 import shutil
 
-from core import paths
+from core import audit, paths
 from core.adapters.registry import AdapterError, AdapterInfo, get, locked, model_key, resolve, root
 
 log = logging.getLogger(__name__)
-
-
-def _audit(action: str, **fields) -> None:
-    try:
-        from core import audit
-    except ImportError:  # the audit module is optional in stripped-down builds
-        return
-    audit.record(action, **fields)
 
 
 def activate(adapter_id: str) -> AdapterInfo:
@@ -35,7 +27,7 @@ def activate(adapter_id: str) -> AdapterInfo:
             if previous:
                 index["history"].setdefault(base, []).append(previous)
             index["active"][base] = adapter_id
-    _audit("adapter-activate", adapter_id=adapter_id, model_id=base, previous_adapter_id=previous)
+    audit.record("adapter-activate", adapter_id=adapter_id, model_id=base, previous_adapter_id=previous)
     return get(adapter_id)
 
 
@@ -46,7 +38,7 @@ def deactivate(model_id: str | None = None) -> str | None:
         previous = index["active"].pop(base, None)
         if previous:
             index["history"].setdefault(base, []).append(previous)
-    _audit("adapter-activate", adapter_id=None, model_id=base, previous_adapter_id=previous)
+    audit.record("adapter-activate", adapter_id=None, model_id=base, previous_adapter_id=previous)
     return previous
 
 
@@ -69,7 +61,7 @@ def rollback(model_id: str | None = None) -> AdapterInfo | None:
             index["active"].pop(base, None)
         else:
             index["active"][base] = target
-    _audit("adapter-rollback", model_id=base, from_adapter_id=current, adapter_id=target)
+    audit.record("adapter-rollback", model_id=base, from_adapter_id=current, adapter_id=target)
     return get(target) if target else None
 
 
@@ -91,7 +83,7 @@ def delete(adapter_id: str) -> None:
             folder.rename(trash)  # one rename: a crash leaves no half-deleted adapter under its name
             shutil.rmtree(trash, ignore_errors=True)
     _drop_engine_caches(adapter_id)
-    _audit("adapter-delete", adapter_id=adapter_id, model_id=base)
+    audit.record("adapter-delete", adapter_id=adapter_id, model_id=base)
 
 
 def _drop_engine_caches(adapter_id: str) -> None:

@@ -11,8 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-from core import atomic
-from core.adapters.actions import _audit
+from core import atomic, audit
 from core.adapters.registry import ADAPTER_FILES, AdapterError, get, resolve
 
 
@@ -43,7 +42,7 @@ def export(adapter_id: str, dest: Path | str, *, merged: bool = False) -> Path:
             cfg["base_model_name_or_path"] = str(base_folder)
             atomic.write_json(tmp / "adapter_config.json", cfg)
             atomic.write_json(tmp / "chartbrief.json", info.as_dict() | {"path": None})
-    _audit("adapter-export", adapter_id=adapter_id, model_id=info.base_model_id, merged=merged)
+    audit.record("adapter-export", adapter_id=adapter_id, model_id=info.base_model_id, merged=merged)
     return dest
 
 

@@ -89,8 +89,7 @@ def run(args) -> int:
         print("Checking the data…", file=sys.stderr)
         prepared = prepare(args.data, options)
         print(prepared.report.format())
-        if prepared.privacy is not None:
-            print(prepared.privacy.summary())
+        print(prepared.privacy.summary())
         for line in prepared.summary_lines():
             print(line)
         _confirm(args, prepared)
@@ -101,7 +100,7 @@ def run(args) -> int:
 
 
 def _confirm(args, prepared) -> None:
-    found = prepared.privacy is not None and not prepared.privacy.clean
+    found = not prepared.privacy.clean
     if args.yes:
         return
     if not sys.stdin.isatty():

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from core import atomic, paths
+from core import atomic, audit, paths
 from core.engines.base import GenerationSettings
 from core.errors import Cancelled
 from core.evaluate.metrics import NoteScore, score
@@ -147,10 +147,6 @@ def record(report: dict) -> None:
     adapter_id = report.get("adapter_id")
     if adapter_id:
         adapters.set_metrics(adapter_id, headline(report), report)
-    try:
-        from core import audit
-    except ImportError:
-        return
     groups = report.get("groups", {})
     audit.record("evaluate", adapter_id=adapter_id, model_id=report.get("model_id"), engine=report.get("engine"),
                  evaluated_count=groups.get("all", {}).get("base", {}).get("notes", 0))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core import privacy
 from core.data import DatasetReport, Pair, dataset_sha256, default_holdout_groups, load_pairs, split, validate
 from core.errors import DatasetError
 from core.evaluate.select import train_profile
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 class Prepared:
     pairs: list[Pair]
     report: DatasetReport
-    privacy: Any  # core.privacy.PrivacyReport, or None where that module is absent
+    privacy: privacy.PrivacyReport
     info: dict[str, Any]  # what dataset.json holds
 
     @property
@@ -79,19 +80,10 @@ def prepare(data: Path | str, options: TrainOptions) -> Prepared:
         "profile": train_profile(parts.train),
         "report": report.as_dict(),
     }
-    privacy = _scan(pairs)
-    if privacy is not None:
-        info["privacy"] = {"rows_scanned": privacy.rows_scanned, "counts": privacy.counts,
-                           "rows": {k: list(v) for k, v in privacy.rows.items()}}
-    return Prepared(pairs, report, privacy, info)
-
-
-def _scan(pairs: list[Pair]):
-    try:
-        from core import privacy
-    except ImportError:
-        return None
-    return privacy.scan_texts((p.line or n, f"{p.note}\n\n{p.summary}") for n, p in enumerate(pairs, 1))
+    found = privacy.scan_texts((p.line or n, f"{p.note}\n\n{p.summary}") for n, p in enumerate(pairs, 1))
+    info["privacy"] = {"rows_scanned": found.rows_scanned, "counts": found.counts,
+                       "rows": {k: list(v) for k, v in found.rows.items()}}
+    return Prepared(pairs, report, found, info)
 
 
 def reload(info: dict[str, Any]) -> list[Pair]:

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from core import atomic
+from core import atomic, audit
 from core.errors import ChartBriefError
 from core.finetune import affinity
 from core.finetune.events import TERMINAL, parse
@@ -116,7 +116,7 @@ def start(data: Path | str, options: TrainOptions, *, prepared: Prepared | None 
     atomic.write_json(run.options_file, options.to_dict())
     atomic.write_json(run.dataset_file, prepared.info)
     run.set_status("created")
-    _audit("finetune-start", run_id=run.id, dataset_sha256=prepared.info["sha256"],
+    audit.record("finetune-start", run_id=run.id, dataset_sha256=prepared.info["sha256"],
            model_id=prepared.info.get("model_id"), train_rows=len(prepared.info["train"]))
     return _spawn(run, options, resume=False)
 
@@ -139,11 +139,3 @@ def _spawn(run: RunDir, options: TrainOptions, *, resume: bool) -> Run:
                                 start_new_session=True, text=True, bufsize=1)
     log.info("fine-tuning worker %d started for run %s", proc.pid, run.id)
     return Run(run, proc)
-
-
-def _audit(action: str, **fields) -> None:
-    try:
-        from core import audit
-    except ImportError:
-        return
-    audit.record(action, **fields)

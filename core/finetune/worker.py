@@ -20,7 +20,7 @@ import logging
 import os
 import sys
 
-from core import hardware
+from core import audit, hardware
 from core.errors import Cancelled, ChartBriefError
 from core.finetune import affinity
 from core.finetune.events import Emitter, parse
@@ -86,7 +86,7 @@ def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: Emit
         summary = train(run, opts, cpus, dtype, emit, resume)
         run.set_status("trained", training=summary)
         emit("trained", run=run.id, adapter=str(run.adapter_dir), **summary)
-        _audit("finetune-stop", run_id=run.id, reason=summary["reason"], steps=summary["steps"])
+        audit.record("finetune-stop", run_id=run.id, reason=summary["reason"], steps=summary["steps"])
         status = run.status()
     training = status["training"]
     adapter_id = status.get("adapter_id") or _register(run, opts, training)
@@ -95,7 +95,7 @@ def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: Emit
     if opts.eval_limit:
         _evaluate(run, opts, adapter_id, emit)
     run.set_status("finished")
-    _audit("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
+    audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
            train_seconds=training.get("train_seconds"))
     emit("finished", run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
          tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps"))
@@ -138,14 +138,6 @@ def _evaluate(run: RunDir, opts: TrainOptions, adapter_id: str, emit: Emitter) -
         why = (failure or {}).get("message") or f"exit status {code}"
         raise ChartBriefError(f"Evaluation failed ({why}); the adapter {adapter_id} is registered, without metrics.",
                               hint=f"Details are in {run.log_file}. Retry with: chartbrief evaluate --adapter {adapter_id}")
-
-
-def _audit(action: str, **fields) -> None:
-    try:
-        from core import audit
-    except ImportError:
-        return
-    audit.record(action, **fields)
 
 
 if __name__ == "__main__":

@@ -79,3 +79,29 @@ def test_exception_in_a_slot_shows_the_crash_dialog(qtbot, home, messages):
         uninstall()
     assert messages[0].title == "Something went wrong" and messages[0].crash_report.exists()
     assert "a bug in a slot" not in messages[0].body()
+
+
+def test_the_window_logs_only_through_the_redacting_file_handler(home, monkeypatch):
+    import logging
+
+    from gui.app import configure_logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    monkeypatch.setattr(logsafe, "_handler", None)
+    monkeypatch.setattr(root, "level", root.level)
+    logsafe.clear_sensitive()
+    try:
+        assert logsafe.register_sensitive(NOTE)
+        configure_logging()
+        added = [h for h in root.handlers if h not in before]
+        assert added == [logsafe._handler]
+        logging.getLogger("gui.test").warning("summarizing %s", NOTE)
+        added[0].flush()
+        text = open(added[0].baseFilename, encoding="utf-8").read()
+        assert "substernal" not in text and logsafe.REDACTED in text
+    finally:
+        logsafe.clear_sensitive()
+        for h in [h for h in root.handlers if h not in before]:
+            root.removeHandler(h)
+            h.close()
