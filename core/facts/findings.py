@@ -1,0 +1,88 @@
+"""Facts other than medications: problems and assessment, results (labs, imaging, vital signs),
+procedures, consults, disposition, follow-up, contingencies (for a handoff), illness severity, the
+presentation, and allergies — each a sentence or line of the note, cut at a clause break if long.
+
+A sentence's kind comes first from its section (medspaCy's sectionizer plus ChartBrief's extra titles),
+then from cue words (``resources/facts/finding_cues.tsv``). Problems are labelled by medspaCy's ConText
+(negated, historical, hypothetical, family) so a negated finding is never stated as present: it stays
+in the note's own words ("no bleeding") and carries the label.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from core import paths
+from core.facts import sections as note_sections
+from core.facts.fact import Fact, Section
+from core.grounding import sentences
+
+CUES = paths.RESOURCES / "facts" / "finding_cues.tsv"
+MAX_WORDS = 28
+BY_SECTION = {
+    **dict.fromkeys(("observation_and_plan", "diagnoses", "problem_list", "medical_decision_making"), "problem"),
+    **dict.fromkeys(("labs_and_studies", "imaging", "vital_signs"), "result"),
+    **dict.fromkeys(("chief_complaint", "history_of_present_illness", "reason_for_examination"), "presentation"),
+    "procedure": "procedure",
+    "consults": "consult",
+    "disposition": "disposition",
+    **dict.fromkeys(("follow_up", "patient_instructions"), "follow_up"),
+    "hospital_course": "course",
+    "allergies": "allergy",
+}
+SKIP_SECTIONS = {"past_medical_history", "past_surgical_history", "family_history", "social_history",
+                 "physical_exam", "neurological", "signature", "patient_education", "other", "medications"}
+PRIORITY = {"problem": 9, "disposition": 8, "follow_up": 8, "result": 6, "procedure": 7, "consult": 5,
+            "contingency": 5, "severity": 5, "presentation": 7, "allergy": 4, "course": 3}
+# A cue that matches a sentence overrides the section's kind for these (a follow-up line in a plan).
+_OVERRIDES = ("follow_up", "disposition", "contingency", "consult")
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for line in CUES.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, pattern = line.split("\t", 1)
+            out.append((kind.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
+    return out
+
+
+def kinds_of(sentence: str, section: Section | None) -> list[str]:
+    """The kinds a note sentence is a fact of (most specific first); empty when it is none."""
+    category = section.category if section else None
+    if category in SKIP_SECTIONS:
+        return []
+    by_cue = [kind for kind, pattern in cues() if pattern.search(sentence)]
+    out = [k for k in by_cue if k in _OVERRIDES]
+    if category in BY_SECTION:
+        out.append(BY_SECTION[category])
+    out += [k for k in by_cue if k not in out]
+    return out
+
+
+def extract(note: str, found_sections: list[Section]) -> list[Fact]:
+    facts: list[Fact] = []
+    for a, b in sentences.split(note):
+        section = note_sections.at(found_sections, a)
+        text = note[a:b]
+        if section is not None and section.title and text.strip().rstrip(":") == section.title.strip().rstrip(":"):
+            continue  # the heading itself
+        kinds = kinds_of(text, section)
+        if not kinds:
+            continue
+        end = _cut(note, a, b)
+        kind = kinds[0]
+        facts.append(Fact(kind, a, end, note[a:end], section=section.category if section else None,
+                          priority=PRIORITY.get(kind, 1)))
+    return facts
+
+
+def _cut(note: str, a: int, b: int) -> int:
+    words = list(re.finditer(r"\S+", note[a:b]))
+    if len(words) <= MAX_WORDS:
+        return b
+    limit = a + words[MAX_WORDS - 1].end()
+    cut = max(note.rfind(";", a, limit), note.rfind(", ", a, limit), note.rfind(" - ", a, limit))
+    return cut if cut > a + 20 else limit

@@ -1,0 +1,97 @@
+"""The medspaCy pipeline the fact extractor runs on: a blank English spaCy pipeline (no model is
+downloaded) with medspaCy's sectionizer and ConText, sentence starts taken from the grounding splitter.
+
+medspaCy's own sentence splitter (PyRuSH) is not used: it logs every token's text through loguru at
+DEBUG level, and patient text must never reach a log or a console. loguru output from both packages is
+disabled here, before they are imported, for the same reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+from core import paths
+from core.grounding import sentences
+
+SECTION_RULES = paths.RESOURCES / "facts" / "sections.tsv"
+_LOCK = threading.Lock()
+
+
+def _silence_loguru() -> None:
+    from loguru import logger
+
+    for package in ("PyRuSH", "medspacy", "quickumls"):
+        logger.disable(package)
+
+
+@functools.lru_cache(maxsize=1)
+def _pipeline():
+    _silence_loguru()
+    import spacy
+    from medspacy.context import ConText
+    from medspacy.section_detection import Sectionizer
+
+    nlp = spacy.blank("en")
+    extra = section_rules()
+    ours = {r.literal.lower() for r in extra}
+    defaults = Sectionizer(nlp, rules="default").rules
+    sectionizer = Sectionizer(nlp, rules=None, require_start_line=True)
+    sectionizer.add([r for r in defaults if r.literal.lower() not in ours] + extra)
+    context = ConText(nlp, rules="default")
+    return nlp, sectionizer, context
+
+
+def section_rules():
+    """The shipped extra section titles (``resources/facts/sections.tsv``: category, tab, title)."""
+    from medspacy.section_detection import SectionRule
+
+    rules = []
+    for line in SECTION_RULES.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        category, title = line.split("\t", 1)
+        rules.append(SectionRule(literal=title.strip(), category=category.strip()))
+    return rules
+
+
+def preload() -> None:
+    """Load spaCy and medspaCy now (about a second), so the first summary does not wait for it."""
+    _pipeline()
+
+
+def parse(text: str):
+    """``text`` as a spaCy Doc with sentence starts set and sections found (``doc._.sections``)."""
+    with _LOCK:  # spaCy pipelines are not documented as thread-safe; the window preloads from a thread
+        nlp, sectionizer, _ = _pipeline()
+        doc = nlp.make_doc(text)
+        starts = {a for a, _ in sentences.split(text)}
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts
+        return sectionizer(doc)
+
+
+def assert_context(doc, spans: list[tuple[int, int]]) -> list[dict[str, bool]]:
+    """ConText's labels for each character span of ``doc``: negated, historical, hypothetical, family."""
+    from spacy.tokens import Span
+
+    with _LOCK:
+        _, _, context = _pipeline()
+        ents = []
+        taken: set[int] = set()
+        for start, end in spans:
+            span = doc.char_span(start, end, label="FACT", alignment_mode="expand")
+            if span is None or taken & set(range(span.start, span.end)):
+                ents.append(None)
+                continue
+            taken |= set(range(span.start, span.end))
+            ents.append(span)
+        doc.ents = [Span(doc, s.start, s.end, label="FACT") for s in ents if s is not None]
+        context(doc)
+        by_start = {e.start: e for e in doc.ents}
+        labels = []
+        for span in ents:
+            ent = by_start.get(span.start) if span is not None else None
+            labels.append({k: bool(ent is not None and getattr(ent._, f"is_{k}"))
+                           for k in ("negated", "historical", "hypothetical", "family")})
+        return labels

@@ -1,0 +1,100 @@
+"""The note's sections, found by medspaCy's sectionizer (with ChartBrief's extra titles), as spans."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from core import paths
+from core.facts import nlp
+from core.facts.fact import Section
+from core.grounding import support
+
+KEYWORDS = paths.RESOURCES / "facts" / "section_keywords.tsv"
+
+ASSESSMENT = ("observation_and_plan", "diagnoses", "problem_list", "medical_decision_making")
+PLAN = ("observation_and_plan", "disposition", "follow_up", "patient_instructions", "discharge_medications")
+PRESENTATION = ("chief_complaint", "history_of_present_illness", "reason_for_examination")
+HISTORY = ("past_medical_history", "past_surgical_history", "family_history", "social_history")
+HOME_MEDICATIONS = ("medications",)
+RESULTS = ("labs_and_studies", "imaging", "vital_signs")
+
+
+def find(doc) -> list[Section]:
+    """Sections of a parsed note in order; text before the first title is a section with no category."""
+    text = doc.text
+    out: list[Section] = []
+    for s in doc._.sections:
+        title = doc[s.title_start : s.title_end].text if s.title_start is not None else ""
+        start = doc[s.title_start].idx if s.title_start is not None else 0
+        end_token = doc[s.body_end - 1] if s.body_end > s.body_start else None
+        end = end_token.idx + len(end_token) if end_token is not None else start + len(title)
+        out.append(Section(s.category, title, start, end))
+    if not out:
+        out.append(Section(None, "", 0, len(text)))
+    return _add_headings(text, out)
+
+
+@functools.lru_cache(maxsize=1)
+def _keywords() -> list[tuple[str, re.Pattern[str]]]:
+    rules = []
+    for line in KEYWORDS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            category, pattern = line.split("\t", 1)
+            rules.append((category.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
+    return rules
+
+
+def classify_heading(title: str) -> str | None:
+    """The category of a heading the sectionizer did not know, by keyword; None if none fits."""
+    words = title.strip().rstrip(":").strip()
+    for category, pattern in _keywords():
+        if pattern.search(words):
+            return category
+    return None
+
+
+_LINE = re.compile(r"[^\n]+")
+_LEAD_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&()-]{1,40}):")
+
+
+def _add_headings(text: str, found: list[Section]) -> list[Section]:
+    """Split the sectionizer's sections at heading lines it did not know (all-caps lines, "Title:" lines
+    with text after the colon) that keywords can classify."""
+    starts = {s.start for s in found}
+    extra: list[tuple[int, str, str]] = []
+    for m in _LINE.finditer(text):
+        line = m.group()
+        title = None
+        bare = line.strip()
+        if support.heading(line) or (bare.isupper() and len(bare.split()) <= 8):
+            title = bare
+        else:
+            lead = _LEAD_HEADING.match(line)
+            if lead and len(lead.group(1).split()) <= 4:
+                title = lead.group(1) + ":"
+        if not title or m.start() + (len(line) - len(line.lstrip())) in starts:
+            continue
+        category = classify_heading(title)
+        if category:
+            extra.append((m.start() + len(line) - len(line.lstrip()), category, title))
+    if not extra:
+        return found
+    merged = [(s.start, s.category, s.title) for s in found] + extra
+    merged.sort()
+    out = []
+    for i, (start, category, title) in enumerate(merged):
+        end = merged[i + 1][0] if i + 1 < len(merged) else len(text)
+        out.append(Section(category, title, start, len(text[:end].rstrip())))
+    return out
+
+
+def at(sections: list[Section], offset: int) -> Section | None:
+    """The section holding character ``offset``."""
+    found = None
+    for s in sections:
+        if s.start <= offset:
+            found = s
+        else:
+            break
+    return found

@@ -1,0 +1,100 @@
+"""Render a structured summary from extracted facts: each style's blocks (``blocks.py``), fact blocks
+in the note's own words (so they are backed by the note by construction), medication changes first
+and never cut, the rest chosen by priority to fit a length budget, and the model's checked narrative
+sentences at the top of their block."""
+
+from __future__ import annotations
+
+import re
+
+from core.facts import Extraction, Fact
+from core.facts import medications as med_facts
+from core.summarize.blocks import STYLES, Block
+
+SHARE_OF_NOTE = 0.3
+"""A summary stays under this share of the note's words (always under a third)."""
+STYLE_WORDS = {"brief": 150, "soap": 220, "handoff": 200, "discharge": 320}
+CHANGE_ORDER = ("started", "stopped", "changed", "held", "continued")
+
+
+def budget(note: str, style: str) -> tuple[int, int]:
+    """(hard, soft) word budgets: medication changes may use the hard one, other facts the soft one."""
+    hard = max(12, int(len(note.split()) * SHARE_OF_NOTE))
+    return hard, min(hard, STYLE_WORDS.get(style, 200))
+
+
+def medication_line(fact: Fact) -> str:
+    """``STARTED semaglutide 0.25 mg …``: the change, then the note's clause without a repeated cue."""
+    text = re.sub(r"\s+", " ", fact.text).strip()
+    label = (fact.change or "listed").upper()
+    hit = med_facts.change_in(text, 0)
+    if hit and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
+        text = (text[: hit[1]] + text[hit[2] :]).strip(" :-–,")
+        text = re.sub(r"\s{2,}", " ", text)
+    return f"{label} {text}" if text else label
+
+
+def _directly_after_name(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return bool(before) and len(before.split()) <= 3 and not re.search(r"\d", before)
+
+
+def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] | None = None) -> str:
+    narratives = narratives or {}
+    blocks = STYLES[style]
+    hard, soft = budget(extraction.note, style)
+    used: list[tuple[int, int]] = []
+    chosen: dict[int, list[str]] = {i: list(narratives.get(b.narrative or "", [])) for i, b in enumerate(blocks)}
+    words = sum(len(" ".join(v).split()) for v in chosen.values()) + sum(len(b.title.split()) for b in blocks)
+
+    for i, block in enumerate(blocks):  # medication changes: all of them, within the hard budget
+        if "medication" not in block.kinds:
+            continue
+        meds = [f for f in extraction.of("medication") if f.change in block.changes and not _overlaps(f, used)]
+        meds.sort(key=lambda f: (CHANGE_ORDER.index(f.change), f.start))
+        for f in meds:
+            line = medication_line(f)
+            if words + len(line.split()) > hard:
+                break
+            chosen[i].append(line)
+            used.append((f.start, f.end))
+            words += len(line.split())
+
+    queues = {i: _candidates(extraction, b, narratives) for i, b in enumerate(blocks)}
+    progress = True
+    while progress:  # round robin over blocks, best fact first, until the soft budget is spent
+        progress = False
+        for i, block in enumerate(blocks):
+            shown = len(chosen[i]) - len(narratives.get(block.narrative or "", []))
+            while queues[i] and shown < block.limit:
+                f = queues[i].pop(0)
+                if _overlaps(f, used):
+                    continue
+                line = re.sub(r"\s+", " ", f.text).strip()
+                if words + len(line.split()) > soft:
+                    queues[i] = []
+                    break
+                chosen[i].append(line)
+                used.append((f.start, f.end))
+                words += len(line.split())
+                progress = True
+                break
+    out = []
+    for i, block in enumerate(blocks):
+        if chosen[i] or block.limit == 0 and not block.kinds:
+            out.append(f"{block.title}:")
+            out += [f"- {line}" for line in chosen[i]]
+    return "\n".join(out)
+
+
+def _candidates(extraction: Extraction, block: Block, narratives: dict[str, list[str]]) -> list[Fact]:
+    kinds = [k for k in block.kinds if k != "medication"]
+    if block.narrative and narratives.get(block.narrative):
+        kinds = [k for k in kinds if k != "presentation"]  # the model's one-liner already says it
+    facts = [f for f in extraction.facts if f.kind in kinds]
+    return sorted(facts, key=lambda f: (-f.priority, kinds.index(f.kind), f.start))
+
+
+def _overlaps(fact: Fact, used: list[tuple[int, int]]) -> bool:
+    length = max(1, fact.end - fact.start)
+    return any(min(fact.end, b) - max(fact.start, a) > 0.5 * min(length, b - a) for a, b in used)
