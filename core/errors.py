@@ -52,3 +52,7 @@ class SettingsError(ChartBriefError):
 
 class AuditError(ChartBriefError):
     """The audit log failed verification."""
+
+
+class CpuChoiceError(ChartBriefError, ValueError):
+    """CPUs chosen for a worker that this process may not use."""

@@ -7,6 +7,7 @@ Everything here is a pure function over text read from ``/proc/cpuinfo``, ``/pro
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -241,6 +242,14 @@ def core_plan(info: CpuInfo, training: tuple[int, ...] | None = None) -> CorePla
                     f"{len(cores) - 1} physical core(s) for training, 1 kept for the window and summarizer")
 
 
+def cpu_key(info: CpuInfo | None = None) -> str:
+    """A short key for "this CPU as this process sees it" (model, ISA flags, allowed CPU count), under
+    which measured choices (engine, training dtype) are cached."""
+    info = info or detect()
+    sig = f"{info.model_name}|{sorted(info.flags & set(ISA_FLAGS))}|{len(info.allowed)}"
+    return hashlib.sha256(sig.encode()).hexdigest()[:12]
+
+
 def report(info: CpuInfo, plan: CorePlan | None = None) -> dict:
     """A JSON-friendly summary for ``chartbrief doctor`` and benchmark files."""
     plan = plan or core_plan(info)
@@ -262,3 +271,30 @@ def report(info: CpuInfo, plan: CorePlan | None = None) -> dict:
         "core_plan": plan.as_dict(),
         "topology": [asdict(c) for c in info.cpus],
     }
+
+
+def format_report(rep: dict) -> str:
+    """:func:`report` as the aligned text ``chartbrief doctor`` prints and the hardware panel shows."""
+    yes = {True: "yes", False: "no"}
+    isa = rep["isa"]
+    plan = rep["core_plan"]
+    lines = [
+        f"CPU            {rep['cpu_model']} ({rep['vendor']})",
+        f"Sockets        {rep['sockets']}",
+        (f"Cores          {rep['physical_cores']} physical, {rep['logical_cpus']} logical "
+         f"({rep['smt_per_core']} thread(s) per core, from /sys topology)"),
+        f"Allowed CPUs   {rep['allowed_cpus']}"
+        + ("  (virtual machine: the hypervisor's topology; vCPUs may share a physical core)"
+           if rep.get("virtualized") else ""),
+        (f"AMX            {yes[rep['amx']]} (tile {yes[isa['amx_tile']]}, bf16 {yes[isa['amx_bf16']]}, "
+         f"int8 {yes[isa['amx_int8']]})"),
+        f"AVX-512        {yes[isa['avx512f']]} (BF16 {yes[isa['avx512_bf16']]}, VNNI {yes[isa['avx512_vnni']]})",
+        f"AVX-VNNI       {yes[isa['avx_vnni']]}",
+        f"AVX2           {yes[isa['avx2']]}",
+        f"Native bf16    {yes[rep['bf16_native']]}",
+        f"Memory         {rep['mem_total_gib']} GiB total, {rep['mem_available_gib']} GiB available",
+        f"IPEX-LLM       {rep['ipex_llm_kernel']} kernels",
+        (f"Core plan      summarizer/window: {format_cpu_list(plan['inference'])}; "
+         f"training: {format_cpu_list(plan['training'])} ({plan['reason']})"),
+    ]
+    return "\n".join(lines)

@@ -32,7 +32,6 @@ class HardwarePanel(QWidget):
     def refresh(self) -> dict | None:
         """Read this machine again (a fraction of a second) and show it; returns the report."""
         from core import hardware
-        from core.cli.doctor import format_report
 
         try:
             rep = hardware.report(hardware.detect())
@@ -40,7 +39,7 @@ class HardwarePanel(QWidget):
             log.warning("hardware detection failed (%s)", type(exc).__name__)
             self.details.setPlainText("This machine's CPU could not be read.")
             return None
-        self.show_report(rep, format_report(rep))
+        self.show_report(rep, hardware.format_report(rep))
         return rep
 
     def show_report(self, rep: dict, text: str) -> None:

@@ -1,13 +1,20 @@
 """``chartbrief bench``: measure the engines (and llama.cpp, and LoRA/QLoRA training) on this machine.
 
-Thin: the measuring code lives in the top-level ``benchmarks`` package, imported only when the
-command runs, so ``chartbrief doctor`` and the other subcommands do not pay for it.
+The measuring code is the benchmark suite of a source checkout (``benchmarks/`` beside ``core/``, not
+part of the installed package). Core never imports it: this command runs it as its own program,
+``python -m benchmarks``, with the checkout on its ``PYTHONPATH``, and returns its exit status.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
+
+from core.errors import ChartBriefError
+
+CHECKOUT = Path(__file__).resolve().parents[2]  # a source checkout holds benchmarks/ beside core/
 
 
 def register(sub) -> None:
@@ -23,23 +30,23 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _import_benchmarks():
-    try:
-        import benchmarks.run as bench_run
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("benchmarks", "benchmarks.run"):
-            raise
-        root = Path(__file__).resolve().parents[2]  # the source checkout holds benchmarks/ beside core/
-        if not (root / "benchmarks" / "run.py").is_file():
-            from core.errors import ChartBriefError
-
-            raise ChartBriefError("The benchmarks package is not available in this installation.",
-                                  hint="Run chartbrief bench from a source checkout.") from exc
-        sys.path.insert(0, str(root))
-        import benchmarks.run as bench_run
-    return bench_run
+def command(args) -> list[str]:
+    """``python -m benchmarks`` with this command's options."""
+    argv = [sys.executable, "-m", "benchmarks"]
+    if args.quick:
+        argv.append("--quick")
+    for flag, value in (("--json", args.json), ("--out", args.out)):
+        if value:
+            argv += [flag, value]
+    if args.skip_training:
+        argv.append("--skip-training")
+    return argv
 
 
 def run(args) -> int:
-    return _import_benchmarks().execute(quick=args.quick, json_out=args.json, out=args.out,
-                                        skip_training=args.skip_training)
+    if not (CHECKOUT / "benchmarks" / "run.py").is_file():
+        raise ChartBriefError("The benchmarks package is not available in this installation.",
+                              hint="Run chartbrief bench from a source checkout.")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(CHECKOUT), env.get("PYTHONPATH", "")) if p)
+    return subprocess.run(command(args), env=env, check=False).returncode

@@ -26,31 +26,5 @@ def run(args) -> int:
     if args.json:
         print(json.dumps(rep, indent=2))
         return 0
-    print(format_report(rep))
+    print(hardware.format_report(rep))
     return 0
-
-
-def format_report(rep: dict) -> str:
-    yes = {True: "yes", False: "no"}
-    isa = rep["isa"]
-    plan = rep["core_plan"]
-    lines = [
-        f"CPU            {rep['cpu_model']} ({rep['vendor']})",
-        f"Sockets        {rep['sockets']}",
-        (f"Cores          {rep['physical_cores']} physical, {rep['logical_cpus']} logical "
-         f"({rep['smt_per_core']} thread(s) per core, from /sys topology)"),
-        f"Allowed CPUs   {rep['allowed_cpus']}"
-        + ("  (virtual machine: the hypervisor's topology; vCPUs may share a physical core)"
-           if rep.get("virtualized") else ""),
-        (f"AMX            {yes[rep['amx']]} (tile {yes[isa['amx_tile']]}, bf16 {yes[isa['amx_bf16']]}, "
-         f"int8 {yes[isa['amx_int8']]})"),
-        f"AVX-512        {yes[isa['avx512f']]} (BF16 {yes[isa['avx512_bf16']]}, VNNI {yes[isa['avx512_vnni']]})",
-        f"AVX-VNNI       {yes[isa['avx_vnni']]}",
-        f"AVX2           {yes[isa['avx2']]}",
-        f"Native bf16    {yes[rep['bf16_native']]}",
-        f"Memory         {rep['mem_total_gib']} GiB total, {rep['mem_available_gib']} GiB available",
-        f"IPEX-LLM       {rep['ipex_llm_kernel']} kernels",
-        (f"Core plan      summarizer/window: {hardware.format_cpu_list(plan['inference'])}; "
-         f"training: {hardware.format_cpu_list(plan['training'])} ({plan['reason']})"),
-    ]
-    return "\n".join(lines)

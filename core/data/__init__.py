@@ -7,6 +7,7 @@
 
 from .loaders import MAX_FILE_BYTES, load_pairs
 from .pair import Pair, dataset_sha256
+from .profile import train_profile
 from .split import Split, default_holdout_groups, split
 from .validate import DatasetReport, validate
 
@@ -19,5 +20,6 @@ __all__ = [
     "default_holdout_groups",
     "load_pairs",
     "split",
+    "train_profile",
     "validate",
 ]

@@ -9,7 +9,6 @@ is cached in ``cache_dir()/engine_choice.json`` per model file and CPU, so the p
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -30,14 +29,8 @@ def _choice_file():
     return paths.cache_dir() / "engine_choice.json"
 
 
-def cpu_key(info: hardware.CpuInfo | None = None) -> str:
-    info = info or hardware.detect()
-    sig = f"{info.model_name}|{sorted(info.flags & set(hardware.ISA_FLAGS))}|{len(info.allowed)}"
-    return hashlib.sha256(sig.encode()).hexdigest()[:12]
-
-
 def choice_key(record: ModelRecord) -> str:
-    return f"{source_key(record.path)}@{cpu_key()}"
+    return f"{source_key(record.path)}@{hardware.cpu_key()}"
 
 
 def cached_choice(record: ModelRecord) -> dict | None:

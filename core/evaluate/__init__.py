@@ -5,7 +5,7 @@ from core.evaluate.facts import fact_recall, key_terms
 from core.evaluate.metrics import NoteScore, aggregate, rouge, score
 from core.evaluate.report import format_table, headline
 from core.evaluate.runner import evaluate
-from core.evaluate.select import Heldout, classify, pick, train_profile
+from core.evaluate.select import Heldout, classify, pick
 
 __all__ = ["Heldout", "NoteScore", "aggregate", "classify", "evaluate", "fact_recall", "format_table", "headline",
-           "key_terms", "pick", "rouge", "score", "train_profile"]
+           "key_terms", "pick", "rouge", "score"]

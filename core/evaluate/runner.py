@@ -119,7 +119,7 @@ def evaluate_pairs(pairs, profile: dict, *, adapter_id: str | None, model_id: st
                    on_progress: Progress | None = None, should_stop: Callable[[], bool] | None = None) -> dict:
     """Pick up to ``limit`` held-out rows of ``pairs`` (see :mod:`core.evaluate.select`) and evaluate.
 
-    ``profile`` describes the training rows (:func:`core.evaluate.select.train_profile`); with an adapter,
+    ``profile`` describes the training rows (:func:`core.data.train_profile`); with an adapter,
     the adapter's base model is used.
     """
     from core import adapters

@@ -1,7 +1,8 @@
 """Which held-out notes to evaluate on, and whether each is *seen* or *unseen*.
 
-A row is held out when its note was not trained on. It is *unseen* when a group value of it (its
-``specialty`` or ``layout``) never occurs in the training rows, else *seen*. Tags say which values were
+A row is held out when its note was not trained on (the run's :func:`core.data.train_profile` lists
+those). It is *unseen* when a group value of it (its ``specialty`` or ``layout``) never occurs in the
+training rows, else *seen*. Tags say which values were
 new (``unseen:specialty``, ``unseen:layout``). :func:`pick` takes half of the limit from each group and,
 within unseen, rotates over the tag combinations so that every kind of novelty is represented.
 """
@@ -13,12 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from core.data import Pair
-
-GROUP_KEYS = ("specialty", "layout")
-
-
-def note_sha256(note: str) -> str:
-    return hashlib.sha256(note.encode("utf-8", "surrogatepass")).hexdigest()
+from core.data.profile import GROUP_KEYS, note_sha256
 
 
 @dataclass(frozen=True)
@@ -27,17 +23,6 @@ class Heldout:
     group: str  # "seen" or "unseen"
     tags: tuple[str, ...]
     sha256: str
-
-
-def train_profile(train: list[Pair]) -> dict:
-    """What evaluation needs to know about the training rows (hashes and group values, no text)."""
-    groups: dict[str, set[str]] = defaultdict(set)
-    for p in train:
-        for key in GROUP_KEYS:
-            if key in p.meta:
-                groups[key].add(str(p.meta[key]))
-    return {"note_sha256": sorted({note_sha256(p.note) for p in train}),
-            "groups": {k: sorted(v) for k, v in groups.items()}}
 
 
 def classify(pairs: list[Pair], profile: dict) -> list[Heldout]:

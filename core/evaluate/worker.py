@@ -21,27 +21,18 @@ from pathlib import Path
 
 from core import atomic
 from core.errors import Cancelled, ChartBriefError
+from core.workers import affinity
+from core.workers.affinity import training_cpus
+from core.workers.spawn import spawn as spawn_worker
 
-log = logging.getLogger("core.evaluate.worker")
+MODULE = "core.evaluate.worker"
+log = logging.getLogger(MODULE)
 
 
 def spawn(argv: list[str], cores: tuple[int, ...] | None, log_file: Path | None = None) -> subprocess.Popen:
     """Start the worker with ``argv``; its stdout yields JSON-line events, its stderr goes to ``log_file``
-    (appended; default: inherited)."""
-    from core.finetune import affinity
-    from core.finetune.options import TrainOptions
-    from core.finetune.worker import training_cpus
-
-    env = dict(os.environ)
-    env.update(affinity.omp_env(training_cpus(TrainOptions(cores=cores))))
-    env["LD_PRELOAD"] = ":".join(p for p in env.get("LD_PRELOAD", "").split(":") if p and "tcmalloc" not in p)
-    stderr = open(log_file, "ab") if log_file is not None else None  # noqa: SIM115 - the child owns it
-    try:
-        return subprocess.Popen([sys.executable, "-m", "core.evaluate.worker", *argv], stdout=subprocess.PIPE,
-                                stderr=stderr, stdin=subprocess.DEVNULL, env=env, text=True, bufsize=1)
-    finally:
-        if stderr is not None:
-            stderr.close()
+    (appended; default: inherited). Runs without tcmalloc (see :mod:`core.workers.spawn`)."""
+    return spawn_worker(MODULE, argv, training_cpus(cores), preload_allocator=False, log_file=log_file)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,16 +75,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, emit) -> dict:
     from core import hardware, runtime
-    from core.finetune import affinity
     from core.finetune.options import TrainOptions
     from core.finetune.rundir import RunDir
-    from core.finetune.worker import training_cpus
 
     run = RunDir.open(args.run) if args.run else None
     opts = TrainOptions.from_dict(run.read_json(run.options_file)) if run else TrainOptions()
     if args.cores:
         opts = opts.replace(cores=hardware.parse_cpu_list(args.cores))
-    cpus = training_cpus(opts)
+    cpus = training_cpus(opts.cores)
     affinity.pin_process(cpus)
     os.environ.update(affinity.omp_env(cpus))
     runtime.setup(role="training", cpus=cpus)  # before torch is imported

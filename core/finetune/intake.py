@@ -12,9 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from core import privacy
-from core.data import DatasetReport, Pair, dataset_sha256, default_holdout_groups, load_pairs, split, validate
+from core.data import (
+    DatasetReport,
+    Pair,
+    dataset_sha256,
+    default_holdout_groups,
+    load_pairs,
+    split,
+    train_profile,
+    validate,
+)
 from core.errors import DatasetError
-from core.evaluate.select import train_profile
 from core.finetune.options import TrainOptions
 
 log = logging.getLogger(__name__)

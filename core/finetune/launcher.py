@@ -17,39 +17,34 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from core import atomic, audit
 from core.errors import ChartBriefError
-from core.finetune import affinity
 from core.finetune.events import TERMINAL, parse
 from core.finetune.intake import Prepared, prepare
 from core.finetune.options import TrainOptions
 from core.finetune.rundir import RunDir
+from core.workers import spawn
+from core.workers.affinity import training_cpus
 
 log = logging.getLogger(__name__)
-REPO_ROOT = Path(__file__).resolve().parents[2]
+WORKER_MODULE = "core.finetune.worker"
+
+
+def _worker_argv(run: RunDir, resume: bool) -> list[str]:
+    return ["--run", str(run.path), *(["--resume"] if resume else [])]
 
 
 def worker_command(run: RunDir, resume: bool = False) -> list[str]:
-    return [sys.executable, "-m", "core.finetune.worker", "--run", str(run.path), *(["--resume"] if resume else [])]
+    return spawn.command(WORKER_MODULE, _worker_argv(run, resume))
 
 
 def worker_env(options: TrainOptions, base: dict[str, str] | None = None) -> dict[str, str]:
     """The worker's environment: OpenMP threads bound to the training CPUs, tcmalloc preloaded."""
-    from core.finetune.worker import training_cpus
-
-    env = dict(os.environ if base is None else base)
-    env.update(affinity.omp_env(training_cpus(options)))
-    lib = affinity.allocator_path()
-    if lib is not None and "tcmalloc" not in env.get("LD_PRELOAD", ""):
-        env["LD_PRELOAD"] = ":".join(p for p in (str(lib), env.get("LD_PRELOAD", "")) if p)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return spawn.environment(training_cpus(options.cores), preload_allocator=True, base=base)
 
 
 class Run:
@@ -105,9 +100,7 @@ class Run:
 
 def start(data: Path | str, options: TrainOptions, *, prepared: Prepared | None = None) -> Run:
     """Validate the data (unless already ``prepared``), create the run folder, start the worker."""
-    from core.finetune.worker import training_cpus
-
-    training_cpus(options)  # refuse CPUs this process may not use before any work
+    training_cpus(options.cores)  # refuse CPUs this process may not use before any work
     prepared = prepared or prepare(data, options)
     if not prepared.info["train"]:
         raise ChartBriefError("No training rows are left after validation and the held-out split.",
@@ -133,9 +126,7 @@ def resume(run_id: str | Path) -> Run:
 
 
 def _spawn(run: RunDir, options: TrainOptions, *, resume: bool) -> Run:
-    with open(run.log_file, "ab") as log_file:
-        proc = subprocess.Popen(worker_command(run, resume), stdout=subprocess.PIPE, stderr=log_file,
-                                stdin=subprocess.DEVNULL, env=worker_env(options), cwd=str(REPO_ROOT),
-                                start_new_session=True, text=True, bufsize=1)
+    proc = spawn.spawn(WORKER_MODULE, _worker_argv(run, resume), training_cpus(options.cores),
+                       preload_allocator=True, log_file=run.log_file, new_session=True)
     log.info("fine-tuning worker %d started for run %s", proc.pid, run.id)
     return Run(run, proc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 
-from core import atomic, paths
+from core import atomic, hardware, paths
 
 DTYPES = ("fp32", "bf16")
 
@@ -19,9 +19,7 @@ def _file():
 
 
 def _key() -> str:
-    from core.engines.auto import cpu_key
-
-    return cpu_key()
+    return hardware.cpu_key()
 
 
 def compute_dtype() -> str | None:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from core import atomic
 from core.errors import Cancelled, DatasetError
-from core.finetune import affinity, intake
+from core.finetune import intake
 from core.finetune.dataset import Formatter, collate, pad_id
 from core.finetune.options import TrainOptions
 from core.finetune.rundir import RunDir
+from core.workers import affinity
 
 log = logging.getLogger(__name__)
 

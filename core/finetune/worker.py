@@ -22,21 +22,16 @@ import sys
 
 from core import audit, hardware
 from core.errors import Cancelled, ChartBriefError
-from core.finetune import affinity
 from core.finetune.events import Emitter, parse
-from core.finetune.options import OptionError, TrainOptions, resolve_dtype
+from core.finetune.options import TrainOptions, resolve_dtype
 from core.finetune.rundir import RunDir
+from core.workers import affinity, spawn
+from core.workers.affinity import training_cpus
 
 log = logging.getLogger("core.finetune.worker")
-
-
-def training_cpus(opts: TrainOptions) -> tuple[int, ...]:
-    """The CPUs this run trains on: ``opts.cores``, else the core plan's training set."""
-    try:
-        return hardware.core_plan(hardware.detect(), training=opts.cores).training
-    except ValueError as exc:
-        raise OptionError(f"fine-tuning option cores: {exc}.",
-                          hint="Pick CPUs from the allowed list (see chartbrief doctor).") from None
+# Started by module name, not imported: core.evaluate sits above core.finetune in the house plan
+# (it reads a run's split and options), and the evaluation must run in a fresh interpreter anyway.
+EVALUATION_WORKER = "core.evaluate.worker"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         opts = TrainOptions.from_dict(run.read_json(run.options_file))
-        cpus = training_cpus(opts)
+        cpus = training_cpus(opts.cores)
         affinity.pin_process(cpus)
         os.environ.update(affinity.omp_env(cpus))
         from core import runtime
@@ -116,10 +111,9 @@ def _register(run: RunDir, opts: TrainOptions, training: dict) -> str:
 
 def _evaluate(run: RunDir, opts: TrainOptions, adapter_id: str, emit: Emitter) -> None:
     """Evaluate in a fresh interpreter: this one has IPEX-LLM's peft patches (and tcmalloc) loaded."""
-    from core.evaluate.worker import spawn
-
     failure: dict | None = None
-    with spawn(["--run", str(run.path), "--adapter", adapter_id], opts.cores) as proc:
+    with spawn.spawn(EVALUATION_WORKER, ["--run", str(run.path), "--adapter", adapter_id], training_cpus(opts.cores),
+                     preload_allocator=False) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             event = parse(line)

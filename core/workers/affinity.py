@@ -1,9 +1,10 @@
-"""Pin a training process and its compute threads to a set of CPUs (Linux), without importing torch.
+"""Pin a worker process and its compute threads to a set of CPUs (Linux), without importing torch.
 
-Order matters: :func:`pin_process` and :func:`omp_env` run before torch is imported, so the OpenMP
-runtime starts with the right thread count and binds each of its threads to one CPU of the set
-(``OMP_PROC_BIND=close`` over explicit ``OMP_PLACES``). :func:`pin_threads` then checks every thread
-in ``/proc/self/task`` and narrows any that escaped (threads started by native libraries).
+:func:`training_cpus` says which CPUs a fine-tuning or evaluation worker gets. Order matters:
+:func:`pin_process` and :func:`omp_env` run before torch is imported, so the OpenMP runtime starts
+with the right thread count and binds each of its threads to one CPU of the set (``OMP_PROC_BIND=close``
+over explicit ``OMP_PLACES``). :func:`pin_threads` then checks every thread in ``/proc/self/task`` and
+narrows any that escaped (threads started by native libraries).
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core import hardware
+from core.errors import CpuChoiceError
 from core.hardware import format_cpu_list, parse_cpu_list
+
+
+def training_cpus(cores: tuple[int, ...] | None) -> tuple[int, ...]:
+    """The CPUs a training or evaluation worker runs on: ``cores``, else the core plan's training set."""
+    try:
+        return hardware.core_plan(hardware.detect(), training=cores).training
+    except ValueError as exc:
+        raise CpuChoiceError(f"fine-tuning option cores: {exc}.",
+                             hint="Pick CPUs from the allowed list (see chartbrief doctor).") from None
 
 
 def pin_process(cpus: tuple[int, ...]) -> None:
@@ -88,4 +100,4 @@ def masks_ok(masks: dict[int, str], cpus: tuple[int, ...]) -> bool:
 
 
 __all__ = ["allocator_loaded", "allocator_path", "format_cpu_list", "masks_ok", "omp_env", "pin_process",
-           "pin_threads", "thread_masks"]
+           "pin_threads", "thread_masks", "training_cpus"]

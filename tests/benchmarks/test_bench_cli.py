@@ -1,4 +1,5 @@
-"""``chartbrief bench`` is registered and parses its options; importing it does not import the bench."""
+"""``chartbrief bench`` is registered and parses its options; importing it does not import the bench,
+which it runs as its own program."""
 
 from __future__ import annotations
 
@@ -19,3 +20,19 @@ def test_importing_the_cli_module_does_not_import_benchmarks_or_torch():
     code = "import sys, core.cli.bench; print(any(m.split('.')[0] in ('benchmarks', 'torch') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_bench_runs_the_suite_as_its_own_program():
+    from core.cli import bench, build_parser
+
+    args = build_parser().parse_args(["bench", "--quick", "--json", "x.json", "--skip-training"])
+    assert bench.command(args) == [sys.executable, "-m", "benchmarks", "--quick", "--json", "x.json", "--skip-training"]
+
+
+def test_bench_finds_the_suite_from_any_folder(tmp_path, monkeypatch, capfd):
+    from core.cli import bench
+
+    monkeypatch.chdir(tmp_path)  # benchmarks/ is importable only through the checkout on PYTHONPATH
+    monkeypatch.setattr(bench, "command", lambda args: [sys.executable, "-m", "benchmarks.run", "--help"])
+    assert bench.run(None) == 0
+    assert "--skip-training" in capfd.readouterr().out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import threading
+from pathlib import Path
 
 from core import logsafe
 from core.errors import Cancelled, DocumentError, InsufficientMemory
@@ -98,7 +99,7 @@ def test_the_window_logs_only_through_the_redacting_file_handler(home, monkeypat
         assert added == [logsafe._handler]
         logging.getLogger("gui.test").warning("summarizing %s", NOTE)
         added[0].flush()
-        text = open(added[0].baseFilename, encoding="utf-8").read()
+        text = Path(added[0].baseFilename).read_text(encoding="utf-8")
         assert "substernal" not in text and logsafe.REDACTED in text
     finally:
         logsafe.clear_sensitive()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core import hardware
-from core.cli.doctor import format_report
 from core.models import EMBEDDED_ID
 from gui.hardware_panel import HardwarePanel
 
@@ -74,7 +73,7 @@ def test_hardware_panel_on_a_simulated_amx_cpu(qtbot):
     panel = HardwarePanel()
     qtbot.addWidget(panel)
     rep = hardware.report(hardware.build_info(AMX_CPUINFO, MEMINFO))
-    panel.show_report(rep, format_report(rep))
+    panel.show_report(rep, hardware.format_report(rep))
     rows = {k: v.text() for k, v in panel.fields.items()}
     assert rows["AMX"] == "yes (bf16 and int8 tiles)" and rows["Kernel build"] == "IPEX-LLM amx"
     assert "AVX-512 BF16" in rows["Instruction sets"]

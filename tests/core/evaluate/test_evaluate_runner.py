@@ -6,9 +6,9 @@ from typing import ClassVar
 
 import pytest
 
-from core.data import Pair
+from core.data import Pair, train_profile
 from core.engines.base import EngineInfo
-from core.evaluate import classify, evaluate, train_profile
+from core.evaluate import classify, evaluate
 from core.models.registry import ModelRecord
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.data import Pair
-from core.evaluate import classify, pick, train_profile
+from core.data import Pair, train_profile
+from core.evaluate import classify, pick
 
 
 def _pair(i, specialty, layout):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from core.finetune import affinity
+from core.workers import affinity
 
 
 def test_omp_env_binds_one_thread_per_cpu():

@@ -1,0 +1,56 @@
+"""Start a worker: ``python -m <module> ...`` with its environment decided in one place.
+
+Every worker gets OpenMP/MKL threads bound to its CPUs (set before the child imports torch; see
+:func:`core.workers.affinity.omp_env`), the repository on ``PYTHONPATH``, unbuffered output (its stdout
+carries JSON-line events) and the repository as working directory. The allocator differs on purpose:
+the fine-tuning worker runs with IPEX-LLM's tcmalloc preloaded, while an evaluation worker must not
+have it (OpenVINO's runtime aborts when tcmalloc is preloaded), so it also drops an inherited one.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core.workers import affinity
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def command(module: str, argv: list[str]) -> list[str]:
+    """The worker's command line."""
+    return [sys.executable, "-m", module, *argv]
+
+
+def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The worker's environment: ``base`` (default: this process's) plus threads, allocator and paths."""
+    env = dict(os.environ if base is None else base)
+    env.update(affinity.omp_env(cpus))
+    preloaded = [p for p in env.get("LD_PRELOAD", "").split(":") if p]
+    if preload_allocator:
+        lib = affinity.allocator_path()
+        if lib is not None and not any("tcmalloc" in p for p in preloaded):
+            preloaded.insert(0, str(lib))
+    else:
+        preloaded = [p for p in preloaded if "tcmalloc" not in p]
+    if preloaded or "LD_PRELOAD" in env:
+        env["LD_PRELOAD"] = ":".join(preloaded)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def spawn(module: str, argv: list[str], cpus: tuple[int, ...], *, preload_allocator: bool,
+          log_file: Path | None = None, new_session: bool = False) -> subprocess.Popen:
+    """Start the worker; its stdout is a text pipe of event lines, its stderr is appended to ``log_file``
+    (default: inherited). ``new_session`` puts it in its own process group, so a kill reaches its children."""
+    stderr = open(log_file, "ab") if log_file is not None else None  # noqa: SIM115 - the child owns it
+    try:
+        return subprocess.Popen(command(module, argv), stdout=subprocess.PIPE, stderr=stderr,
+                                stdin=subprocess.DEVNULL, env=environment(cpus, preload_allocator=preload_allocator),
+                                cwd=str(REPO_ROOT), start_new_session=new_session, text=True, bufsize=1)
+    finally:
+        if stderr is not None:
+            stderr.close()
