@@ -47,7 +47,7 @@ def test_document_reader_never_crashes(tmp_path_factory, data, ext):
         doc = read_document(f)
         assert doc.text.strip()
     except DocumentError as exc:
-        assert f.name in str(exc) or ext in str(exc) or "note" in str(exc)
+        assert f.name in str(exc)
     assert listing(d) == before
 
 
@@ -60,7 +60,7 @@ def test_dataset_loader_never_crashes(tmp_path_factory, data, ext):
     before = listing(d)
     try:
         pairs = load_pairs(f)
-        assert all(isinstance(p.note, str) and isinstance(p.summary, str) for p in pairs)
+        assert pairs and all(isinstance(p.note, str) and isinstance(p.summary, str) for p in pairs)
     except DatasetError as exc:
         assert f.name in str(exc)
     assert listing(d) == before
@@ -96,7 +96,7 @@ def test_model_importer_never_crashes(tmp_path_factory, monkeypatch_session, dat
     try:
         import_model(target)
     except ModelError as exc:
-        assert target.name in str(exc) or "model" in str(exc).lower()
+        assert target.name in str(exc)
     store = d / "home" / "data"
     assert not store.exists() or not [p for p in store.iterdir() if p.name.startswith(".")]
 

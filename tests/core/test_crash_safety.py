@@ -1,4 +1,8 @@
-"""SIGKILL a process while it saves settings or appends to the audit log: files stay usable."""
+"""SIGKILL a process while it saves settings or appends to the audit log: files stay usable.
+
+The kill moments come from a seeded generator, one stream per test: a failure names its seed, and
+``CHARTBRIEF_CRASH_SEED=<n>`` reruns (or explores) other moments.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,14 @@ from core import adapters, audit, settings
 
 REPO = Path(__file__).resolve().parents[2]
 ROUNDS = 8
+SEED = int(os.environ.get("CHARTBRIEF_CRASH_SEED", "16"))
+SEED_LABEL = f"CHARTBRIEF_CRASH_SEED={SEED}"  # in every failure message
+
+
+@pytest.fixture
+def rng(request) -> random.Random:
+    """This test's kill moments: seeded by :data:`SEED` and the test's name."""
+    return random.Random(f"{SEED}:{request.node.name}")
 
 _SAVER = """
 import base64, os, sys
@@ -50,14 +62,12 @@ def _run_and_kill(code: str, path: Path, rng: random.Random) -> None:
         proc.stdout.close()
 
 
-def test_settings_survive_sigkill_mid_save(tmp_path):
-    seed = random.randrange(2**32)
-    rng = random.Random(seed)
+def test_settings_survive_sigkill_mid_save(tmp_path, rng):
     path = tmp_path / "settings.json"
     for n in range(ROUNDS):
         _run_and_kill(_SAVER, path, rng)
         result = settings.load(path)
-        assert result.warning is None, (seed, n, result.warning)
+        assert result.warning is None, (SEED_LABEL, n, result.warning)
         assert 6 <= result.settings.font_size <= 45
         assert base64.b64decode(result.settings.window_geometry)
     assert not list(tmp_path.glob("*.corrupt-*"))
@@ -70,16 +80,15 @@ def test_settings_survive_sigkill_mid_save(tmp_path):
     assert not list(tmp_path.glob(".settings.json.*.tmp"))
 
 
-def test_audit_log_survives_sigkill_mid_append(tmp_path):
-    rng = random.Random()
+def test_audit_log_survives_sigkill_mid_append(tmp_path, rng):
     path = tmp_path / "audit.jsonl"
-    for _ in range(ROUNDS // 2):
+    for n in range(ROUNDS // 2):
         _run_and_kill(_APPENDER, path, rng)
         result = audit.verify(path)
         # a kill can at most leave a torn last line, which the next append steps over
-        assert all("truncated last line" in p for p in result.problems), result.problems
+        assert all("truncated last line" in p for p in result.problems), (SEED_LABEL, n, result.problems)
         audit.record("evaluate", path=path, i=-1)
-    assert all("garbled line" in p for p in audit.verify(path).problems)
+    assert all("garbled line" in p for p in audit.verify(path).problems), SEED_LABEL
     assert [e["seq"] for e in audit.read(path)] == list(range(1, len(audit.read(path)) + 1))
 
 
@@ -122,19 +131,18 @@ def _lora_values(base_dir: Path, adapter_dir: Path) -> set[float]:
 
 
 @pytest.mark.slow
-def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_model_dir, monkeypatch):
+def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_model_dir, monkeypatch, rng):
     from core import atomic
 
     home = tmp_path / "home"
     monkeypatch.setenv("CHARTBRIEF_HOME", str(home))
     out = tmp_path / "run" / "adapter"
-    rng = random.Random()
     kept = 0
     for n in range(3):
         proc = subprocess.Popen([sys.executable, "-c", _ADAPTER_SAVER, str(out), str(tiny_model_dir)], cwd=REPO,
                                 stdout=subprocess.PIPE, env={**os.environ, "CHARTBRIEF_HOME": str(home)})
         try:
-            assert proc.stdout.readline() == b"ready\n", n
+            assert proc.stdout.readline() == b"ready\n", (SEED_LABEL, n)
             time.sleep(rng.uniform(0.0, 1.5))
         finally:
             proc.send_signal(signal.SIGKILL)
@@ -143,14 +151,14 @@ def test_adapter_survives_sigkill_mid_save(tmp_path, tiny_model_dir, monkeypatch
         # the run's adapter folder: the last complete save, loadable by stock peft
         atomic.recover_dir(out)
         values = _lora_values(tiny_model_dir, out)
-        assert len(values) == 1, (n, values)
+        assert len(values) == 1, (SEED_LABEL, n, values)
         # the registry: readable, and every registered version complete and loadable
         registered = adapters.list_adapters("tiny")
-        assert registered, n
+        assert registered, (SEED_LABEL, n)
         for info in registered:
             _, path = adapters.resolve(info.id)
-            assert len(_lora_values(tiny_model_dir, path)) == 1, (n, info.id)
-        assert len(registered) >= kept, n  # no version registered before the kill was lost
+            assert len(_lora_values(tiny_model_dir, path)) == 1, (SEED_LABEL, n, info.id)
+        assert len(registered) >= kept, (SEED_LABEL, n)  # no version registered before the kill was lost
         kept = len(registered)
         assert values.pop() >= 1
 
