@@ -22,6 +22,7 @@ from core.grounding import (
     negation,
     quantities,
     results,
+    sourced,
     support,
     terms,
     vocabulary,
@@ -32,7 +33,7 @@ _ROUTE_WORDS = r"(?:of|iv|po|oral|orally|sq|sc|subcut|im|pr|sl|inhaled|nebulized
 _FORWARD = re.compile(rf"^\s*(?:{_ROUTE_WORDS}\b\s*)*$", re.IGNORECASE)
 _BREAK = re.compile(r"[\n;]|\.(?:\s|$)")
 BACK_CHARS, FORWARD_CHARS = 60, 25
-SUPPORT_THRESHOLD = 0.5
+SUPPORT_THRESHOLD = 0.6
 """A sentence whose support score is below this is flagged as a whole (tuned on the planted-error dev split)."""
 
 
@@ -129,7 +130,12 @@ def analyze(summary: str, note: str) -> Report:
     items += terms.number_flags(summary, note, taken, n.dates)
     alignments = support.align(s_index, n_index, backed)
     items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
-    items += _drug_values_in_sources(s, n, alignments, _taken(items, len(summary)), _coverage(s_index, n_index, backed))
+    coverage = _coverage(s_index, n_index, backed)
+    items += _drug_values_in_sources(s, n, alignments, _taken(items, len(summary)), coverage)
+    items += sourced.changed_dose_flags(s, n, _taken(items, len(summary)))
+    items += sourced.frequency_flags(s, n, alignments, _taken(items, len(summary)), coverage)
+    items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
+    items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
     for a in alignments:
@@ -234,14 +240,6 @@ _SIDE_OF = {"left": "left", "lt": "left", "L": "left", "right": "right", "rt": "
             "bilateral": "bilateral"}  # fmt: skip
 
 
-def _clause(text: str, m: Mention, lo: int, hi: int) -> tuple[int, int]:
-    """The clause of ``text[lo:hi]`` around mention ``m`` (between commas, semicolons and "and"s)."""
-    stops = [x.end() for x in re.finditer(r"[,;]|\band\b", text[lo : m.start])]
-    start = lo + (stops[-1] if stops else 0)
-    after = re.search(r"[,;]|\band\b", text[m.end : hi])
-    return start, (m.end + after.start()) if after else hi
-
-
 def _coverage(s_index: support.Indexed, n_index: support.Indexed, backed: list[set[int]]):
     """``coverage(span, note position)``: how much of the summary sentence at ``span`` the note sentence
     holding ``note position`` backs (rarity-weighted words)."""
@@ -253,6 +251,15 @@ def _coverage(s_index: support.Indexed, n_index: support.Indexed, backed: list[s
                    if span[0] <= t.start < span[1] and seg in backed[i] and vocabulary.is_content(t))
 
     return coverage
+
+
+def _total(s_index: support.Indexed):
+    """``total(span)``: the rarity-weighted content words of the summary at ``span``."""
+
+    def total(span: tuple[int, int]) -> float:
+        return sum(support.weight(t) for t in s_index.tokens if span[0] <= t.start < span[1] and vocabulary.is_content(t))
+
+    return total
 
 
 def _drug_values_in_sources(s: _Facts, n: _Facts, alignments, taken: Taken, coverage) -> list[Flag]:
@@ -269,7 +276,7 @@ def _drug_values_in_sources(s: _Facts, n: _Facts, alignments, taken: Taken, cove
 
         def elsewhere(claim: Mention, matching: list[Mention], given: list[Mention], a=a) -> bool:
             """A note sentence giving the claimed value backs the claim's clause as well as the sources do."""
-            clause = _clause(s.text, claim, a.start, a.end)
+            clause = sourced.clause(s.text, claim, a.start, a.end)
             best = max(coverage(clause, m.start) for m in given)
             return any(coverage(clause, m.start) >= best for m in matching)
 
@@ -360,7 +367,7 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
     owner = functools.cache(lambda m: getattr(n.drug_of(m), "key", None))
     flags = []
     for q in s.quantities:
-        what = f"dose {squash(q.text)}" if q.key.kind == "dose" else f"value {squash(q.text)}"
+        what = f"dose {squash(q.text)}" if q.key.kind == "dose" or _strength(s, q) else f"value {squash(q.text)}"
         if q.key.dim is None:
             if not set(q.key.raw) <= every:
                 flags.append(_flag(s.text, q.start, q.end, "number", f"{what} does not appear in the note"))
@@ -376,11 +383,17 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
         if not same and not (q.key.kind == "number" and set(q.key.raw) <= unitless):
             flags.append(_flag(s.text, q.start, q.end, q.key.kind, f"{what} does not appear in the note"))
             continue
-        drug = s.drug_of(q) if q.key.kind == "dose" else None
+        drug = s.drug_of(q) if q.key.kind == "dose" or _strength(s, q) else None
         if drug is not None and drug.key in known and not {owner(m) for m in same} & {drug.key, None}:
             reason = f"{what} appears in the note, but not for {squash(drug.text)}"
             flags.append(_flag(s.text, q.start, q.end, "dose", reason))
     return flags
+
+
+def _strength(s: _Facts, q: Mention) -> bool:
+    """A percentage right after a drug name is its strength, a dose: "moxifloxacin 0.5%", "hydrocortisone 1%"."""
+    i = bisect.bisect_right(s._med_ends, q.start) - 1
+    return q.key.dim == "%" and i >= 0 and not s.text[s.meds[i].end : q.start].strip()
 
 
 _LABEL = re.compile(rf"\b(?:{quantities.LABELS})\b", re.IGNORECASE)
