@@ -30,7 +30,18 @@ def _first_party_imports(body: list[ast.stmt]) -> list[str]:
             names.append(node.module)
         elif isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module":
+            names.append(_literal_prefix(node.args[0]) if node.args else "")
     return [n for n in names if n.split(".")[0] in FIRST_PARTY]
+
+
+def _literal_prefix(arg: ast.expr) -> str:
+    """The constant start of a module name given to ``import_module`` (``f"core.cli.{name}"`` → ``core.cli.``)."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return arg.value
+    if isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[0], ast.Constant):
+        return str(arg.values[0].value)
+    return ""
 
 
 def guarded_first_party_imports(source: str) -> list[tuple[int, str]]:
@@ -46,6 +57,8 @@ def test_the_checker_finds_a_guarded_import():
     source = "def f():\n    try:\n        from core import audit\n    except ImportError:\n        return\n"
     assert guarded_first_party_imports(source) == [(2, "core")]
     assert guarded_first_party_imports("try:\n    import openvino\nexcept ImportError:\n    pass\n") == []
+    dynamic = "try:\n    m = importlib.import_module(f'core.cli.{name}')\nexcept ModuleNotFoundError:\n    m = None\n"
+    assert guarded_first_party_imports(dynamic) == [(1, "core.cli.")]
 
 
 def test_no_first_party_import_is_guarded():
