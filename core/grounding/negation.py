@@ -12,6 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from core.grounding import vocabulary
 from core.grounding.model import Mention
 
 _NOT_VERBS = (
@@ -24,7 +25,8 @@ NEGATED = (
 )  # fmt: skip
 NEGATED_AFTER = (
     r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|"
-    r"(?:was|were|is|are)\s+(?:absent|not\s+seen|not\s+present|not\s+identified|not\s+appreciated)|"
+    r"(?:was|were|is|are)\s+(?:absent|not\s+(?:seen|present|identified|appreciated|found|detected|visualized|"
+    r"needed|required|indicated|performed|done|placed|given))|"
     r"(?:(?:was|were|is|are)\s+)?non-?tender|:\s*none"
 )
 UNCERTAIN = (
@@ -41,7 +43,10 @@ TERMINATORS = (
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
     r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,5}(?:was|were|is|are|remains?|remained|showed?|shows)\b)"
     # "no leukoplakia, airway patent": a list item with its own predicate is not negated
-    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive)\b)"
+    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive|"
+    r"was|were|is|are|had|has|have|showed?|shows|revealed?|reveals)\b)"
+    # "without symptoms, limited mainly by hip pain": a passive clause ("limited by") is a new predicate
+    r"|,\s*(?=[A-Za-z]+ed\s+(?:[A-Za-z]+\s+)?by\b)"
 )
 MAX_WORDS = 8
 MAX_LIST_WORDS = 16  # "denies fever, chills, new weakness, numbness, or bowel or bladder changes"
@@ -142,18 +147,26 @@ def _concept(text: str, offset: int, item: str) -> Mention | None:
         return None
     start = offset + item.find(core)
     end = start + re.search(re.escape(words[-1]), core).end()
-    return Mention(start, end, text[start:end], " ".join(stem(w) for w in words))
+    key = " ".join(stem(w) for w in words if not _function_word(w))
+    return Mention(start, end, text[start:end], key) if key else None
 
 
-@functools.lru_cache(maxsize=65536)
+def _function_word(word: str) -> bool:
+    """"that", "her", "from": left out of a finding's key, so that "headaches waking her" and
+    "headaches that wake her" are one finding."""
+    return word.lower() in vocabulary.STOPWORDS and word.lower() not in _NEGATING
+
+
+_NEGATING = frozenset({"no", "not", "nor", "without", "never", "against"})
+
+
 def stem(word: str) -> str:
-    """Lower case without a plural ``s``/``es``: ``fevers`` -> ``fever``, ``rashes`` -> ``rash``."""
-    word = word.lower()
-    if len(word) > 4 and word.endswith("es") and (word[-3] in "sxz" or word[-4:-2] in ("ch", "sh")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """The word's Snowball stem (:func:`vocabulary.stem`): ``fevers`` -> ``fever``, ``waking`` and
+    ``wake`` -> ``wake``."""
+    return vocabulary.stem(word)
+
+
+_GAP_WORDS = re.compile(r"[A-Za-z]+")
 
 
 class Words:
@@ -166,9 +179,11 @@ class Words:
         self.index: dict[str, list[int]] = {}
         end = 0
         for m in _WORD.finditer(text):
+            if _function_word(m.group()):
+                continue  # skipped, as in the keys: a gap of function words still joins two words
             word = stem(m.group())
             self.index.setdefault(word, []).append(len(self.stems))
-            self.glued.append(not text[end : m.start()].strip())
+            self.glued.append(not _GAP_WORDS.sub("", text[end : m.start()]).strip())
             self.spans.append(m.span())
             self.stems.append(word)
             end = m.end()
