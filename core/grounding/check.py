@@ -136,6 +136,7 @@ def analyze(summary: str, note: str) -> Report:
     items += sourced.frequency_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
+    items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
     for a in alignments:
@@ -233,8 +234,8 @@ def _sides_before(text: str, thing: str) -> set[str]:
 
 
 _SIDE_WORD = re.compile(
-    r"\b(?P<side>(?i:left|right|bilateral|lt|rt)|L|R)\.?[\s-]+(?:(?:upper|lower|middle|distal|proximal|"
-    r"inner|outer|anterior|posterior|medial|lateral)\s+)?(?P<thing>[A-Za-z]{2,})\b"
+    r"\b(?P<side>(?i:left|right|bilateral|lt|rt)|L|R)\.?[ \t-]+(?:(?:upper|lower|middle|distal|proximal|"
+    r"inner|outer|anterior|posterior|medial|lateral)[ \t]+)?(?P<thing>[A-Za-z]{2,})\b"
 )
 _SIDE_OF = {"left": "left", "lt": "left", "L": "left", "right": "right", "rt": "right", "R": "right",
             "bilateral": "bilateral"}  # fmt: skip

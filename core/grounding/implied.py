@@ -73,6 +73,12 @@ def rules() -> dict[str, list[Rule]]:
     return _rules_for(mtime)
 
 
+def is_label(word: str) -> bool:
+    """Whether ``word`` is a lab or vital-sign label ("BP", "Tmax", "creatinine")."""
+    m = _LABEL.match(word)
+    return bool(m) and m.end() == len(word)
+
+
 def values(text: str) -> list[tuple[set, float]]:
     """Every labelled value in ``text`` (temperatures in °C): ``[(label groups, value), ...]``."""
     out = []

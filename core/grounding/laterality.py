@@ -32,6 +32,7 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 
+_LIMBS = {"LE": "lower", "UE": "upper"}  # "R LE": right lower extremity
 _STOP = {*SIDES, "and", "or", "with", "of", "to", "in", "the", "than", "was", "is"}
 
 
@@ -47,7 +48,7 @@ class Side(NamedTuple):
 @functools.cache
 def _pattern() -> re.Pattern[str]:
     side = r"(?P<side>left|right|bilateral|both|lt|rt|b/l|(?-i:L|R))\.?(?:[- ]sided)?"
-    words = r"(?=(?P<words>(?:[\s-]+[A-Za-z]+){1,3}))"
+    words = r"(?=(?P<words>(?:(?:[^\S\n]*-[^\S\n]*|[^\S\n]+)[A-Za-z]+){1,3}))"  # on the same line
     abbreviation = rf"(?P<abbr>(?-i:{'|'.join(ABBREVIATIONS)}))"
     return re.compile(rf"\b(?:{side}{words}|{abbreviation})\b", re.IGNORECASE)
 
@@ -79,9 +80,11 @@ def find(text: str) -> list[Mention]:
             if low in _STOP:
                 break
             part = _singular(token)
+            mods = frozenset(t.lower() for t in tokens[:i] if t.lower() not in _STOP)
+            if token in _LIMBS:  # "R LE", "L UE"
+                part, mods = "extremity", mods | {_LIMBS[token]}
             if part in PARTS:
                 end = m.start("words") + _token_end(m["words"], i)
-                mods = frozenset(t.lower() for t in tokens[:i] if t.lower() not in _STOP)
                 found.append(
                     Mention(m.start(), end, text[m.start() : end], Side(SIDES[m["side"].lower()], part, mods))
                 )
@@ -103,3 +106,17 @@ def supports(claim: Side, stated: Side) -> bool:
     if not compatible(claim, stated):
         return False
     return stated.side == claim.side or (stated.side == "bilateral" and claim.side != "bilateral")
+
+
+_BARE = re.compile(r"\bthe\s+(?P<side>left|right)\b(?:\s+side\b)?", re.IGNORECASE)
+
+
+def bare(text: str, parts: list[Mention]) -> list[Mention]:
+    """Sides named without a body part ("worse on the left", "on the right side"), outside the ``parts``
+    mentions that :func:`find` gave; ``key`` is the side."""
+    out = []
+    for m in _BARE.finditer(text):
+        a = m.start("side")
+        if not any(p.start <= a < p.end for p in parts):
+            out.append(Mention(a, m.end(), text[a : m.end()], m["side"].lower()))
+    return out

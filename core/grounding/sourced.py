@@ -176,3 +176,23 @@ def side_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[Flag]
                 sides = " and ".join(sorted({o.key.phrase() for o in top}))
                 out.append(_flag(s.text, m, "laterality", f"{squash(m.text)}: the note sentence it comes from says {sides}"))
     return out
+
+
+def bare_side_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[Flag]:
+    """A side named without a body part ("worse on the left") where the note sentence the summary sentence
+    comes from names the other one ("more extensive on the right")."""
+    note_sides = laterality.bare(n.text, n.sides)
+    out = []
+    for a in alignments:
+        own = [m for m in laterality.bare(s.text, s.sides) if a.start <= m.start < a.end]
+        if len({m.key for m in own}) != 1:
+            continue  # none, or "worse on the left than on the right"
+        for m in own:
+            if taken.overlaps(m.start, m.end):
+                continue
+            given = [o for o in note_sides if _inside(a.sources, o)]
+            matching = [o for o in note_sides if o.key == m.key]
+            top = _contradicted((a.start, a.end), given, lambda o, m=m: o.key == m.key, matching, _without(coverage, m))
+            if top:
+                out.append(_flag(s.text, m, "laterality", f"{squash(m.text)}: the note sentence it comes from says {top[0].key}"))
+    return out

@@ -14,6 +14,7 @@ are backed and where.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ class Indexed:
         self.long_forms = shortforms.LongForms(text)
         self._lemmas: frozenset[str] | None = None
         self._values: list[tuple[set, float]] | None = None
+        self._joined: frozenset[str] | None = None
         self.by_key: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(self.tokens):
             self.by_key[token.key].add(self.segment_of[i])
@@ -68,6 +70,13 @@ class Indexed:
                 self.med_of[i] = med.key
                 self.by_med[med.key].add(self.segment_of[i])
                 i += 1
+
+    def joined(self) -> frozenset[str]:
+        """Every two adjacent words of the text written as one ("hand wash" -> "handwash"), computed once."""
+        if self._joined is None:
+            words = self.long_forms.words
+            self._joined = frozenset(a + b for a, b in itertools.pairwise(words))
+        return self._joined
 
     def values(self) -> list[tuple[set, float]]:
         """The text's labelled values (lab results, vital signs), computed once."""

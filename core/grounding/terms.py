@@ -28,6 +28,9 @@ _FINDING_VERBS = (
     "consistent confirmed"
 )
 FINDING_VERBS = frozenset(_FINDING_VERBS.split())
+# Words that name a part of the record or a treatment's purpose ("Hx of eczema", "Diagnosis is gout",
+# "HR 118 on admission", "VTE ppx with heparin"), not a finding: the claim is in the words they go with.
+RECORD_WORDS = frozenset({"hx", "history", "dx", "diagnosis", "diagnoses", "admission", "ppx", "prophylaxis"})
 CONTEXT_TOKENS = 4
 RARE_ZIPF = 3.0
 CLINICAL_ZIPF = 4.3
@@ -37,7 +40,7 @@ ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
 def is_term(word: str) -> bool:
     """Whether a summary word the note lacks makes a claim worth flagging (see the module doc)."""
     lower = word.lower()
-    if not vocabulary.is_acronym(word) and not vocabulary.can_be_noun(lower):
+    if lower in RECORD_WORDS or not vocabulary.is_acronym(word) and not vocabulary.can_be_noun(lower):
         return False
     frequency = vocabulary.zipf(lower)
     if frequency < RARE_ZIPF:
@@ -51,6 +54,7 @@ def is_term(word: str) -> bool:
 def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken) -> list[Flag]:
     """One flag per run of adjacent unbacked terms (``lumbar puncture`` is one flag, not two)."""
     runs: list[list[int]] = []
+    stated = None
     for i, token in enumerate(summary.tokens):
         if backed[i] or token.key.startswith("#") or not vocabulary.is_content(token) \
                 or re.fullmatch(r"q\d+\w*", token.key):  # "q4" of "q4-5 min": an interval, not a term
@@ -63,8 +67,12 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         whole = token.word.lower()
         if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
             continue
-        if note.has_variant(part.lower()) or implied.implied(part, note.values()):
-            continue
+        if note.has_variant(part.lower()) or implied.implied(part, note.values()) or whole in note.joined():
+            continue  # "handwash" for the note's "hand wash"
+        if implied.is_label(part):
+            stated = stated if stated is not None else {v for _, _, v in quantities.all_numbers(note.text)}
+            if _value_after(summary.text, token.end, stated):
+                continue  # "BP 148/82", "Tmax 38.4 C": the value is the claim, checked as a value
         if not is_term(part) and not _reported_test(summary, i, part):
             continue
         previous = summary.tokens[runs[-1][-1]] if runs else None
@@ -97,6 +105,13 @@ def number_flags(summary: str, note: str, taken: Taken, note_dates=()) -> list[F
     return out
 
 
+def _value_after(text: str, end: int, stated: set[float]) -> bool:
+    """Whether a number the note states follows a label within a few words ("BP drop 148/82")."""
+    after = re.match(r"[^.;\n\d]{0,20}", text[end:])
+    numbers = quantities.all_numbers(text[end + after.end() : end + after.end() + 12])
+    return bool(numbers) and numbers[0][0] == 0 and numbers[0][2] in stated
+
+
 def _list_number(text: str, start: int, end: int) -> bool:
     """``1.`` or ``2)`` opening a line: a list marker, not a claim."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -105,9 +120,9 @@ def _list_number(text: str, start: int, end: int) -> bool:
 
 def _reported_test(summary: Indexed, i: int, word: str) -> bool:
     """An unbacked noun within a few words of a test/procedure word, in the same clause."""
-    if not vocabulary.can_be_noun(word.lower()) or vocabulary.zipf(word.lower()) >= 5.0:
-        return False
     tokens, text = summary.tokens, summary.text
+    if vocabulary.zipf(word.lower()) >= 5.0 or not (vocabulary.can_be_noun(word.lower()) or _modifier(summary, i)):
+        return False
     lo, hi = max(0, i - CONTEXT_TOKENS), min(len(tokens), i + CONTEXT_TOKENS + 1)
     for j in range(lo, hi):
         if j != i and tokens[j].word.lower() in FINDING_VERBS:
@@ -115,6 +130,16 @@ def _reported_test(summary: Indexed, i: int, word: str) -> bool:
             if not re.search(r"[.;:,()\n]", text[a:b]):
                 return True
     return False
+
+
+def _modifier(summary: Indexed, i: int) -> bool:
+    """An adjective right before a noun: "nuclear" of "nuclear stress test" (a kind of test)."""
+    tokens = summary.tokens
+    if not vocabulary.only_adjective(tokens[i].word.lower()):
+        return False
+    if i + 1 >= len(tokens) or summary.text[tokens[i].end : tokens[i + 1].start] != " ":
+        return False
+    return vocabulary.can_be_noun(tokens[i + 1].word.lower())
 
 
 def _label(text: str, token: vocabulary.Token) -> bool:

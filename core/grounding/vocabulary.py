@@ -170,3 +170,11 @@ def only_noun(word: str) -> bool:
 
     tags = lemminflect.getAllLemmas(word)
     return not tags or set(tags) <= {"NOUN", "PROPN"}
+
+
+@functools.lru_cache(maxsize=200_000)
+def only_adjective(word: str) -> bool:
+    """True for a word English knows only as an adjective (``nuclear``, ``mild``)."""
+    import lemminflect
+
+    return set(lemminflect.getAllLemmas(word)) == {"ADJ"}
