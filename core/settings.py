@@ -34,6 +34,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:+/-]{0,63}")
 # The summary view's choices for unsupported sentences; the same as core.grounding.render.POLICIES (a test
 # checks), kept here so that loading settings does not import the grounding check.
 SENTENCE_POLICIES = ("mark", "hide")
+# core.summarize.pipeline.MODES, kept here for the same reason (a test checks they agree).
+SUMMARY_MODES = ("facts", "free")
 _CPU_LIST = re.compile(r"(\d{1,4})(?:-(\d{1,4}))?(?:,(\d{1,4})(?:-(\d{1,4}))?)*")
 
 
@@ -53,6 +55,9 @@ class Settings:
     training_cores: str | None = field(default=None, metadata={"help": "CPU list for fine-tuning, e.g. 2-3"})
     unsupported_sentences: str = field(default="mark", metadata={
         "help": "unsupported summary sentences: mark (default) or hide"})
+    summary_mode: str = field(default="facts", metadata={
+        "help": "facts (default): facts copied from the note, the model writes only the one-liner; "
+                "free: the whole note to the model"})
 
     def __post_init__(self) -> None:
         if type(self.schema_version) is not int or self.schema_version != SCHEMA_VERSION:
@@ -72,6 +77,8 @@ class Settings:
                 _bad("last_open_dir", v, "must be a folder path")
         if self.training_cores is not None:
             _check_cpu_list("training_cores", self.training_cores)
+        if self.summary_mode not in SUMMARY_MODES:
+            _bad("summary_mode", self.summary_mode, f"must be {' or '.join(SUMMARY_MODES)}")
         if self.unsupported_sentences not in SENTENCE_POLICIES:
             _bad("unsupported_sentences", self.unsupported_sentences, f"must be {' or '.join(SENTENCE_POLICIES)}")
 

@@ -215,11 +215,12 @@ class Controller(QObject):
             return
         row = self.row_of(self._queue[0])
         item, engine, style = self.items[row], self.engine, self.settings.settings.style
+        mode = "free" if self.settings.settings.summary_mode == "free" else None  # None: facts, or the user's template
         item_id, text, gen, ctx_limit = item.id, item.text, self.generation, self.context_limit
         item.partial, item.result, item.checked = "", None, text
         self._running = item_id
         self.engine_worker.submit("summarize", lambda ctx: tasks.summarize_note(
-            ctx, engine, item_id, text, style, gen, ctx_limit))
+            ctx, engine, item_id, text, style, gen, ctx_limit, mode))
         self._set_state(row, "writing")
         self.summary_started.emit(row)
 

@@ -152,6 +152,12 @@ class MainWindow(QMainWindow):
         self.hide_unsupported_action.setChecked(self.settings.settings.unsupported_sentences == "hide")
         self.hide_unsupported_action.toggled.connect(self._hide_unsupported)
         view_menu.addAction(self.hide_unsupported_action)
+        self.free_form_action = QAction("&Free-form summaries (whole note to the model)", self, checkable=True)
+        self.free_form_action.setStatusTip("Off (default): medications, problems, results and plan are copied "
+                                           "from the note and the model writes only the one-liner")
+        self.free_form_action.setChecked(self.settings.settings.summary_mode == "free")
+        self.free_form_action.toggled.connect(lambda on: self.settings.update(summary_mode="free" if on else "facts"))
+        view_menu.addAction(self.free_form_action)
         view_menu.addSeparator()
         for dock in self.docks:
             view_menu.addAction(dock.toggleViewAction())

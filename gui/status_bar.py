@@ -15,6 +15,9 @@ def engine_text(info) -> str:
 def chunking_text(chunking: dict) -> str:
     """How the note was fed to the model: in one pass, or in parts and how they were split."""
     tokens = f"{chunking.get('note_tokens', 0):,} tokens"
+    if chunking.get("strategy") == "facts":
+        return (f"note {tokens} · {chunking.get('facts', 0)} facts from the note · model sentences kept "
+                f"{chunking.get('narrative_sentences_kept', 0)} of {chunking.get('narrative_sentences_written', 0)}")
     if chunking.get("strategy") == "map_reduce":
         return f"note {tokens} in {chunking['parts']} parts (split on {chunking['split_on']})"
     return f"note {tokens}, one pass"
@@ -45,5 +48,9 @@ class StatusBar(QStatusBar):
 
     def set_result(self, result) -> None:
         t = result.timings
+        if result.chunking.get("strategy") == "facts":
+            self.speed.setText(f"{t.get('total_s', 0):.1f} s · model {t.get('first_token_s', 0):.1f} s")
+            self.chunking.setText(chunking_text(result.chunking))
+            return
         self.speed.setText(f"{t.get('tokens_per_s', 0):.1f} tokens/s · first token {t.get('first_token_s', 0):.1f} s")
         self.chunking.setText(chunking_text(result.chunking))

@@ -94,7 +94,7 @@ def load_engine(ctx, request: EngineRequest, old=None):
 
 
 def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=None,
-                   context_limit: int | None = None) -> SummaryOutcome:
+                   context_limit: int | None = None, mode: str | None = None) -> SummaryOutcome:
     """Stream one summary: stages and tokens go to ``ctx``; the result is audited (hashes only)."""
     from core import logsafe, session
     from core.summarize import Finished, Stage, Token, summarize
@@ -102,7 +102,7 @@ def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=No
     logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
     result = None
     for event in summarize(text, style, engine, should_stop=ctx.should_stop, context_limit=context_limit,
-                           settings=settings):
+                           settings=settings, mode=mode):
         if isinstance(event, Token):
             ctx.token(event.text)
         elif isinstance(event, Stage):

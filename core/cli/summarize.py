@@ -20,6 +20,9 @@ def register(sub) -> None:
     p.add_argument("--model", help="model id (see `chartbrief models`); default: the embedded model")
     p.add_argument("--adapter", default="active", help="adapter id, 'active' (default) or 'none'")
     p.add_argument("--context", type=int, help="use at most this many tokens of the model's context")
+    p.add_argument("--free-form", action="store_true",
+                   help="send the whole note to the model with the style's prompt (default: facts copied from "
+                        "the note, the model writes only the one-liner)")
     p.add_argument("--json", action="store_true", help="print one JSON object: summary, flags, engine, timings")
     p.set_defaults(func=run)
 
@@ -42,7 +45,8 @@ def run(args) -> int:
     engine = engines.load(args.engine, args.model, args.qtype, session.resolve_adapter(args.adapter, args.model),
                           on_status=status)
     result = None
-    for event in summarize(doc.text, args.style, engine, context_limit=args.context):
+    for event in summarize(doc.text, args.style, engine, context_limit=args.context,
+                           mode="free" if args.free_form else None):
         if isinstance(event, Stage):
             status(f"[{event.name}] {event.message}")
         elif isinstance(event, Token) and not args.json:
@@ -63,6 +67,13 @@ def run(args) -> int:
 
 def _footer(result) -> str:
     e, t, c = result.engine, result.timings, result.chunking
+    if c["strategy"] == "facts":
+        head = (f"— {e['name']} ({e['variant']}) · load {t['load_s']} s · {t['total_s']} s · "
+                f"note {c['note_tokens']} tokens · {c['facts']} facts from the note · model sentences kept "
+                f"{c['narrative_sentences_kept']} of {c['narrative_sentences_written']}")
+        lines = [head]
+        lines += [f"  ⚑ {f.kind}: '{f.text}' — {f.reason}" for f in result.flags]
+        return "\n".join(lines)
     lines = [f"— {e['name']} ({e['variant']}) · {t['tokens_per_s']} tokens/s · first token {t['first_token_s']} s · "
              f"load {t['load_s']} s · note {c['note_tokens']} tokens, "
              + ("one pass" if c["strategy"] == "single" else f"{c['parts']} parts split on {c['split_on']}")]

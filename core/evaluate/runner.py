@@ -77,7 +77,9 @@ def _score_all(engine, rows: list[Heldout], settings: GenerationSettings, phase:
         if should_stop and should_stop():
             raise Cancelled("Evaluation cancelled.")
         t0 = time.perf_counter()
-        result = run(h.pair.note, STYLE, engine, settings=settings, should_stop=should_stop)
+        # Free-form: the before/after evaluation measures what the model itself writes (fact-anchored
+        # summaries copy most of their text from the note, so they would hide an adapter's effect).
+        result = run(h.pair.note, STYLE, engine, settings=settings, should_stop=should_stop, mode="free")
         out.append(score(result.summary, h.pair.summary, h.pair.note, note_sha256=h.sha256, group=h.group,
                          tags=list(h.tags), output_tokens=result.timings.get("output_tokens", 0),
                          seconds=time.perf_counter() - t0, flags=result.flags))

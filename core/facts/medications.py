@@ -21,7 +21,23 @@ from core.grounding import medications, sentences
 CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
 _JOINED = re.compile(r"[\s,;&/+]*(?:and|or|plus|\+|,|&)?[\s,;&/+]*", re.IGNORECASE)
-_CUT = re.compile(r"\s*(?:;|\.\s|\s[-–]\s|,\s(?=[A-Za-z]{4,}\b)|\(reason|\breason:)", re.IGNORECASE)
+_CUT = re.compile(
+    r"\s*(?:;|\.\s|\s[-–]\s|,\s(?=[A-Za-z]{4,}\b)|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
+    r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
+    re.IGNORECASE)
+LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
+_DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|tabs?|tablets?|caps?|puffs?|drops?|%)\b",
+                        re.IGNORECASE)
+# A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
+# naproxen", "do not take ibuprofen") is part of the clause before it, not a change of its own.
+_DEPENDENT = re.compile(
+    r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
+    r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|\bwith|"
+    r"\binteraction|\bfrom|\bvs\.?|\bor)\s*$", re.IGNORECASE)
+# Where a change is authoritative: a medication list at discharge beats the plan, which beats the course
+# and the history of how the patient got here.
+_AUTHORITY = {"discharge_medications": 4, "observation_and_plan": 3, "disposition": 3, "follow_up": 2,
+              None: 2, "medical_decision_making": 2, "hospital_course": 1}
 _PRIORITY = {"started": 10, "stopped": 10, "changed": 10, "held": 10, "continued": 6, "listed": 2}
 
 
@@ -34,6 +50,12 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
             words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.strip().split("|"))
             out.append((change.strip(), re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def lab_names() -> frozenset[str]:
+    return frozenset(line.strip().lower() for line in LAB_NAMES.read_text(encoding="utf-8").splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 def change_in(text: str, anchor: int) -> tuple[str, int, int] | None:
@@ -53,6 +75,8 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     facts: list[Fact] = []
     for a, b in spans:
         inside = [m for m in mentions if a <= m.start < b]
+        inside = [m for i, m in enumerate(inside)
+                  if i == 0 or not _DEPENDENT.search(note[max(inside[i - 1].end, m.start - 40) : m.start])]
         previous: tuple[str, int] | None = None  # (change, end of previous drug)
         for i, m in enumerate(inside):
             seg_end = inside[i + 1].start if i + 1 < len(inside) else b
@@ -65,6 +89,14 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 change = previous[0]
             if change is None:
                 change = _heading_change(section)
+            if change == "none":
+                previous = (change, m.end)
+                continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
+            if m.key.lower() in lab_names() or m.text.lower() in lab_names():
+                cue_before = hit and seg_start + hit[2] <= m.start and not note[seg_start + hit[2] : m.start].strip()
+                if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or cue_before):
+                    previous = None
+                    continue  # a result ("K 5.6"), not a medication
             start = m.start
             if hit and seg_start + hit[1] < m.start and not note[seg_start + hit[2] : m.start].strip(" :-"):
                 start = seg_start + hit[1]  # "HOLD warfarin", "Start aspirin": keep the verb
@@ -96,11 +128,22 @@ def _clause_end(note: str, drug_end: int, seg_end: int) -> int:
 
 
 def _merge(facts: list[Fact]) -> list[Fact]:
-    """One fact per drug and change; a drug that is only listed is kept once, and not at all when the
-    note also says what happened to it. The later mention wins (plans come after lists)."""
-    by_key: dict[tuple[str, str], Fact] = {}
+    """What happened to each drug, from the most authoritative sections that say (a discharge list, then
+    the plan, then the rest): at most two changes a drug (held now, restarted later), one fact per change,
+    the later mention winning. A drug that is only listed is kept once, and not when it has a change."""
+    by_drug: dict[str, list[Fact]] = {}
     for f in facts:
-        by_key[(f.drug or "", f.change or "")] = f
-    changed = {drug for drug, change in by_key if change != "listed"}
-    kept = [f for (drug, change), f in by_key.items() if change != "listed" or drug not in changed]
+        by_drug.setdefault(f.drug or "", []).append(f)
+    kept: list[Fact] = []
+    for group in by_drug.values():
+        changes = [f for f in group if f.change != "listed"]
+        if not changes:
+            kept.append(group[-1])
+            continue
+        best = max(_AUTHORITY.get(f.section, 0) for f in changes)
+        top = [f for f in changes if _AUTHORITY.get(f.section, 0) == best]
+        latest: dict[str, Fact] = {}
+        for f in top:
+            latest[f.change or ""] = f
+        kept += sorted(latest.values(), key=lambda f: f.start)[-2:]
     return sorted(kept, key=lambda f: f.start)

@@ -38,7 +38,8 @@ def _pipeline():
     defaults = Sectionizer(nlp, rules="default").rules
     sectionizer = Sectionizer(nlp, rules=None, require_start_line=True)
     sectionizer.add([r for r in defaults if r.literal.lower() not in ours] + extra)
-    context = ConText(nlp, rules="default")
+    # The targets are whole sentences, so a cue ("No fever.") lies inside its target: keep such modifiers.
+    context = ConText(nlp, rules="default", prune_on_modifier_overlap=False)
     return nlp, sectionizer, context
 
 
@@ -62,7 +63,11 @@ def preload() -> None:
 
 def parse(text: str):
     """``text`` as a spaCy Doc with sentence starts set and sections found (``doc._.sections``)."""
-    with _LOCK:  # spaCy pipelines are not documented as thread-safe; the window preloads from a thread
+    import warnings
+
+    # spaCy pipelines are not documented as thread-safe; the window preloads from a thread.
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # W036: medspaCy's empty target matcher, harmless
         nlp, sectionizer, _ = _pipeline()
         doc = nlp.make_doc(text)
         starts = {a for a, _ in sentences.split(text)}
@@ -73,14 +78,20 @@ def parse(text: str):
 
 def assert_context(doc, spans: list[tuple[int, int]]) -> list[dict[str, bool]]:
     """ConText's labels for each character span of ``doc``: negated, historical, hypothetical, family."""
+    import warnings
+
     from spacy.tokens import Span
 
-    with _LOCK:
+    with _LOCK, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # W036: medspaCy's empty target matcher, harmless
         _, _, context = _pipeline()
         ents = []
         taken: set[int] = set()
         for start, end in spans:
             span = doc.char_span(start, end, label="FACT", alignment_mode="expand")
+            if span is not None and len(span) > 1:
+                # ConText applies a cue to targets after it: leave a leading cue ("No fever") out of the target
+                span = doc[span.start + 1 : span.end]
             if span is None or taken & set(range(span.start, span.end)):
                 ents.append(None)
                 continue

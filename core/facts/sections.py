@@ -6,7 +6,6 @@ import functools
 import re
 
 from core import paths
-from core.facts import nlp
 from core.facts.fact import Section
 from core.grounding import support
 
@@ -32,7 +31,25 @@ def find(doc) -> list[Section]:
         out.append(Section(s.category, title, start, end))
     if not out:
         out.append(Section(None, "", 0, len(text)))
-    return _add_headings(text, out)
+    return _inherit(_add_headings(text, out))
+
+
+SUBSECTIONS = {"neurological", "organ_system"}
+"""Organ-system titles ("Neuro:", "CV:") that make sections of their own: inside an assessment, a plan or
+a course they are part of it (a systems-based plan), elsewhere they are the exam."""
+_PARENTS = {"observation_and_plan", "diagnoses", "hospital_course", "medical_decision_making"}
+
+
+def _inherit(found: list[Section]) -> list[Section]:
+    out: list[Section] = []
+    parent = None
+    for s in found:
+        if s.category in SUBSECTIONS:
+            s = Section(parent if parent in _PARENTS else "physical_exam", s.title, s.start, s.end)
+        else:
+            parent = s.category
+        out.append(s)
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,10 +24,10 @@ MED_CHANGES = Block("Medication changes", ("medication",), limit=0)
 STYLES: dict[str, tuple[Block, ...]] = {
     "brief": (
         Block("Patient", ("presentation",), limit=1, narrative="one_liner"),
-        Block("Assessment", ("problem",), limit=4),
+        Block("Assessment", ("problem",), limit=5),
         MED_CHANGES,
-        Block("Key results", ("result",), limit=3),
-        Block("Plan", ("procedure", "consult", "disposition", "follow_up"), limit=4),
+        Block("Key results", ("result",), limit=4),
+        Block("Plan", ("procedure", "consult", "disposition", "follow_up"), limit=5),
     ),
     "soap": (
         Block("S", ("presentation",), limit=2, narrative="one_liner"),

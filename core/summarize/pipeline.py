@@ -28,13 +28,32 @@ def _budget(engine: Engine, system: str, frame: str, max_new: int, context: int)
     return context - overhead - max_new - MARGIN_TOKENS
 
 
+MODES = ("facts", "free")
+"""``facts``: the fact-anchored summary (``anchored.py``), the default. ``free``: the whole note (or its
+parts) to the model with the style's prompt template — also used whenever the user has their own
+template for the style, so a customized template keeps working."""
+
+
+def mode_for(style: str, mode: str | None) -> str:
+    if mode is not None:
+        if mode not in MODES:
+            raise ChartBriefError(f"Unknown summary mode '{mode}'.", hint=f"Choose one of: {', '.join(MODES)}.")
+        return mode
+    return "free" if templates.load(style).source == "user" else "facts"
+
+
 def summarize(note: str, style: str, engine: Engine, *, should_stop: Callable[[], bool] | None = None,
-              context_limit: int | None = None, settings: GenerationSettings | None = None
-              ) -> Iterator[Stage | Token | Finished]:
+              context_limit: int | None = None, settings: GenerationSettings | None = None,
+              mode: str | None = None) -> Iterator[Stage | Token | Finished]:
     if not note or not note.strip():
         raise ChartBriefError("The note is empty.", hint="Paste or open a note with text in it.")
-    stop = should_stop or (lambda: False)
     tpl = templates.load(style)
+    if mode_for(style, mode) == "facts":
+        from core.summarize import anchored
+
+        yield from anchored.summarize(note, style, engine, should_stop=should_stop, settings=settings)
+        return
+    stop = should_stop or (lambda: False)
     settings = settings or GenerationSettings(max_new_tokens=tpl.max_new_tokens)
     context = min(engine.context_length, context_limit or engine.context_length)
     t_start = time.perf_counter()

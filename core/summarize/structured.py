@@ -13,7 +13,7 @@ from core.summarize.blocks import STYLES, Block
 
 SHARE_OF_NOTE = 0.3
 """A summary stays under this share of the note's words (always under a third)."""
-STYLE_WORDS = {"brief": 150, "soap": 220, "handoff": 200, "discharge": 320}
+STYLE_WORDS = {"brief": 200, "soap": 240, "handoff": 220, "discharge": 320}
 CHANGE_ORDER = ("started", "stopped", "changed", "held", "continued")
 
 
@@ -30,7 +30,7 @@ def medication_line(fact: Fact) -> str:
     hit = med_facts.change_in(text, 0)
     if hit and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
         text = (text[: hit[1]] + text[hit[2] :]).strip(" :-–,")
-        text = re.sub(r"\s{2,}", " ", text)
+        text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
     return f"{label} {text}" if text else label
 
 
@@ -45,8 +45,38 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
     hard, soft = budget(extraction.note, style)
     used: list[tuple[int, int]] = []
     chosen: dict[int, list[str]] = {i: list(narratives.get(b.narrative or "", [])) for i, b in enumerate(blocks)}
-    words = sum(len(" ".join(v).split()) for v in chosen.values()) + sum(len(b.title.split()) for b in blocks)
+    words = sum(len(" ".join(v).split()) + len(v) + len(blocks[i].title.split()) for i, v in chosen.items() if v)
 
+    changes = {c for b in blocks if "medication" in b.kinds for c in b.changes}
+    reserved = [(f.start, f.end) for f in extraction.of("medication") if f.change in changes]
+    # A plan line that is a medication change belongs to the medication block, with its change label.
+    queues = {i: [f for f in _candidates(extraction, b, narratives) if not _overlaps(f, reserved)]
+              for i, b in enumerate(blocks)}
+
+    def cost(i: int, line: str) -> int:
+        """Words a line adds: its own, its bullet, and the block's title if it is the block's first line."""
+        return len(line.split()) + 1 + (0 if chosen[i] else len(blocks[i].title.split()))
+
+    def take(i: int, limit: int, cap: int) -> bool:
+        """Add block ``i``'s best remaining fact if it fits under ``cap`` words; whether one was added."""
+        nonlocal words
+        block = blocks[i]
+        shown = len(chosen[i]) - len(narratives.get(block.narrative or "", []))
+        while queues[i] and shown < limit:
+            f = queues[i].pop(0)
+            if _overlaps(f, used):
+                continue
+            line = re.sub(r"\s+", " ", f.text).strip()
+            if words + cost(i, line) > cap:
+                continue  # too long for what is left; a shorter one may fit
+            words += cost(i, line)
+            chosen[i].append(line)
+            used.append((f.start, f.end))
+            return True
+        return False
+
+    for i, block in enumerate(blocks):  # each block's best fact first, in half the budget, so that the
+        take(i, min(1, block.limit), soft // 2)  # changes cannot crowd out the diagnosis, nor it the changes
     for i, block in enumerate(blocks):  # medication changes: all of them, within the hard budget
         if "medication" not in block.kinds:
             continue
@@ -54,31 +84,17 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
         meds.sort(key=lambda f: (CHANGE_ORDER.index(f.change), f.start))
         for f in meds:
             line = medication_line(f)
-            if words + len(line.split()) > hard:
+            if words + cost(i, line) > hard:
                 break
+            words += cost(i, line)
             chosen[i].append(line)
             used.append((f.start, f.end))
-            words += len(line.split())
 
-    queues = {i: _candidates(extraction, b, narratives) for i, b in enumerate(blocks)}
     progress = True
     while progress:  # round robin over blocks, best fact first, until the soft budget is spent
         progress = False
         for i, block in enumerate(blocks):
-            shown = len(chosen[i]) - len(narratives.get(block.narrative or "", []))
-            while queues[i] and shown < block.limit:
-                f = queues[i].pop(0)
-                if _overlaps(f, used):
-                    continue
-                line = re.sub(r"\s+", " ", f.text).strip()
-                if words + len(line.split()) > soft:
-                    queues[i] = []
-                    break
-                chosen[i].append(line)
-                used.append((f.start, f.end))
-                words += len(line.split())
-                progress = True
-                break
+            progress = take(i, block.limit, soft) or progress
     out = []
     for i, block in enumerate(blocks):
         if chosen[i] or block.limit == 0 and not block.kinds:
@@ -92,7 +108,7 @@ def _candidates(extraction: Extraction, block: Block, narratives: dict[str, list
     if block.narrative and narratives.get(block.narrative):
         kinds = [k for k in kinds if k != "presentation"]  # the model's one-liner already says it
     facts = [f for f in extraction.facts if f.kind in kinds]
-    return sorted(facts, key=lambda f: (-f.priority, kinds.index(f.kind), f.start))
+    return sorted(facts, key=lambda f: (-f.priority, f.start))
 
 
 def _overlaps(fact: Fact, used: list[tuple[int, int]]) -> bool:

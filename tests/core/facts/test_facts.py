@@ -1,0 +1,115 @@
+"""Fact extraction: sections, medication changes, findings with ConText labels, spans into the note."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.facts import extract
+from core.facts.medications import change_in
+
+NOTE = """CLINIC NOTE 03/02/2032
+CC: shortness of breath for 3 days.
+HPI: 71F with HFrEF and AF. No chest pain. Denies fever.
+
+Meds: furosemide 40 mg daily, metoprolol succinate 50 mg daily, ibuprofen 400 mg prn, glipizide 5 mg BID
+
+Labs: K 5.6 (H), Cr 2.1 -> 1.8, BNP 1450.
+
+ASSESSMENT AND PLAN
+Acute on chronic HFrEF exacerbation.
+- Increase furosemide 40 -> 80 mg daily.
+- Stop ibuprofen.
+- HOLD glipizide while eating poorly.
+- Start torsemide? No - diltiazem was avoided because of the low EF.
+- Metoprolol succinate 50 mg daily continued.
+- Replete potassium: no. Recheck BMP in 1 week.
+Follow-up: heart failure clinic in 2 weeks.
+"""
+
+
+@pytest.fixture(scope="module")
+def facts():
+    return extract(NOTE)
+
+
+def test_every_fact_is_a_span_of_the_note(facts):
+    assert facts.facts
+    for f in facts.facts:
+        assert NOTE[f.start : f.end] == f.text
+
+
+def test_sections_found_from_titles_and_all_caps_headings(facts):
+    categories = [s.category for s in facts.sections]
+    for wanted in ("chief_complaint", "history_of_present_illness", "medications", "labs_and_studies",
+                   "observation_and_plan", "follow_up"):
+        assert wanted in categories, categories
+
+
+def _changes(facts):
+    return {(f.drug, f.change) for f in facts.of("medication")}
+
+
+def test_medication_changes_are_read_from_the_plan(facts):
+    changes = _changes(facts)
+    assert ("furosemide", "changed") in changes
+    assert ("ibuprofen", "stopped") in changes
+    assert ("glipizide", "held") in changes
+    assert ("metoprolol", "continued") in changes or ("metoprolol succinate", "continued") in changes
+
+
+def test_a_drug_that_was_avoided_is_not_a_change(facts):
+    assert not [f for f in facts.of("medication") if f.drug == "diltiazem" and f.change != "listed"]
+
+
+def test_a_drug_with_a_change_is_not_also_listed(facts):
+    furosemide = [f for f in facts.of("medication") if f.drug == "furosemide"]
+    assert [f.change for f in furosemide] == ["changed"]
+
+
+def test_a_lab_named_like_a_drug_is_a_result_not_a_medication(facts):
+    assert not [f for f in facts.of("medication") if f.drug == "potassium" and f.text.startswith("K 5.6")]
+    assert any("K 5.6" in f.text for f in facts.of("result"))
+
+
+def test_follow_up_and_problem_are_found(facts):
+    assert any("heart failure clinic in 2 weeks" in f.text for f in facts.of("follow_up"))
+    assert any("HFrEF exacerbation" in f.text for f in facts.of("problem"))
+
+
+def test_negated_findings_are_labelled_by_context():
+    ex = extract("HPI: Cough for a week. No fever.\nASSESSMENT: Denies chest pain. Bronchitis likely.\n")
+    negated = {f.text: f.status for f in ex.facts if "negated" in f.status}
+    assert any("No fever" in t for t in negated)
+    assert not any("Cough for a week" in t for t in negated)
+
+
+@pytest.mark.parametrize(("text", "change"), [
+    ("Start apixaban 5 mg BID", "started"), ("apixaban discontinued", "stopped"),
+    ("warfarin on hold", "held"), ("atorvastatin 20 -> 80 mg", "changed"), ("cont. lisinopril", "continued"),
+    ("MTX 15 -> 20 mg weekly", "changed"), ("diltiazem was avoided", "none"),
+])
+def test_change_words(text, change):
+    hit = change_in(text, 0)
+    assert hit is not None and hit[0] == change
+
+
+def test_stop_before_continue_for_discontinue():
+    assert change_in("lisinopril discontinued", 0)[0] == "stopped"
+
+
+def test_dependent_drug_is_part_of_the_previous_clause():
+    ex = extract("DISCHARGE MEDICATIONS\nNEW: Torsemide 40 mg daily (replaces furosemide).\n")
+    assert {(f.drug, f.change) for f in ex.of("medication")} == {("torsemide", "started")}
+
+
+def test_heading_decides_the_change_in_a_discharge_list():
+    ex = extract("DISCHARGE MEDICATIONS\nSTOPPED:\nLisinopril 20 mg daily\nNEW:\nSpironolactone 25 mg daily\n")
+    assert {(f.drug, f.change) for f in ex.of("medication")} == {("lisinopril", "stopped"),
+                                                                  ("spironolactone", "started")}
+
+
+def test_patient_text_never_reaches_stderr(capfd):
+    canary = "Zqxwv-canary-7731"
+    extract(f"HPI: {canary} reports cough.\nPlan: start amoxicillin 500 mg TID.\n")
+    out, err = capfd.readouterr()
+    assert canary not in out and canary not in err
