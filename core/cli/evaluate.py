@@ -27,6 +27,8 @@ def register(sub) -> None:
                         "reference; e.g. resources/evalsets/summaries/test.jsonl): fact recall, unsupported "
                         "sentences, ROUGE-L and length per style")
     p.add_argument("--styles", default="brief", help="with --set: comma-separated styles (default brief; 'all')")
+    p.add_argument("--modes", default="default",
+                   help="with --set: comma-separated summary modes: default (as the app runs), facts, free")
     p.add_argument("--out", help="with --set: also write the report (scores and note hashes, no text) here")
     p.add_argument("--max-new-tokens", type=int, default=160, help="summary tokens per note (default 160)")
     p.add_argument("--seed", type=int, default=0, help="which held-out notes are picked")
@@ -110,12 +112,18 @@ def run_set(args) -> int:
     adapter = session.resolve_adapter(args.adapter, args.model)
     engine = engines.load(args.engine or "auto", args.model, None, adapter,
                           on_status=lambda msg: print(msg, file=sys.stderr))
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    bad = [m for m in modes if m not in ("default", "facts", "free")]
+    if bad:
+        raise ChartBriefError(f"Unknown mode {', '.join(bad)}.", hint="Use default, facts or free.")
     scores = []
-    total = len(items) * len(styles)
-    for n, score in enumerate(evalset.run(items, styles, engine, summarize), 1):
+    total = len(items) * len(styles) * len(modes)
+    runs = (s for m in modes for s in evalset.run(items, styles, engine, summarize, None if m == "default" else m))
+    for n, score in enumerate(runs, 1):
         scores.append(score)
         print(f"[{n}/{total}] {score.style} {score.item}: facts {score.facts_found}/{score.facts_total}, "
-              f"{score.unsupported}/{score.sentences} sentences unsupported, {score.summary_words} words, "
+              f"{score.unsupported}/{score.sentences} sentences unsupported, "
+              f"changes {score.changes_found}/{score.changes_total}, {score.summary_words} words, "
               f"{score.seconds} s", file=sys.stderr, flush=True)
     report = evalset.report(scores, args.evalset)
     report["adapter"] = adapter[0] if adapter else None

@@ -29,6 +29,8 @@ class Item:
     facts: tuple[str, ...]
     references: dict[str, str]
     long: bool = False
+    changes: tuple[tuple[str, str], ...] = ()
+    """``(drug, change)`` for every medication change the note makes (``medication_changes``)."""
 
     def reference(self, style: str) -> str:
         return self.references.get(style) or self.references.get("brief") or next(iter(self.references.values()))
@@ -62,7 +64,9 @@ def load(path: Path | str) -> list[Item]:
                 and refs):
             raise ChartBriefError(f"{path}, line {number}: 'note' must be text, 'facts' a list of texts and "
                                   "'reference' a text or {style: text}.")
-        items.append(Item(str(row["id"]), row["note"], tuple(row["facts"]), refs, bool(row.get("long"))))
+        changes = tuple((str(c.get("drug", "")), str(c.get("change", ""))) for c in row.get("medication_changes") or ()
+                        if isinstance(c, dict))
+        items.append(Item(str(row["id"]), row["note"], tuple(row["facts"]), refs, bool(row.get("long")), changes))
     if not items:
         raise ChartBriefError(f"{path} has no records.", hint="Give a .jsonl file with one record a line.")
     return items
@@ -79,6 +83,29 @@ def fact_found(fact: str, summary_index) -> bool:
     return bool(words) and all(backed[i] for i in words)
 
 
+def change_found(drug: str, change: str, summary: str) -> bool:
+    """Whether ``summary`` says what happened to ``drug``: a line (or sentence) of it names the drug (brand
+    or generic) and says the change in words the fact extractor reads ("STARTED", "increase", "held", "->").
+    A continued drug counts when it is named at all."""
+    from core.facts.medications import change_in
+    from core.grounding import medications, sentences
+
+    wanted = {m.key for m in medications.find(drug)} or {drug.lower()}
+    for a, b in sentences.split(summary):
+        line = summary[a:b]
+        named = [m for m in medications.find(line) if m.key in wanted] or (
+            [None] if drug.lower() in line.lower() else [])
+        if not named:
+            continue
+        if change == "continued":
+            return True
+        anchor = named[0].start if named[0] is not None else line.lower().find(drug.lower())
+        hit = change_in(line, anchor)
+        if hit and hit[0] == change:
+            return True
+    return False
+
+
 @dataclass
 class Score:
     """One summary's scores (no text: ``note_sha256`` identifies the note)."""
@@ -93,6 +120,8 @@ class Score:
     unsupported: int
     flags: int
     rougeL: float
+    changes_found: int
+    changes_total: int
     summary_words: int
     note_words: int
     seconds: float
@@ -108,16 +137,19 @@ def score_one(item: Item, style: str, engine: str, summary: str, report, seconds
     return Score(item.id, hashlib.sha256(item.note.encode()).hexdigest(), style, engine, found, len(item.facts),
                  len(claims), sum(s.status == "unsupported" for s in claims),
                  sum(f.kind != "sentence" for f in report.flags), rouge(summary, item.reference(style))["rougeL"],
+                 sum(change_found(d, c, summary) for d, c in item.changes), len(item.changes),
                  len(summary.split()), len(item.note.split()), round(seconds, 2))
 
 
-def run(items: list[Item], styles: list[str], engine, summarize: Callable) -> Iterator[Score]:
-    """Summarize every item in every style with ``summarize(note, style, engine) -> SummaryResult``."""
+def run(items: list[Item], styles: list[str], engine, summarize: Callable, mode: str | None = None) -> Iterator[Score]:
+    """Summarize every item in every style with ``summarize(note, style, engine, mode=mode) -> SummaryResult``
+    (``mode``: ``facts``, ``free`` or None for the app's default)."""
+    label = f"{engine.info.name} {engine.info.variant}" + (f" {mode}" if mode else "")
     for style in styles:
         for item in items:
             t = time.perf_counter()
-            result = summarize(item.note, style, engine)
-            yield score_one(item, style, f"{engine.info.name} {engine.info.variant}", result.summary,
+            result = summarize(item.note, style, engine, mode=mode)
+            yield score_one(item, style, label, result.summary,
                             result.grounding, time.perf_counter() - t)
 
 
@@ -136,6 +168,8 @@ def summary_table(scores: list[Score]) -> list[dict]:
             "unsupported_sentences": round(sum(s.unsupported for s in group) / max(1, sentences), 3),
             "flags_per_summary": round(statistics.mean(s.flags for s in group), 2),
             "rougeL": round(statistics.mean(s.rougeL for s in group), 1),
+            "medication_changes": round(sum(s.changes_found for s in group) / max(1, sum(s.changes_total for s in group)),
+                                        3),
             "summary_words": round(statistics.mean(s.summary_words for s in group), 1),
             "shorter_than_third": sum(s.summary_words * 3 < s.note_words for s in group),
             "seconds": round(statistics.mean(s.seconds for s in group), 1),
@@ -144,10 +178,12 @@ def summary_table(scores: list[Score]) -> list[dict]:
 
 
 def format_table(rows: list[dict]) -> str:
-    head = "| style | engine | notes | fact recall | unsupported sentences | flags/summary | ROUGE-L | words | < 1/3 of note |"
-    lines = [head, "|" + "---|" * 9]
+    head = ("| style | engine | notes | fact recall | medication changes | unsupported sentences | flags/summary "
+            "| ROUGE-L | words | < 1/3 of note |")
+    lines = [head, "|" + "---|" * 10]
     for r in rows:
         lines.append(f"| {r['style']} | {r['engine']} | {r['notes']} | {r['fact_recall']:.3f} | "
+                     f"{r.get('medication_changes', 0):.3f} | "
                      f"{r['unsupported_sentences']:.1%} | {r['flags_per_summary']} | {r['rougeL']} | "
                      f"{r['summary_words']} | {r['shorter_than_third']}/{r['notes']} |")
     return "\n".join(lines)

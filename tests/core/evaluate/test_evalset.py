@@ -66,3 +66,13 @@ def test_evaluate_set_scores_every_note_and_style(tmp_path, capsys, fake_engines
     assert [r["style"] for r in report["summary"]] == ["brief", "handoff"]
     assert len(report["scores"]) == 6 and all(s["facts_total"] == 3 for s in report["scores"])
     assert "metoprolol" not in out.read_text().lower(), "the report holds no text"
+
+
+def test_a_medication_change_counts_only_with_its_change():
+    summary = "Medication changes:\n- STARTED Eliquis 5 mg BID\n- Metformin HELD for contrast\n- lisinopril 20 mg"
+    assert evalset.change_found("apixaban", "started", summary)  # brand in the summary, generic in the set
+    assert evalset.change_found("metformin", "held", summary)
+    assert not evalset.change_found("metformin", "stopped", summary)
+    assert evalset.change_found("lisinopril", "continued", summary)
+    assert not evalset.change_found("lisinopril", "changed", summary)
+    assert not evalset.change_found("warfarin", "continued", summary)
