@@ -48,12 +48,17 @@ def configure_logging() -> None:
 
 
 def _preload_grounding() -> None:
-    """Load the grounding check's dictionaries while the user pastes a note (the model loads meanwhile)."""
+    """Load the grounding check's dictionaries and the fact extractor's medspaCy pipeline while the user
+    pastes a note (the model loads meanwhile)."""
     import threading
 
-    from core import grounding
+    from core import facts, grounding
 
-    threading.Thread(target=grounding.preload, name="grounding-preload", daemon=True).start()
+    def preload() -> None:
+        grounding.preload()
+        facts.preload()
+
+    threading.Thread(target=preload, name="grounding-preload", daemon=True).start()
 
 
 def run_app(argv: list[str] | None = None) -> int:
