@@ -137,6 +137,7 @@ def analyze(summary: str, note: str) -> Report:
     items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
+    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), _finding)
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
     for a in alignments:

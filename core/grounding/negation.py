@@ -35,7 +35,10 @@ UNCERTAIN = (
     r"question\s+of|questionable|may\s+have|versus|vs\.?|risk\s+(?:of|for)|family\s+history\s+of|fh\s+of|"
     r"return\s+(?:if|for)|if|should|watch\s+for|monitor\s+for|unless|in\s+case\s+of|precautions"
 )
-PSEUDO = r"no\s+(?:significant\s+)?(?:change|increase|decrease)|not\s+only|gram[\s-]+negative|no\s+sooner"
+PSEUDO = (
+    r"no\s+(?:significant\s+)?(?:change|increase|decrease)|not\s+only|gram[\s-]+negative|no\s+sooner|"
+    r"(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|greater)\s+than"  # a limit, not an absence
+)
 TERMINATORS = (
     r"[;:!?\n]|\.(?=\s|$)|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
     r"whereas|while|presents?|reports?|complains?|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
@@ -126,11 +129,16 @@ def _last_words(text: str, start: int, end: int, n: int) -> int:
     return start + words[-min(n, len(words))].start() if words else end
 
 
+# List items: between commas and semicolons, and between slashes unless the slash joins words that modify
+# what follows ("fever/chills" are two items, "cough/cold medicines" is one)
+_ITEM = re.compile(r"(?:[^,/;]|/(?=[A-Za-z][\w'-]*\s+(?!(?:and|or|nor)\b)[A-Za-z]))+")
+
+
 def concepts(text: str, found: list[Scope]) -> list[tuple[Scope, Mention]]:
     """Each finding named in a scope (``key`` is its normalized phrase), with its scope."""
     out = []
     for scope in found:
-        for part in re.finditer(r"[^,/;]+", text[scope.start : scope.end]):
+        for part in re.finditer(_ITEM, text[scope.start : scope.end]):
             for item in re.split(r"\b(?:or|and|nor)\b", part.group()):
                 mention = _concept(text, scope.start + part.start() + part.group().find(item), item)
                 if mention:

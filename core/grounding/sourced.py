@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from core.grounding import dates, frequencies, laterality, quantities
+from core.grounding import dates, frequencies, laterality, negation, quantities
 from core.grounding.model import Flag, Mention, Taken, squash
 
 Coverage = Callable[[tuple[int, int], int], float]
@@ -195,4 +195,37 @@ def bare_side_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[
             top = _contradicted((a.start, a.end), given, lambda o, m=m: o.key == m.key, matching, _without(coverage, m))
             if top:
                 out.append(_flag(s.text, m, "laterality", f"{squash(m.text)}: the note sentence it comes from says {top[0].key}"))
+    return out
+
+
+def polarity_flags(s, n, alignments, taken: Taken, finding: Callable[[str], bool]) -> list[Flag]:
+    """A finding whose presence the summary sentence states the other way round from the note sentences
+    it comes from: "denies chest pain" where they report chest pain, "reports dyspnea on exertion" where
+    they deny it. The note may state it both ways elsewhere (another day, another visit)."""
+    note_negated = [c for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"]
+    out = []
+    for a in alignments:
+        if not a.sources:
+            continue
+
+        def states(key: str, a=a) -> list[str]:
+            return [negation.state(n.scopes, span) for span in n.words.occurrences(key)
+                    if any(x <= span[0] and span[1] <= y for x, y in a.sources)]
+
+        for scope, c in negation.concepts(s.text, s.scopes):
+            if scope.polarity != "negated" or not a.start <= c.start < a.end or taken.overlaps(c.start, c.end):
+                continue
+            said = states(c.key)
+            if said and set(said) == {"affirmed"} and finding(c.text):
+                out.append(_flag(s.text, c, "negation",
+                                 f"the summary says {squash(c.text)} is absent, but the note sentence it comes from reports it"))
+        for key in sorted({c.key for c in note_negated if _inside(a.sources, c) and finding(c.text)}):
+            if "affirmed" in states(key):
+                continue
+            for span in s.words.occurrences(key):
+                if a.start <= span[0] < a.end and not taken.overlaps(*span) \
+                        and negation.state(s.scopes, span) == "affirmed":
+                    m = Mention(span[0], span[1], s.text[span[0] : span[1]], key)
+                    out.append(_flag(s.text, m, "negation",
+                                     f"the summary reports {squash(m.text)}, but the note sentence it comes from says it is absent"))
     return out

@@ -32,3 +32,23 @@ def test_passive_clause_ends_the_scope():
 
 def test_not_needed_negates_what_comes_before():
     assert negated("Syndesmotic fixation was not needed.") == ["Syndesmotic fixation"]
+
+
+def test_negation_flipped_against_its_source_when_the_note_says_both():
+    note = "Last year: no chest pain, no dyspnea.\nToday: chest pain on exertion since Monday, relieved by rest.\n"
+    flags = [f for f in check("Today he denies chest pain on exertion.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["chest pain"]
+    note = "Two years ago: dyspnea on exertion.\nToday: no dyspnea, walks 2 miles daily.\n"
+    flags = [f for f in check("Today she has dyspnea and walks 2 miles daily.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["dyspnea"]
+    assert check("Today she walks 2 miles daily without dyspnea.", note) == []
+
+
+def test_a_limit_is_not_a_negation():
+    assert negated("Use ibuprofen on no more than two days a week.") == []
+    assert negated("Use ibuprofen on no more than two days a week; no fever.") == ["fever"]
+
+
+def test_slash_joins_list_items_but_not_a_compound_modifier():
+    assert negated("Denies fever/chills, nausea/vomiting.") == ["fever", "chills", "nausea", "vomiting"]
+    assert negated("No cough/cold medicines.") == ["cough/cold medicines"]
