@@ -135,6 +135,7 @@ def analyze(summary: str, note: str) -> Report:
     items += sourced.changed_dose_flags(s, n, _taken(items, len(summary)))
     items += sourced.frequency_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
+    items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
     items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), _finding)

@@ -27,6 +27,7 @@ SAME_EVENT = 0.8
 sentence that shares a few words of a long clause ("slipped on ice on 05/04" for "ORIF ... on 05/06")."""
 PAIR_GAP = re.compile(r"^\s*(?:[A-Za-z]+\s+){0,2}$")
 """Between a dose and its frequency: at most two words, no punctuation ("1,000 mg PO TID scheduled")."""
+_AGE = re.compile(r"y/?o\b|years?[- ]old", re.IGNORECASE)  # "4-year-old": an age, not a duration
 _CHANGE = re.compile(
     r"\b(?:increas|decreas|reduc|titrat|uptitrat|up-titrat|chang|switch|adjust|escalat|lower|rais)\w*"
     r"\b[^,;.\n]{0,40}?\bto\s*$",
@@ -93,6 +94,42 @@ def date_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callab
                 said = ", ".join(sorted({squash(m.text) for m in top}))
                 out.append(_flag(s.text, d, "date", f"date {squash(d.text)}: the note sentence it comes from says {said}"))
     return out
+
+
+def value_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callable) -> list[Flag]:
+    """A measured value that the note sentence its clause comes from gives otherwise: "EF 35%" where that
+    sentence says "EF 30%" (the note may give 35% for something else)."""
+    note_values = _values(n)
+    out = []
+    for a in alignments:
+        for q in _values(s):
+            if not a.start <= q.start < a.end or taken.overlaps(q.start, q.end):
+                continue
+            given = [m for m in note_values if m.key[0] == q.key[0] and _inside(a.sources, m)]
+            matching = [m for m in note_values if _same_value(q, m)]
+            lo, hi = clause(s.text, q, a.start, a.end)
+            words = total((lo, q.start)) + total((q.end, hi))
+            cover = _without(coverage, q)
+            top = _contradicted((lo, hi), given, lambda m, q=q: _same_value(q, m), matching, cover)
+            if top and words and cover((lo, hi), top[0].start) >= SAME_EVENT * words:
+                said = ", ".join(sorted({squash(m.text) for m in top}))
+                out.append(_flag(s.text, q, "number", f"{squash(q.text)}: the note sentence it comes from gives {said}"))
+    return out
+
+
+def _values(facts) -> list[Mention]:
+    """Measured values with a unit (``key``: ("unit", dimension, quantity)); doses and dates have their
+    own checks, and bare counts too many meanings (ages, days, scores) to compare with one sentence."""
+    return [q._replace(key=("unit", q.key.dim, q.key)) for q in facts.quantities
+            if q.key.kind == "number" and q.key.dim is not None and not _AGE.search(q.text)]
+
+
+def _same_value(q: Mention, m: Mention) -> bool:
+    if q.key[0] != m.key[0]:
+        return False
+    if q.key[0] == "unit":
+        return quantities.matches(q.key[2], m.key[2])
+    return q.key[2] == m.key[2]
 
 
 def dose_pairs(facts) -> list[tuple[Mention, Mention]]:

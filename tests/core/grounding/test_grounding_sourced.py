@@ -65,3 +65,15 @@ def test_sentence_backed_only_by_scattered_words_is_unsupported():
     report = analyze("His memory evaluation for gait training is pending; avoid ladders.", note)
     assert 0.5 < report.sentences[0].score < 0.6
     assert report.sentences[0].status == "unsupported"
+
+
+def test_value_the_note_gives_for_something_else_is_compared_with_its_source():
+    note = ("Echo 02/2033: EF 30%, moderate mitral regurgitation.\n"
+            "SpO2 35% on arrival was a probe artifact; repeat SpO2 96%.\n")
+    assert flagged("Echo 02/2033 showed EF 35% with moderate mitral regurgitation.", note, "number") == ["35%"]
+    assert check("Echo 02/2033 showed EF 30% with moderate mitral regurgitation.", note) == []
+
+
+def test_an_age_is_not_compared_with_a_duration():
+    note = "4-year-old boy. Fever to 39.4 C for 2 days and right ear pain.\n"
+    assert check("4-year-old boy with 2 days of fever to 39.4 C and right ear pain.", note) == []
