@@ -65,6 +65,7 @@ def kinds_of(sentence: str, section: Section | None) -> list[str]:
 
 def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     facts: list[Fact] = []
+    opened: set[Section] = set()
     for a, b in sentences.split(note):
         section = note_sections.at(found_sections, a)
         text = note[a:b]
@@ -75,9 +76,28 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             continue
         end = _cut(note, a, b)
         kind = kinds[0]
+        first = section is not None and section not in opened
+        if section is not None:
+            opened.add(section)
         facts.append(Fact(kind, a, end, note[a:end], section=section.category if section else None,
-                          priority=_base(kind, section) * 10 + information(note[a:end])))
+                          priority=_base(kind, section) * 10 + _bonus(kind, note[a:end], first)))
     return facts
+
+
+def _bonus(kind: str, text: str, first_in_section: bool) -> int:
+    """0-9 within a kind: the presentation's first sentence (the one-liner a clinician writes first), a
+    problem that names a disease, a sentence that says much for its length."""
+    if kind == "presentation" and first_in_section:
+        return 9
+    if kind == "problem" and _names_a_disease(text):
+        return min(9, information(text) + 3)
+    return information(text)
+
+
+def _names_a_disease(text: str) -> bool:
+    stems = vocabulary.clinical_stems()
+    return any(vocabulary.stem(w) in stems and vocabulary.zipf(w) < 4.0
+               for w in re.findall(r"[a-z]{4,}", text.lower()))
 
 
 def _base(kind: str, section: Section | None) -> int:

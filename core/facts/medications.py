@@ -75,8 +75,7 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     facts: list[Fact] = []
     for a, b in spans:
         inside = [m for m in mentions if a <= m.start < b]
-        inside = [m for i, m in enumerate(inside)
-                  if i == 0 or not _DEPENDENT.search(note[max(inside[i - 1].end, m.start - 40) : m.start])]
+        inside = [m for i, m in enumerate(inside) if i == 0 or not _dependent(note, inside[i - 1].end, m.start)]
         previous: tuple[str, int] | None = None  # (change, end of previous drug)
         for i, m in enumerate(inside):
             seg_end = inside[i + 1].start if i + 1 < len(inside) else b
@@ -84,11 +83,11 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             section = note_sections.at(found_sections, m.start)
             clause = note[seg_start:seg_end]
             hit = change_in(clause, m.start - seg_start)
-            change = hit[0] if hit else None
+            change = _heading_change(section)  # under "STOPPED:" the heading says it, whatever else the line says
+            if change is None:
+                change = hit[0] if hit else None
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
                 change = previous[0]
-            if change is None:
-                change = _heading_change(section)
             if change == "none":
                 previous = (change, m.end)
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
@@ -107,6 +106,13 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                               drug=m.key, priority=_PRIORITY[change or "listed"]))
             previous = (change or "listed", m.end)
     return _merge(facts)
+
+
+def _dependent(note: str, previous_end: int, start: int) -> bool:
+    """Whether a drug is named inside the previous drug's clause: in its open parenthesis ("(now on
+    apixaban)"), or after a word that makes it the thing replaced or avoided."""
+    between = note[previous_end:start]
+    return between.count("(") > between.count(")") or bool(_DEPENDENT.search(note[max(previous_end, start - 40) : start]))
 
 
 def _heading_change(section: Section | None) -> str | None:

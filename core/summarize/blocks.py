@@ -16,7 +16,8 @@ class Block:
     """Most facts of these kinds shown (medication changes are never cut)."""
     narrative: str | None = None
     """Name of a model-written part (``one_liner`` or ``course``), written first in the block."""
-    changes: tuple[str, ...] = ("started", "stopped", "changed", "held")
+    changes: tuple[str, ...] = ("started", "stopped", "changed", "held", "continued")
+    """Medication changes shown; all but ``continued`` are never cut, continued ones fill the budget."""
 
 
 MED_CHANGES = Block("Medication changes", ("medication",), limit=0)
@@ -39,15 +40,14 @@ STYLES: dict[str, tuple[Block, ...]] = {
         Block("Diagnoses", ("problem",), limit=4),
         Block("Hospital course", ("course", "presentation"), limit=3, narrative="course"),
         Block("Procedures", ("procedure",), limit=3),
-        Block("Medication changes", ("medication",), limit=0, changes=("started", "stopped", "changed", "held",
-                                                                        "continued")),
+        Block("Medication changes", ("medication",), limit=0),
         Block("Key results", ("result",), limit=3),
         Block("Disposition", ("disposition", "severity"), limit=2),
         Block("Follow-up", ("follow_up", "consult"), limit=4),
     ),
     "handoff": (
         Block("Illness severity", ("severity",), limit=2),
-        Block("Patient summary", ("presentation", "problem"), limit=3, narrative="one_liner"),
+        Block("Patient summary", ("presentation", "problem", "result"), limit=5, narrative="one_liner"),
         Block("Action list", ("medication", "follow_up", "consult", "disposition"), limit=4),
         Block("Situation awareness and contingencies", ("contingency",), limit=3),
         Block("Synthesis by receiver", (), limit=0),

@@ -11,7 +11,7 @@ from core.facts import Extraction, Fact
 from core.facts import medications as med_facts
 from core.summarize.blocks import STYLES, Block
 
-SHARE_OF_NOTE = 0.3
+SHARE_OF_NOTE = 0.32
 """A summary stays under this share of the note's words (always under a third)."""
 STYLE_WORDS = {"brief": 200, "soap": 240, "handoff": 220, "discharge": 320}
 CHANGE_ORDER = ("started", "stopped", "changed", "held", "continued")
@@ -34,18 +34,28 @@ def medication_line(fact: Fact) -> str:
     return f"{label} {text}" if text else label
 
 
+_NAME_AND_DOSE = re.compile(r"[\w/.-]+(?:\s+[\w/.%-]+){0,5}")
+_VERB = re.compile(r"\b(?:is|was|are|were|be|been|will|has|have|had)\b", re.IGNORECASE)
+
+
 def _directly_after_name(text: str, at: int) -> bool:
+    """Whether the change word at ``at`` follows only the drug's name and dose ("Metformin HELD",
+    "Metoprolol succinate 50 mg HELD"), so it can go without losing sense ("is started at" keeps it)."""
     before = text[:at].rstrip()
-    return bool(before) and len(before.split()) <= 3 and not re.search(r"\d", before)
+    return bool(_NAME_AND_DOSE.fullmatch(before)) and not _VERB.search(before)
 
 
 def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] | None = None) -> str:
+    """The summary text. Budgets: medication changes (other than "continued") may use up to the hard budget
+    (a share of the note); everything else — narrative, facts, continued medications — the soft one (the
+    style's length), not counting the changes, so a long medication list cannot crowd out the diagnosis."""
     narratives = narratives or {}
     blocks = STYLES[style]
     hard, soft = budget(extraction.note, style)
     used: list[tuple[int, int]] = []
     chosen: dict[int, list[str]] = {i: list(narratives.get(b.narrative or "", [])) for i, b in enumerate(blocks)}
-    words = sum(len(" ".join(v).split()) + len(v) + len(blocks[i].title.split()) for i, v in chosen.items() if v)
+    total = sum(len(" ".join(v).split()) + len(v) + len(blocks[i].title.split()) for i, v in chosen.items() if v)
+    spent = {"changes": 0}
 
     changes = {c for b in blocks if "medication" in b.kinds for c in b.changes}
     reserved = [(f.start, f.end) for f in extraction.of("medication") if f.change in changes]
@@ -57,22 +67,25 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
         """Words a line adds: its own, its bullet, and the block's title if it is the block's first line."""
         return len(line.split()) + 1 + (0 if chosen[i] else len(blocks[i].title.split()))
 
+    def add(i: int, fact: Fact, line: str, mandatory: bool, cap: int) -> bool:
+        nonlocal total
+        c = cost(i, line)
+        if total + c > hard or (not mandatory and total - spent["changes"] + c > cap):
+            return False
+        total += c
+        spent["changes"] += c if mandatory else 0
+        chosen[i].append(line)
+        used.append((fact.start, fact.end))
+        return True
+
     def take(i: int, limit: int, cap: int) -> bool:
         """Add block ``i``'s best remaining fact if it fits under ``cap`` words; whether one was added."""
-        nonlocal words
         block = blocks[i]
         shown = len(chosen[i]) - len(narratives.get(block.narrative or "", []))
         while queues[i] and shown < limit:
             f = queues[i].pop(0)
-            if _overlaps(f, used):
-                continue
-            line = re.sub(r"\s+", " ", f.text).strip()
-            if words + cost(i, line) > cap:
-                continue  # too long for what is left; a shorter one may fit
-            words += cost(i, line)
-            chosen[i].append(line)
-            used.append((f.start, f.end))
-            return True
+            if not _overlaps(f, used) and add(i, f, re.sub(r"\s+", " ", f.text).strip(), False, cap):
+                return True  # (one that is too long for what is left is skipped: a shorter one may fit)
         return False
 
     for i, block in enumerate(blocks):  # each block's best fact first, in half the budget, so that the
@@ -83,12 +96,7 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
         meds = [f for f in extraction.of("medication") if f.change in block.changes and not _overlaps(f, used)]
         meds.sort(key=lambda f: (CHANGE_ORDER.index(f.change), f.start))
         for f in meds:
-            line = medication_line(f)
-            if words + cost(i, line) > hard:
-                break
-            words += cost(i, line)
-            chosen[i].append(line)
-            used.append((f.start, f.end))
+            add(i, f, medication_line(f), f.change != "continued", soft)
 
     progress = True
     while progress:  # round robin over blocks, best fact first, until the soft budget is spent
