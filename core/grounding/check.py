@@ -247,22 +247,36 @@ def _coverage(s_index: support.Indexed, n_index: support.Indexed, backed: list[s
     """``coverage(span, note position)``: how much of the summary sentence at ``span`` the note sentence
     holding ``note position`` backs (rarity-weighted words)."""
     starts = [x for x, _ in n_index.segments]
+    words = _content_words(s_index)
 
     def coverage(span: tuple[int, int], position: int) -> float:
         seg = max(0, bisect.bisect_right(starts, position) - 1)
-        return sum(support.weight(t) for i, t in enumerate(s_index.tokens)
-                   if span[0] <= t.start < span[1] and seg in backed[i] and vocabulary.is_content(t))
+        return sum(w for i, w in words(span) if seg in backed[i])
 
     return coverage
 
 
 def _total(s_index: support.Indexed):
     """``total(span)``: the rarity-weighted content words of the summary at ``span``."""
+    words = _content_words(s_index)
 
     def total(span: tuple[int, int]) -> float:
-        return sum(support.weight(t) for t in s_index.tokens if span[0] <= t.start < span[1] and vocabulary.is_content(t))
+        return sum(w for _, w in words(span))
 
     return total
+
+
+def _content_words(s_index: support.Indexed):
+    """``words(span)``: (token index, weight) of the summary's content words starting in ``span``."""
+    tokens = s_index.tokens
+    starts = [t.start for t in tokens]
+    weights = [support.weight(t) if vocabulary.is_content(t) else 0.0 for t in tokens]
+
+    def words(span: tuple[int, int]) -> list[tuple[int, float]]:
+        lo, hi = bisect.bisect_left(starts, span[0]), bisect.bisect_left(starts, span[1])
+        return [(i, weights[i]) for i in range(lo, hi) if weights[i]]
+
+    return words
 
 
 def _drug_values_in_sources(s: _Facts, n: _Facts, alignments, taken: Taken, coverage) -> list[Flag]:

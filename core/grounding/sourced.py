@@ -99,13 +99,15 @@ def date_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callab
 def value_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callable) -> list[Flag]:
     """A measured value that the note sentence its clause comes from gives otherwise: "EF 35%" where that
     sentence says "EF 30%" (the note may give 35% for something else)."""
-    note_values = _values(n)
+    note_values, summary_values = _values(n), _values(s)
     out = []
     for a in alignments:
-        for q in _values(s):
+        for q in summary_values:
             if not a.start <= q.start < a.end or taken.overlaps(q.start, q.end):
                 continue
-            given = [m for m in note_values if m.key[0] == q.key[0] and _inside(a.sources, m)]
+            given = [m for m in note_values if m.key[1] == q.key[1] and _inside(a.sources, m)]
+            if not given:
+                continue
             matching = [m for m in note_values if _same_value(q, m)]
             lo, hi = clause(s.text, q, a.start, a.end)
             words = total((lo, q.start)) + total((q.end, hi))
@@ -240,6 +242,7 @@ def polarity_flags(s, n, alignments, taken: Taken, finding: Callable[[str], bool
     it comes from: "denies chest pain" where they report chest pain, "reports dyspnea on exertion" where
     they deny it. The note may state it both ways elsewhere (another day, another visit)."""
     note_negated = [c for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"]
+    summary_negated = [c for scope, c in negation.concepts(s.text, s.scopes) if scope.polarity == "negated"]
     out = []
     for a in alignments:
         if not a.sources:
@@ -249,8 +252,8 @@ def polarity_flags(s, n, alignments, taken: Taken, finding: Callable[[str], bool
             return [negation.state(n.scopes, span) for span in n.words.occurrences(key)
                     if any(x <= span[0] and span[1] <= y for x, y in a.sources)]
 
-        for scope, c in negation.concepts(s.text, s.scopes):
-            if scope.polarity != "negated" or not a.start <= c.start < a.end or taken.overlaps(c.start, c.end):
+        for c in summary_negated:
+            if not a.start <= c.start < a.end or taken.overlaps(c.start, c.end):
                 continue
             said = states(c.key)
             if said and set(said) == {"affirmed"} and finding(c.text):
