@@ -130,14 +130,14 @@ def analyze(summary: str, note: str) -> Report:
     items += terms.number_flags(summary, note, taken, n.dates)
     alignments = support.align(s_index, n_index, backed)
     items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
-    coverage = _coverage(s_index, n_index, backed)
-    items += _drug_values_in_sources(s, n, alignments, _taken(items, len(summary)), coverage)
+    cover = support.Cover(s_index, n_index, backed)
+    items += sourced.drug_value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.changed_dose_flags(s, n, _taken(items, len(summary)))
-    items += sourced.frequency_flags(s, n, alignments, _taken(items, len(summary)), coverage)
-    items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
-    items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), coverage, _total(s_index))
-    items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
-    items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), coverage)
+    items += sourced.frequency_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
+    items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
+    items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
+    items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
+    items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), _finding)
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
@@ -241,90 +241,6 @@ _SIDE_WORD = re.compile(
 )
 _SIDE_OF = {"left": "left", "lt": "left", "L": "left", "right": "right", "rt": "right", "R": "right",
             "bilateral": "bilateral"}  # fmt: skip
-
-
-def _coverage(s_index: support.Indexed, n_index: support.Indexed, backed: list[set[int]]):
-    """``coverage(span, note position)``: how much of the summary sentence at ``span`` the note sentence
-    holding ``note position`` backs (rarity-weighted words)."""
-    starts = [x for x, _ in n_index.segments]
-    words = _content_words(s_index)
-
-    def coverage(span: tuple[int, int], position: int) -> float:
-        seg = max(0, bisect.bisect_right(starts, position) - 1)
-        return sum(w for i, w in words(span) if seg in backed[i])
-
-    return coverage
-
-
-def _total(s_index: support.Indexed):
-    """``total(span)``: the rarity-weighted content words of the summary at ``span``."""
-    words = _content_words(s_index)
-
-    def total(span: tuple[int, int]) -> float:
-        return sum(w for _, w in words(span))
-
-    return total
-
-
-def _content_words(s_index: support.Indexed):
-    """``words(span)``: (token index, weight) of the summary's content words starting in ``span``."""
-    tokens = s_index.tokens
-    starts = [t.start for t in tokens]
-    weights = [support.weight(t) if vocabulary.is_content(t) else 0.0 for t in tokens]
-
-    def words(span: tuple[int, int]) -> list[tuple[int, float]]:
-        lo, hi = bisect.bisect_left(starts, span[0]), bisect.bisect_left(starts, span[1])
-        return [(i, weights[i]) for i in range(lo, hi) if weights[i]]
-
-    return words
-
-
-def _drug_values_in_sources(s: _Facts, n: _Facts, alignments, taken: Taken, coverage) -> list[Flag]:
-    """A dose or frequency that the sentence's own sources give otherwise for the same drug: the note may
-    give "once daily" elsewhere (another drug, an old regimen) while the line it comes from says BID.
-    A note sentence that does give the value for that drug and backs the summary sentence about as
-    well as its sources do counts as a source too."""
-    out = []
-    for a in alignments:
-        if not a.sources:
-            continue
-        def in_sources(m: Mention, a=a) -> bool:
-            return any(x <= m.start and m.end <= y for x, y in a.sources)
-
-        def elsewhere(claim: Mention, matching: list[Mention], given: list[Mention], a=a) -> bool:
-            """A note sentence giving the claimed value backs the claim's clause as well as the sources do."""
-            clause = sourced.clause(s.text, claim, a.start, a.end)
-            best = max(coverage(clause, m.start) for m in given)
-            return any(coverage(clause, m.start) >= best for m in matching)
-
-        for q in s.quantities:
-            if q.key.kind != "dose" or not a.start <= q.start < a.end or taken.overlaps(q.start, q.end):
-                continue
-            drug = s.drug_of(q)
-            if drug is None:
-                continue
-            given = [m for m in n.quantities if m.key.kind == "dose" and in_sources(m)
-                     and getattr(n.drug_of(m), "key", None) == drug.key]
-            same = [m for m in n.quantities if m.key.kind == "dose" and quantities.matches(q.key, m.key)]
-            if given and not any(quantities.matches(q.key, m.key) for m in given) and not elsewhere(q, same, given):
-                said = ", ".join(sorted({squash(m.text) for m in given}))
-                reason = f"dose {squash(q.text)}: the note sentence it comes from gives {squash(drug.text)} {said}"
-                out.append(_flag(s.text, q.start, q.end, "dose", reason))
-        for f in s.frequencies:
-            if not a.start <= f.start < a.end or taken.overlaps(f.start, f.end):
-                continue
-            drug = s.drug_near(f)
-            if drug is None:
-                continue
-            given = [m for m in n.frequencies if in_sources(m) and m.key != "prn"
-                     and getattr(n.drug_near(m), "key", None) == drug.key]
-            same = [m for m in n.frequencies if frequencies.supports(f.key, m.key)]
-            if given and f.key != "prn" and not any(frequencies.supports(f.key, m.key) for m in given) \
-                    and not elsewhere(f, same, given):
-                said = ", ".join(sorted({squash(m.text) for m in given}))
-                reason = f"frequency {squash(f.text)}: the note sentence it comes from gives {squash(drug.text)} {said}"
-                out.append(_flag(s.text, f.start, f.end, "frequency", reason))
-    return out
 
 
 def _after_dose(s: _Facts, mention: Mention) -> bool:

@@ -76,6 +76,52 @@ def _flag(text: str, m: Mention, kind: str, reason: str) -> Flag:
     return Flag(m.start, m.end, kind, text[m.start : m.end], reason)
 
 
+def drug_value_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[Flag]:
+    """A dose or frequency that the sentence's own sources give otherwise for the same drug: the note may
+    give "once daily" elsewhere (another drug, an old regimen) while the line it comes from says BID.
+    A note sentence that does give the value for that drug and backs the summary sentence about as
+    well as its sources do counts as a source too."""
+    out = []
+    for a in alignments:
+        if not a.sources:
+            continue
+
+        def elsewhere(claim: Mention, matching: list[Mention], given: list[Mention], a=a) -> bool:
+            """A note sentence giving the claimed value backs the claim's clause as well as the sources do."""
+            clause_span = clause(s.text, claim, a.start, a.end)
+            best = max(coverage(clause_span, m.start) for m in given)
+            return any(coverage(clause_span, m.start) >= best for m in matching)
+
+        for q in s.quantities:
+            if q.key.kind != "dose" or not a.start <= q.start < a.end or taken.overlaps(q.start, q.end):
+                continue
+            drug = s.drug_of(q)
+            if drug is None:
+                continue
+            given = [m for m in n.quantities if m.key.kind == "dose" and _inside(a.sources, m)
+                     and getattr(n.drug_of(m), "key", None) == drug.key]
+            same = [m for m in n.quantities if m.key.kind == "dose" and quantities.matches(q.key, m.key)]
+            if given and not any(quantities.matches(q.key, m.key) for m in given) and not elsewhere(q, same, given):
+                said = ", ".join(sorted({squash(m.text) for m in given}))
+                reason = f"dose {squash(q.text)}: the note sentence it comes from gives {squash(drug.text)} {said}"
+                out.append(_flag(s.text, q, "dose", reason))
+        for f in s.frequencies:
+            if not a.start <= f.start < a.end or taken.overlaps(f.start, f.end):
+                continue
+            drug = s.drug_near(f)
+            if drug is None:
+                continue
+            given = [m for m in n.frequencies if _inside(a.sources, m) and m.key != "prn"
+                     and getattr(n.drug_near(m), "key", None) == drug.key]
+            same = [m for m in n.frequencies if frequencies.supports(f.key, m.key)]
+            if given and f.key != "prn" and not any(frequencies.supports(f.key, m.key) for m in given) \
+                    and not elsewhere(f, same, given):
+                said = ", ".join(sorted({squash(m.text) for m in given}))
+                reason = f"frequency {squash(f.text)}: the note sentence it comes from gives {squash(drug.text)} {said}"
+                out.append(_flag(s.text, f, "frequency", reason))
+    return out
+
+
 def date_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callable) -> list[Flag]:
     """A date that the note sentence its clause comes from gives otherwise: "weaned off on 03/29" where
     the note says "weaned off on 03/28" (and was discharged on 03/29)."""
@@ -99,16 +145,20 @@ def date_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callab
 def value_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callable) -> list[Flag]:
     """A measured value that the note sentence its clause comes from gives otherwise: "EF 35%" where that
     sentence says "EF 30%" (the note may give 35% for something else)."""
-    note_values, summary_values = _values(n), _values(s)
+    by_dim: dict[str, list[Mention]] = {}
+    for m in _values(n):
+        by_dim.setdefault(m.key[1], []).append(m)
+    summary_values = _values(s)
     out = []
     for a in alignments:
         for q in summary_values:
             if not a.start <= q.start < a.end or taken.overlaps(q.start, q.end):
                 continue
-            given = [m for m in note_values if m.key[1] == q.key[1] and _inside(a.sources, m)]
+            same_dim = by_dim.get(q.key[1], [])
+            given = [m for m in same_dim if _inside(a.sources, m)]
             if not given:
                 continue
-            matching = [m for m in note_values if _same_value(q, m)]
+            matching = [m for m in same_dim if _same_value(q, m)]
             lo, hi = clause(s.text, q, a.start, a.end)
             words = total((lo, q.start)) + total((q.end, hi))
             cover = _without(coverage, q)
@@ -148,10 +198,10 @@ def dose_pairs(facts) -> list[tuple[Mention, Mention]]:
 def frequency_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[Flag]:
     """A frequency that the sources give otherwise for the same dose: the summary's "50 mg once daily"
     where the note sentence says "50 mg twice daily" (and "once daily" for another drug)."""
-    note_pairs = dose_pairs(n)
+    note_pairs, summary_pairs = dose_pairs(n), dose_pairs(s)
     out = []
     for a in alignments:
-        for q, f in dose_pairs(s):
+        for q, f in summary_pairs:
             if not a.start <= f.start < a.end or taken.overlaps(q.start, f.end) or f.key == "prn":
                 continue  # a dose already flagged takes its frequency with it
             drug = getattr(s.drug_of(q), "key", None)

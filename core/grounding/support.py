@@ -176,3 +176,27 @@ def align(summary: Indexed, note: Indexed, backed: list[set[int]]) -> list[Align
         sources = tuple(note.segments[s] for s in sorted(chosen))
         out.append(Alignment(start, end, round(score, 3), sources, len(items)))
     return out
+
+
+class Cover:
+    """How much of a span of the summary the note backs, for comparing the note sentences a value could
+    come from (rarity-weighted content words, as in :func:`align`)."""
+
+    def __init__(self, summary: Indexed, note: Indexed, backed: list[set[int]]):
+        self._note_starts = [x for x, _ in note.segments]
+        self._starts = [t.start for t in summary.tokens]
+        self._weights = [weight(t) if vocabulary.is_content(t) else 0.0 for t in summary.tokens]
+        self._backed = backed
+
+    def _words(self, span: tuple[int, int]) -> list[int]:
+        lo, hi = bisect.bisect_left(self._starts, span[0]), bisect.bisect_left(self._starts, span[1])
+        return [i for i in range(lo, hi) if self._weights[i]]
+
+    def backed(self, span: tuple[int, int], position: int) -> float:
+        """The words of the summary at ``span`` that the note sentence holding ``position`` backs."""
+        seg = max(0, bisect.bisect_right(self._note_starts, position) - 1)
+        return sum(self._weights[i] for i in self._words(span) if seg in self._backed[i])
+
+    def total(self, span: tuple[int, int]) -> float:
+        """All the content words of the summary at ``span``."""
+        return sum(self._weights[i] for i in self._words(span))
