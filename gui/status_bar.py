@@ -16,6 +16,8 @@ def chunking_text(chunking: dict) -> str:
     """How the note was fed to the model: in one pass, or in parts and how they were split."""
     tokens = f"{chunking.get('note_tokens', 0):,} tokens"
     if chunking.get("strategy") == "facts":
+        if chunking.get("narrative") == "note":
+            return f"note {tokens} · {chunking.get('facts', 0)} facts from the note · all text from the note"
         return (f"note {tokens} · {chunking.get('facts', 0)} facts from the note · model sentences kept "
                 f"{chunking.get('narrative_sentences_kept', 0)} of {chunking.get('narrative_sentences_written', 0)}")
     if chunking.get("strategy") == "map_reduce":

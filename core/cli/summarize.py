@@ -69,8 +69,9 @@ def _footer(result) -> str:
     e, t, c = result.engine, result.timings, result.chunking
     if c["strategy"] == "facts":
         head = (f"— {e['name']} ({e['variant']}) · load {t['load_s']} s · {t['total_s']} s · "
-                f"note {c['note_tokens']} tokens · {c['facts']} facts from the note · model sentences kept "
-                f"{c['narrative_sentences_kept']} of {c['narrative_sentences_written']}")
+                f"note {c['note_tokens']} tokens · {c['facts']} facts from the note · "
+                + ("all text from the note" if c.get("narrative") == "note" else
+                   f"model sentences kept {c['narrative_sentences_kept']} of {c['narrative_sentences_written']}"))
         lines = [head]
         lines += [f"  ⚑ {f.kind}: '{f.text}' — {f.reason}" for f in result.flags]
         return "\n".join(lines)

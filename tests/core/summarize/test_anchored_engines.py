@@ -11,7 +11,7 @@ import pytest
 
 from core.engines.base import GenerationSettings
 from core.evaluate.evalset import change_found
-from core.summarize import STYLES, run
+from core.summarize import STYLES, anchored, run
 from tests.model_fixtures import engine
 
 pytestmark = pytest.mark.slow
@@ -24,9 +24,13 @@ ENGINES = [("reference", "fp32"), ("ipex_llm", "sym_int4"), ("openvino", "int4")
 @pytest.mark.parametrize(("name", "variant"), ENGINES)
 def test_every_style_on_every_engine(name, variant):
     eng = engine(name, variant)
+    assert not anchored.writes_narrative(eng)  # 135M parameters: the app shows the note's own sentence
     for style in STYLES:
         result = run(ROW["note"], style, eng)
-        assert result.chunking["strategy"] == "facts"
+        assert result.chunking["strategy"] == "facts" and result.chunking["narrative"] == "note"
+        forced = list(anchored.summarize(ROW["note"], style, eng, narrative=True))[-1].result  # as a 1B+ model
+        assert forced.chunking["narrative"] == "model" and forced.chunking["narrative_sentences_written"] >= 1
+        assert not [s for s in forced.grounding.sentences if s.status == "unsupported"], (style, forced.summary)
         assert result.engine["name"] == name
         claims = [s for s in result.grounding.sentences if s.status != "no_claim"]
         assert claims and not [s for s in claims if s.status == "unsupported"], (style, result.summary)
