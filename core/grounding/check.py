@@ -127,7 +127,7 @@ def analyze(summary: str, note: str) -> Report:
     term_flags = terms.flags(s_index, n_index, backed, taken)
     items += term_flags
     items += _doses_of_terms(s, term_flags, _taken(items, len(summary)))
-    items += terms.number_flags(summary, note, taken, n.dates)
+    items += terms.number_flags(summary, note, taken, n.dates, s.digits)
     alignments = support.align(s_index, n_index, backed)
     items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
     cover = support.Cover(s_index, n_index, backed)

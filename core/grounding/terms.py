@@ -89,15 +89,18 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
     return out
 
 
-def number_flags(summary: str, note: str, taken: Taken, note_dates=()) -> list[Flag]:
-    """Bare numbers (counts, scores, ages without a unit) that appear nowhere in the note."""
+def number_flags(summary: str, note: str, taken: Taken, note_dates=(), digits: str | None = None) -> list[Flag]:
+    """Bare numbers (counts, scores, ages without a unit) that appear nowhere in the note; with ``digits``
+    (the summary with number words as digits, same offsets) numbers written as words count too."""
     stated = {value for _, _, value in quantities.all_numbers(note)}
     stated |= {float(x) for x in re.findall(r"(?<![A-Za-z])[xX×]\s?(\d+)\b", note)}  # "falls x2"
     stated |= {float(year) for d in note_dates for year, _, _ in d.key if year}  # "February 2033"
     words = set(re.findall(r"[a-z]+", note.lower()))
     stated |= {float(v) for w, v in vocabulary.NUMBER_WORDS.items() if w in words}
     out = []
-    for start, end, value in quantities.all_numbers(summary):
+    for start, end, value in quantities.all_numbers(digits or summary):
+        while end < len(summary) and summary[end].isalpha() and summary[end - 1].isalpha():
+            end += 1  # "three", not "t"
         if value in stated or taken.overlaps(start, end) or _list_number(summary, start, end):
             continue
         text = summary[start:end]

@@ -139,3 +139,10 @@ def test_flag_is_frozen():
     flag = Flag(0, 1, "dose", "x", "r")
     with pytest.raises(AttributeError):
         flag.start = 2  # type: ignore[misc]
+
+
+def test_a_number_written_as_a_word_is_checked_too():
+    note = "Two falls in the past 6 months, both at night."
+    flags = check("Three falls in the past 6 months, both at night.", note)
+    assert [(f.kind, f.text) for f in flags] == [("number", "Three")]
+    assert check("2 falls in the past six months, both at night.", note) == []
