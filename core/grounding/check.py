@@ -138,7 +138,7 @@ def analyze(summary: str, note: str) -> Report:
     items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
-    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), _finding)
+    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, _finding)
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
     for a in alignments:

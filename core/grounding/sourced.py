@@ -287,35 +287,39 @@ def bare_side_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[
     return out
 
 
-def polarity_flags(s, n, alignments, taken: Taken, finding: Callable[[str], bool]) -> list[Flag]:
+def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: Callable[[str], bool]) -> list[Flag]:
     """A finding whose presence the summary sentence states the other way round from the note sentences
     it comes from: "denies chest pain" where they report chest pain, "reports dyspnea on exertion" where
-    they deny it. The note may state it both ways elsewhere (another day, another visit)."""
+    they deny it. The note may state it both ways elsewhere (another day, another visit); a note sentence
+    that states it the summary's way and backs the summary sentence as well as the sources clears it."""
     note_negated = [c for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"]
     summary_negated = [c for scope, c in negation.concepts(s.text, s.scopes) if scope.polarity == "negated"]
+
+    def said(key: str) -> list[Mention]:  # every note occurrence of the finding, ``key`` its state
+        return [Mention(x, y, n.text[x:y], negation.state(n.scopes, (x, y))) for x, y in n.words.occurrences(key)]
+
+    def contradicted(a, m: Mention, key: str, summary_state: str) -> bool:
+        occurrences = said(key)
+        given = [o for o in occurrences if _inside(a.sources, o) and o.key != "uncertain"]
+        if not given or any(o.key == summary_state for o in given):
+            return False
+        matching = [o for o in occurrences if o.key == summary_state]
+        return bool(_contradicted((a.start, a.end), given, lambda o: False, matching, _without(coverage, m)))
+
     out = []
     for a in alignments:
         if not a.sources:
             continue
-
-        def states(key: str, a=a) -> list[str]:
-            return [negation.state(n.scopes, span) for span in n.words.occurrences(key)
-                    if any(x <= span[0] and span[1] <= y for x, y in a.sources)]
-
         for c in summary_negated:
-            if not a.start <= c.start < a.end or taken.overlaps(c.start, c.end):
-                continue
-            said = states(c.key)
-            if said and set(said) == {"affirmed"} and finding(c.text):
+            if a.start <= c.start < a.end and not taken.overlaps(c.start, c.end) and finding(c.text) \
+                    and contradicted(a, c, c.key, "negated"):
                 out.append(_flag(s.text, c, "negation",
                                  f"the summary says {squash(c.text)} is absent, but the note sentence it comes from reports it"))
         for key in sorted({c.key for c in note_negated if _inside(a.sources, c) and finding(c.text)}):
-            if "affirmed" in states(key):
-                continue
-            for span in s.words.occurrences(key):
-                if a.start <= span[0] < a.end and not taken.overlaps(*span) \
-                        and negation.state(s.scopes, span) == "affirmed":
-                    m = Mention(span[0], span[1], s.text[span[0] : span[1]], key)
+            for x, y in s.words.occurrences(key):
+                m = Mention(x, y, s.text[x:y], key)
+                if a.start <= x < a.end and not taken.overlaps(x, y) \
+                        and negation.state(s.scopes, (x, y)) == "affirmed" and contradicted(a, m, key, "affirmed"):
                     out.append(_flag(s.text, m, "negation",
                                      f"the summary reports {squash(m.text)}, but the note sentence it comes from says it is absent"))
     return out

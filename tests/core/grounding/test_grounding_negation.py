@@ -52,3 +52,8 @@ def test_a_limit_is_not_a_negation():
 def test_slash_joins_list_items_but_not_a_compound_modifier():
     assert negated("Denies fever/chills, nausea/vomiting.") == ["fever", "chills", "nausea", "vomiting"]
     assert negated("No cough/cold medicines.") == ["cough/cold medicines"]
+
+
+def test_a_note_stating_a_finding_both_ways_in_equal_sentences_supports_either():
+    text = "\nIV no chest \nIV chest"  # found by test_grounding_properties (hypothesis)
+    assert check(text, text) == []
