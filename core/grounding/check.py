@@ -138,7 +138,8 @@ def analyze(summary: str, note: str) -> Report:
     items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
-    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, _finding)
+    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, _finding,
+                                    functools.partial(_qualified, s))
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
     for a in alignments:
@@ -425,6 +426,12 @@ def _sides(s: _Facts, n: _Facts) -> list[Flag]:
     return flags
 
 
+def _qualified(s: _Facts, key: str) -> bool:
+    """Whether the summary also reports the finding it negates: "mild dyspnea climbing stairs but no
+    SOB at rest" negates it only in part (the negated phrase has lost its "at rest")."""
+    return any(negation.state(s.scopes, span) == "affirmed" for span in s.words.occurrences(key))
+
+
 def _negations(s: _Facts, n: _Facts) -> list[Flag]:
     note_states = functools.cache(
         lambda key: [negation.state(n.scopes, span) for span in n.words.occurrences(key)]
@@ -437,7 +444,7 @@ def _negations(s: _Facts, n: _Facts) -> list[Flag]:
         start = c.start if scope in first_in_scope else scope.trigger
         first_in_scope.add(scope)
         states = note_states(c.key)
-        if "affirmed" in states and "negated" not in states and _finding(c.text):
+        if "affirmed" in states and "negated" not in states and _finding(c.text) and not _qualified(s, c.key):
             reason = (
                 f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
             )

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from core.grounding import vocabulary
+from core.grounding import equivalents, vocabulary
 from core.grounding.model import Mention
 
 _NOT_VERBS = (
@@ -197,14 +197,38 @@ class Words:
             end = m.end()
 
     def occurrences(self, key: str) -> list[tuple[int, int]]:
-        """Spans where the finding ``key`` (from :func:`concepts`) appears, plurals included."""
-        words = key.split()
+        """Spans where the finding ``key`` (from :func:`concepts`) appears, plurals and the abbreviation
+        table's other spellings included ("shortness of breath" / "dyspnea")."""
         out = []
-        for i in self.index.get(words[0], ()):
-            j = i + len(words)
-            if self.stems[i:j] == words and all(self.glued[i + 1 : j]):
-                out.append((self.spans[i][0], self.spans[j - 1][1]))
-        return out
+        for variant in sorted(variants(key)):
+            words = variant.split()
+            for i in self.index.get(words[0], ()):
+                j = i + len(words)
+                if self.stems[i:j] == words and all(self.glued[i + 1 : j]):
+                    out.append((self.spans[i][0], self.spans[j - 1][1]))
+        return sorted(set(out))
+
+
+def variants(key: str) -> frozenset[str]:
+    """``key`` and the keys of the other spellings of its abbreviation-table groups (spellings of four
+    letters or more, without a negation word: "no fever" is no spelling of a finding)."""
+    return _variants(tuple(equivalents.table().groups)).get(key, frozenset()) | {key}
+
+
+@functools.lru_cache(maxsize=2)
+def _variants(groups: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[str]]:
+    index: dict[str, frozenset[str]] = {}
+    for spellings in groups:
+        keys = {_phrase_key(s) for s in spellings if not _NEGATING & set(s.lower().split())} - {""}
+        usable = frozenset(k for k in keys if len(k.replace(" ", "")) >= 4)
+        for k in keys:
+            index[k] = index.get(k, frozenset()) | usable
+    return index
+
+
+def _phrase_key(text: str) -> str:
+    """A spelling's key, made as :func:`concepts` makes a finding's."""
+    return " ".join(stem(w) for w in re.findall(r"[A-Za-z][\w'-]*", text) if not _function_word(w))
 
 
 def state(found: list[Scope], span: tuple[int, int]) -> str:

@@ -287,11 +287,13 @@ def bare_side_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list[
     return out
 
 
-def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: Callable[[str], bool]) -> list[Flag]:
+def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: Callable[[str], bool],
+                   qualified: Callable[[str], bool]) -> list[Flag]:
     """A finding whose presence the summary sentence states the other way round from the note sentences
     it comes from: "denies chest pain" where they report chest pain, "reports dyspnea on exertion" where
     they deny it. The note may state it both ways elsewhere (another day, another visit); a note sentence
-    that states it the summary's way and backs the summary sentence as well as the sources clears it."""
+    that states it the summary's way and backs the summary sentence as well as the sources clears it.
+    ``qualified(key)``: the summary also reports a finding it negates ("dyspnea on stairs, no SOB at rest")."""
     note_negated = [c for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "negated"]
     summary_negated = [c for scope, c in negation.concepts(s.text, s.scopes) if scope.polarity == "negated"]
 
@@ -312,6 +314,7 @@ def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: 
             continue
         for c in summary_negated:
             if a.start <= c.start < a.end and not taken.overlaps(c.start, c.end) and finding(c.text) \
+                    and not qualified(c.key) \
                     and contradicted(a, c, c.key, "negated"):
                 out.append(_flag(s.text, c, "negation",
                                  f"the summary says {squash(c.text)} is absent, but the note sentence it comes from reports it"))

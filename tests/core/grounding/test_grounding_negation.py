@@ -57,3 +57,18 @@ def test_slash_joins_list_items_but_not_a_compound_modifier():
 def test_a_note_stating_a_finding_both_ways_in_equal_sentences_supports_either():
     text = "\nIV no chest \nIV chest"  # found by test_grounding_properties (hypothesis)
     assert check(text, text) == []
+
+
+def test_a_finding_is_matched_under_its_other_spellings():
+    note = "He denies shortness of breath or chest pain. Ankle swelling for a week."
+    assert [f.text for f in check("He reports dyspnea and ankle swelling for a week.", note)
+            if f.kind == "negation"] == ["dyspnea"]
+    assert [f.text for f in check("Febrile with cough for 3 days.", "No fever. Cough for 3 days.")
+            if f.kind == "negation"] == ["Febrile"]
+    assert negation.variants("fever") >= {"fever", "febril"}
+    assert not any(v.startswith("no ") for v in negation.variants("fever"))
+
+
+def test_a_negation_the_summary_itself_qualifies_is_not_flagged():
+    note = "Mild shortness of breath when climbing stairs, none at rest."
+    assert check("He has mild dyspnea climbing stairs but no SOB at rest.", note) == []
