@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KINDS = ("problem", "medication", "allergy", "vital", "result", "procedure", "consult", "disposition",
-         "follow_up", "presentation", "contingency", "severity")
+         "follow_up", "presentation", "contingency", "severity", "course", "exam", "history")
 CHANGES = ("started", "stopped", "changed", "held", "continued", "listed")
 """Medication change status; ``listed``: named with no change stated (a home or current list)."""
 

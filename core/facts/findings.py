@@ -30,11 +30,13 @@ BY_SECTION = {
     **dict.fromkeys(("follow_up", "patient_instructions"), "follow_up"),
     "hospital_course": "course",
     "allergies": "allergy",
+    **dict.fromkeys(("past_medical_history", "past_surgical_history"), "history"),
+    **dict.fromkeys(("physical_exam", "neurological"), "exam"),
 }
-SKIP_SECTIONS = {"past_medical_history", "past_surgical_history", "family_history", "social_history",
-                 "physical_exam", "neurological", "signature", "patient_education", "other", "medications"}
+SKIP_SECTIONS = {"family_history", "social_history", "signature", "patient_education", "other", "medications"}
 PRIORITY = {"problem": 9, "disposition": 8, "follow_up": 8, "result": 6, "procedure": 7, "consult": 5,
-            "contingency": 5, "severity": 5, "presentation": 7, "allergy": 4, "course": 3}
+            "contingency": 5, "severity": 5, "presentation": 7, "allergy": 4, "course": 3, "exam": 4,
+            "history": 3}
 """Base priority by kind; a fact's priority is this times ten plus its ``information()``."""
 # A cue that matches a sentence overrides the section's kind for these (a follow-up line in a plan).
 _OVERRIDES = ("follow_up", "disposition", "contingency", "consult")

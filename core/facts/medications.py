@@ -73,9 +73,15 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     mentions = [m for m in medications.find(note) if m.key]
     spans = sentences.split(note)
     facts: list[Fact] = []
-    for a, b in spans:
+    for n, (a, b) in enumerate(spans):
         inside = [m for m in mentions if a <= m.start < b]
-        inside = [m for i, m in enumerate(inside) if i == 0 or not _dependent(note, inside[i - 1].end, m.start)]
+        kept, dependent = [], False
+        for i, m in enumerate(inside):  # a drug joined to a dependent one ("replaces zolpidem/diphenhydramine")
+            joined = i > 0 and _JOINED.fullmatch(note[inside[i - 1].end : m.start])
+            dependent = _dependent(note, inside[i - 1].end if i else a, m.start) or bool(dependent and joined)
+            if not dependent:
+                kept.append(m)
+        inside = kept
         previous: tuple[str, int] | None = None  # (change, end of previous drug)
         for i, m in enumerate(inside):
             seg_end = inside[i + 1].start if i + 1 < len(inside) else b
@@ -88,6 +94,10 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 change = hit[0] if hit else None
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
                 change = previous[0]
+            follow = None
+            if change is None and len(inside) == 1:
+                follow = _action_line(note, spans, n, mentions)
+                change = follow[0] if follow else None
             if change == "none":
                 previous = (change, m.end)
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
@@ -99,13 +109,30 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             start = m.start
             if hit and seg_start + hit[1] < m.start and not note[seg_start + hit[2] : m.start].strip(" :-"):
                 start = seg_start + hit[1]  # "HOLD warfarin", "Start aspirin": keep the verb
-            end = _clause_end(note, m.end, seg_end)
+            end = _clause_end(note, m.end, seg_end) if follow is None else follow[1]
             text = note[start:end].strip(" ,;:-–")
-            facts.append(Fact("medication", start, start + len(text), text,
-                              section=section.category if section else None, change=change or "listed",
-                              drug=m.key, priority=_PRIORITY[change or "listed"]))
+            # An explicit action line in a reconciliation list is as authoritative as a discharge list.
+            category = "discharge_medications" if follow else (section.category if section else None)
+            facts.append(Fact("medication", start, start + len(text), text, section=category,
+                              change=change or "listed", drug=m.key, priority=_PRIORITY[change or "listed"]))
             previous = (change or "listed", m.end)
     return _merge(facts)
+
+
+def _action_line(note: str, spans: list[tuple[int, int]], n: int, mentions) -> tuple[str, int] | None:
+    """A medication list's next line that says what to do with the drug named alone on line ``n``
+    ("Amlodipine 10 mg daily" / "   ACTION: CHANGE -> 5 mg daily"): its change and where its clause ends.
+    Only a line right below (no blank line) that names no drug of its own."""
+    if n + 1 >= len(spans):
+        return None
+    a, b = spans[n + 1]
+    gap = note[spans[n][1] : a]
+    if gap.count("\n") != 1 or any(a <= m.start < b for m in mentions):
+        return None
+    hit = change_in(note[a:b], 0)
+    if hit is None or hit[1] > 30:
+        return None  # the change must lead the line, as an action does
+    return hit[0], a + _clause_end(note[a:b], hit[2], b - a)
 
 
 def _dependent(note: str, previous_end: int, start: int) -> bool:

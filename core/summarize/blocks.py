@@ -24,15 +24,15 @@ MED_CHANGES = Block("Medication changes", ("medication",), limit=0)
 
 STYLES: dict[str, tuple[Block, ...]] = {
     "brief": (
-        Block("Patient", ("presentation",), limit=1, narrative="one_liner"),
+        Block("Patient", ("presentation", "history"), limit=2, narrative="one_liner"),
         Block("Assessment", ("problem",), limit=5),
         MED_CHANGES,
-        Block("Key results", ("result",), limit=4),
+        Block("Key results", ("result", "exam"), limit=4),
         Block("Plan", ("procedure", "consult", "disposition", "follow_up"), limit=5),
     ),
     "soap": (
         Block("S", ("presentation",), limit=2, narrative="one_liner"),
-        Block("O", ("result",), limit=5),
+        Block("O", ("result", "exam"), limit=5),
         Block("A", ("problem",), limit=4),
         Block("P", ("medication", "procedure", "consult", "disposition", "follow_up"), limit=5),
     ),
@@ -41,13 +41,14 @@ STYLES: dict[str, tuple[Block, ...]] = {
         Block("Hospital course", ("course", "presentation"), limit=3, narrative="course"),
         Block("Procedures", ("procedure",), limit=3),
         Block("Medication changes", ("medication",), limit=0),
-        Block("Key results", ("result",), limit=3),
+        Block("Key results", ("result", "exam"), limit=3),
         Block("Disposition", ("disposition", "severity"), limit=2),
         Block("Follow-up", ("follow_up", "consult"), limit=4),
     ),
     "handoff": (
         Block("Illness severity", ("severity",), limit=2),
-        Block("Patient summary", ("presentation", "problem", "result"), limit=5, narrative="one_liner"),
+        Block("Patient summary", ("presentation", "history", "problem", "result", "exam"), limit=5,
+              narrative="one_liner"),
         Block("Action list", ("medication", "follow_up", "consult", "disposition"), limit=4),
         Block("Situation awareness and contingencies", ("contingency",), limit=3),
         Block("Synthesis by receiver", (), limit=0),

@@ -13,24 +13,30 @@ from core.summarize.blocks import STYLES, Block
 
 SHARE_OF_NOTE = 0.32
 """A summary stays under this share of the note's words (always under a third)."""
+MIN_WORDS = 60
 STYLE_WORDS = {"brief": 200, "soap": 240, "handoff": 220, "discharge": 320}
 CHANGE_ORDER = ("started", "stopped", "changed", "held", "continued")
 
 
 def budget(note: str, style: str) -> tuple[int, int]:
     """(hard, soft) word budgets: medication changes may use the hard one, other facts the soft one."""
-    hard = max(12, int(len(note.split()) * SHARE_OF_NOTE))
+    words = len(note.split())
+    # A short note (a few lines typed into the window) gets up to MIN_WORDS rather than a third of itself:
+    # an empty summary helps no one. Notes past MIN_WORDS / SHARE_OF_NOTE words are always cut to the share.
+    hard = max(min(words, MIN_WORDS), int(words * SHARE_OF_NOTE))
     return hard, min(hard, STYLE_WORDS.get(style, 200))
 
 
 def medication_line(fact: Fact) -> str:
     """``STARTED semaglutide 0.25 mg …``: the change, then the note's clause without a repeated cue."""
     text = re.sub(r"\s+", " ", fact.text).strip()
+    text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line
     label = (fact.change or "listed").upper()
     hit = med_facts.change_in(text, 0)
     if hit and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
         text = (text[: hit[1]] + text[hit[2] :]).strip(" :-–,")
         text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
+    text = re.sub(r"\s+([.,;)])", r"\1", text)
     return f"{label} {text}" if text else label
 
 

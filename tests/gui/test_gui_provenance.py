@@ -239,6 +239,7 @@ def test_sources_fall_in_the_text_that_was_summarized(window, qtbot, home, messa
     """A pasted note with a control character: the reader drops it, and the note pane shows the text
     the summary was checked against, so its sources land on the right characters."""
     window.show()
+    window.settings.update(summary_mode="free")  # the scripted engine's summary is shown as written
     window.controller.use_engine(ScriptedEngine())
     pasted = NOTE.replace("PLAN:", "PLAN:\x07")
     window.note_pane.editor.setPlainText(pasted)

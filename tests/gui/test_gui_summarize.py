@@ -92,6 +92,7 @@ def test_cancel_mid_stream(ready_window, qtbot, messages):
 
 def test_event_loop_keeps_running_while_generating(ready_window, qtbot):
     w = ready_window
+    w.settings.update(summary_mode="free")  # the model generates for seconds (a fact-anchored one is instant)
     ticks: list[float] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(time.monotonic()))
