@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from core.grounding import (
     dates,
+    equivalents,
     frequencies,
     implied,
     laterality,
@@ -251,9 +252,11 @@ def _after_dose(s: _Facts, mention: Mention) -> bool:
 
 
 def _finding(text: str) -> bool:
-    """Whether a negated phrase names a clinical finding (``chest pain``, ``BNP``), not a person or a
-    thing in the room (``daughter at bedside``): one of its words is clinical, rare or an abbreviation."""
+    """Whether a negated phrase names a clinical finding (``chest pain``, ``BNP``, ``crackles``), not a
+    person or a thing in the room (``daughter at bedside``): one of its words is clinical (ICD-10-CM, or a
+    whole spelling in the abbreviation table), rare or an abbreviation."""
     return any(terms.is_term(word) or vocabulary.stem(word.lower()) in vocabulary.clinical_stems()
+               or vocabulary.stem(word.lower()) in equivalents.single_words()
                for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]*", text))
 
 

@@ -108,3 +108,24 @@ def occurrences(keys: list[str]) -> list[Occurrence]:
 def words_of(group: int) -> frozenset[str]:
     """The content-word keys of all of a group's spellings."""
     return table().words[group]
+
+
+ORDINARY_ZIPF = 4.5  # "walk", "week", "woman" are spellings too, but ordinary English
+
+
+def single_words() -> frozenset[str]:
+    """Token keys of the table's one-word spellings that are not ordinary English (``crackles``,
+    ``dyspnea``, ``febrile``): clinical words."""
+    return _single_words(tuple(table().groups))
+
+
+@functools.lru_cache(maxsize=2)
+def _single_words(groups: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    words = set()
+    for spellings in groups:
+        for spelling in spellings:
+            tokens = vocabulary.tokens(spelling)
+            if len(tokens) == 1 and vocabulary.is_content(tokens[0]) and not tokens[0].key.startswith("#") \
+                    and vocabulary.zipf(spelling.lower()) < ORDINARY_ZIPF:
+                words.add(tokens[0].key)
+    return frozenset(words)

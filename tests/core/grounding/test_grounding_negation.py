@@ -72,3 +72,9 @@ def test_a_finding_is_matched_under_its_other_spellings():
 def test_a_negation_the_summary_itself_qualifies_is_not_flagged():
     note = "Mild shortness of breath when climbing stairs, none at rest."
     assert check("He has mild dyspnea climbing stairs but no SOB at rest.", note) == []
+
+
+def test_an_exam_finding_the_table_knows_is_a_finding():
+    note = "Lungs with crackles at the bases bilaterally."
+    assert [f.text for f in check("Lungs clear without crackles.", note) if f.kind == "negation"] == ["without crackles"]
+    assert check("No daughter at bedside.", "Daughter at bedside.") == []
