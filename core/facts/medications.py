@@ -33,7 +33,13 @@ _DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|tabs?|tablet
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|\bwith|"
-    r"\binteraction|\bfrom|\bvs\.?|\bor)\s*$", re.IGNORECASE)
+    r"\binteraction|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?)\s*$",
+    re.IGNORECASE)
+# "Narrow piperacillin-tazobactam to ceftriaxone", "switch furosemide to torsemide": the first drug stops,
+# the second starts.
+_SWITCH = re.compile(r"\b(?:switch|switched|change|changed|narrow|narrowed|transition|transitioned|convert|converted|"
+                     r"de-escalate|de-escalated)\s+(?:from\s+)?$", re.IGNORECASE)
+_TO = re.compile(r"\s*(?:to|->|→)\s*", re.IGNORECASE)
 # Where a change is authoritative: a medication list at discharge beats the plan, which beats the course
 # and the history of how the patient got here.
 _AUTHORITY = {"discharge_medications": 4, "observation_and_plan": 3, "disposition": 3, "follow_up": 2,
@@ -94,6 +100,9 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 change = hit[0] if hit else None
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
                 change = previous[0]
+            switch = _switch(note, inside, i, a)
+            if switch:
+                change = switch
             follow = None
             if change is None and len(inside) == 1:
                 follow = _action_line(note, spans, n, mentions)
@@ -117,6 +126,20 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                               change=change or "listed", drug=m.key, priority=_PRIORITY[change or "listed"]))
             previous = (change or "listed", m.end)
     return _merge(facts)
+
+
+def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
+    """``stopped`` / ``started`` when drug ``i`` is the first / second drug of "switch X to Y"."""
+    m = inside[i]
+    if i + 1 < len(inside) and _TO.fullmatch(note[m.end : inside[i + 1].start]):
+        before = note[max(sentence_start, m.start - 30) : m.start]
+        if _SWITCH.search(before):
+            return "stopped"
+    if i > 0 and _TO.fullmatch(note[inside[i - 1].end : m.start]):
+        before = note[max(sentence_start, inside[i - 1].start - 30) : inside[i - 1].start]
+        if _SWITCH.search(before):
+            return "started"
+    return None
 
 
 def _action_line(note: str, spans: list[tuple[int, int]], n: int, mentions) -> tuple[str, int] | None:

@@ -113,3 +113,20 @@ def test_patient_text_never_reaches_stderr(capfd):
     extract(f"HPI: {canary} reports cough.\nPlan: start amoxicillin 500 mg TID.\n")
     out, err = capfd.readouterr()
     assert canary not in out and canary not in err
+
+
+def test_switch_stops_the_first_drug_and_starts_the_second():
+    ex = extract("PLAN:\nNarrow piperacillin-tazobactam to ceftriaxone 1 g IV daily today.\n")
+    assert {(f.drug, f.change) for f in ex.of("medication")} == {("piperacillin-tazobactam", "stopped"),
+                                                                  ("ceftriaxone", "started")}
+
+
+def test_a_drug_named_in_a_condition_is_not_changed_there():
+    ex = extract("PLAN:\nWean norepinephrine to off.\nDispo: floor in 24 h once off norepinephrine.\n")
+    assert {(f.drug, f.change) for f in ex.of("medication")} == {("norepinephrine", "changed")}
+
+
+def test_an_action_line_under_a_drug_gives_its_change():
+    ex = extract("MEDICATION RECONCILIATION\n1. Zolpidem 10 mg at bedtime\n   ACTION: STOP. Reason: falls.\n"
+                 "2. Losartan 50 mg daily\n   ACTION: CONTINUE.\n")
+    assert {(f.drug, f.change) for f in ex.of("medication")} == {("zolpidem", "stopped"), ("losartan", "continued")}
