@@ -201,5 +201,10 @@ def _merge(facts: list[Fact]) -> list[Fact]:
         latest: dict[str, Fact] = {}
         for f in top:
             latest[f.change or ""] = f
-        kept += sorted(latest.values(), key=lambda f: f.start)[-2:]
+        chosen = sorted(latest.values(), key=lambda f: f.start)[-2:]
+        # What happened during the stay ("metolazone was added on days 3 and 4") beside the discharge list's
+        # verdict (stopped): one earlier change of another kind, from the plan or the course.
+        earlier = [f for f in changes if _AUTHORITY.get(f.section, 0) in (1, 2, 3) and f not in top
+                   and f.change not in latest and f.change != "continued"]
+        kept += chosen + earlier[-1:]
     return sorted(kept, key=lambda f: f.start)
