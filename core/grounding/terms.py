@@ -73,7 +73,7 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
             stated = stated if stated is not None else {v for _, _, v in quantities.all_numbers(note.text)}
             if _value_after(summary.text, token.end, stated):
                 continue  # "BP 148/82", "Tmax 38.4 C": the value is the claim, checked as a value
-        if not is_term(part) and not _reported_test(summary, i, part):
+        if not is_term(part) and not _reported_test(summary, i, part) and not _diagnosed(summary, i, part):
             continue
         previous = summary.tokens[runs[-1][-1]] if runs else None
         gap = summary.text[previous.end : token.start] if previous else "x"
@@ -133,6 +133,26 @@ def _reported_test(summary: Indexed, i: int, word: str) -> bool:
             if not re.search(r"[.;:,()\n]", text[a:b]):
                 return True
     return False
+
+
+_DIAGNOSIS_CUE = re.compile(
+    r"\b(?:history\s+of|hx\s+of|h/o|pmh|past\s+medical\s+history|diagnosed\s+with|diagnosis\s+of|dx\s+of|"
+    r"known|complicated\s+by|secondary\s+to|due\s+to|consistent\s+with|suspected|presumed)\b",
+    re.IGNORECASE,
+)
+
+
+def _diagnosed(summary: Indexed, i: int, word: str) -> bool:
+    """A disease word that is also everyday English ("depression", "stroke", "migraine", "fracture": an
+    ICD-10-CM word, a noun, Zipf below 5) named where a summary lists diagnoses: after "history of",
+    "diagnosed with", "complicated by", ... in the same sentence."""
+    lower = word.lower()
+    if vocabulary.zipf(lower) >= 5.0 or not vocabulary.can_be_noun(lower) or vocabulary.stem(lower) not in vocabulary.clinical_stems():
+        return False
+    text, start = summary.text, summary.tokens[i].start
+    before = text[max(0, start - 80) : start]
+    before = re.split(r"[.;:\n]", before)[-1]
+    return bool(_DIAGNOSIS_CUE.search(before))
 
 
 def _modifier(summary: Indexed, i: int) -> bool:

@@ -74,3 +74,16 @@ def test_unbacked_adjective_of_a_test_is_flagged():
     note = "Stable CAD, no ischemia on ECG. No further preoperative stress testing indicated."
     assert flagged("ECG without ischemia; nuclear stress test negative.", note, "term") == ["nuclear"]
     assert flagged("ECG without ischemia; further stress testing not indicated.", note, "term") == []
+
+
+@pytest.mark.parametrize("disease", ["depression", "stroke", "migraine", "heart failure", "fracture"])
+def test_everyday_disease_word_named_as_a_diagnosis_is_flagged(disease):
+    note = "History of hypertension and type 2 diabetes. Takes lisinopril 10 mg daily."
+    flags = check(f"History of hypertension, type 2 diabetes and {disease}.", note)
+    assert [f.text for f in flags if f.kind == "term"] == [disease.split()[-1]]
+
+
+def test_everyday_disease_word_outside_a_diagnosis_list_is_not_flagged():
+    note = "Hypertension on lisinopril 10 mg daily. Walks daily with his wife."
+    assert flagged("Hypertension on lisinopril 10 mg daily; walks daily with his wife after her stroke.", note, "term") == []
+    assert flagged("Hypertension on lisinopril 10 mg daily; history of stroke.", note, "term") == ["stroke"]
