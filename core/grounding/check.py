@@ -1,6 +1,7 @@
 """The grounding check: every medication, dose, frequency, value, date, side, negation and clinical
 term in a summary must be backed by the note, and every sentence must be backed by note sentences
-(its sources). No model is involved: dictionaries, patterns and normalization.
+(its sources). No model is involved: dictionaries, patterns and normalization. Values a note may
+state several times are also checked against the sentence's own sources (:mod:`sourced`).
 
 :func:`analyze` gives the whole :class:`Report` (flags, sentence support, provenance); :func:`check`
 gives just the flags.

@@ -1,7 +1,9 @@
 """Checks of a summary sentence against the note sentences it comes from (its sources), for facts that
-a note may state several times with different values: a date (admitted 03/27, weaned off oxygen on
-03/28, discharged 03/29), a frequency tied to a dose (25 mg at night, then 50 mg twice daily), a new
-dose after a change (atorvastatin 40 mg, increase to 80 mg), a side written as an abbreviation (OD/OS).
+a note may state several times with different values: a drug's dose or frequency (an old regimen), a
+date (admitted 03/27, weaned off oxygen on 03/28, discharged 03/29), a measured value (EF 30% on the
+echo, 35% elsewhere), a frequency tied to a dose (25 mg at night, then 50 mg twice daily), a new dose
+after a change (atorvastatin 40 mg, increase to 80 mg), a side (OD/OS, "worse on the left"), and
+whether a finding is present (no chest pain last year, chest pain today).
 
 Each value is compared with the value that the note sentence backing its *clause* best gives; a note
 sentence elsewhere that gives the claimed value and backs the clause at least as well clears it. The
