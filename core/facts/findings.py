@@ -16,7 +16,8 @@ import re
 from core import paths
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
-from core.grounding import sentences, vocabulary
+from core.facts import clauses
+from core.grounding import vocabulary
 
 CUES = paths.RESOURCES / "facts" / "finding_cues.tsv"
 MAX_WORDS = 28
@@ -68,7 +69,7 @@ def kinds_of(sentence: str, section: Section | None) -> list[str]:
 def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     facts: list[Fact] = []
     opened: set[Section] = set()
-    for a, b in sentences.split(note):
+    for a, b in clauses.split(note):
         section = note_sections.at(found_sections, a)
         text = note[a:b]
         if section is not None and section.title and text.strip().rstrip(":") == section.title.strip().rstrip(":"):

@@ -16,7 +16,8 @@ import re
 from core import paths
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
-from core.grounding import medications, sentences
+from core.facts import clauses
+from core.grounding import medications
 
 CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
@@ -77,7 +78,7 @@ def change_in(text: str, anchor: int) -> tuple[str, int, int] | None:
 
 def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     mentions = [m for m in medications.find(note) if m.key]
-    spans = sentences.split(note)
+    spans = clauses.split(note)
     facts: list[Fact] = []
     for n, (a, b) in enumerate(spans):
         inside = [m for m in mentions if a <= m.start < b]

@@ -12,7 +12,7 @@ import functools
 import threading
 
 from core import paths
-from core.grounding import sentences
+from core.facts import clauses
 
 SECTION_RULES = paths.RESOURCES / "facts" / "sections.tsv"
 _LOCK = threading.Lock()
@@ -70,7 +70,7 @@ def parse(text: str):
         warnings.simplefilter("ignore", UserWarning)  # W036: medspaCy's empty target matcher, harmless
         nlp, sectionizer, _ = _pipeline()
         doc = nlp.make_doc(text)
-        starts = {a for a, _ in sentences.split(text)}
+        starts = {a for a, _ in clauses.split(text)}
         for token in doc:
             token.is_sent_start = token.i == 0 or token.idx in starts
         return sectionizer(doc)

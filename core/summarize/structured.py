@@ -59,8 +59,13 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
     blocks = STYLES[style]
     hard, soft = budget(extraction.note, style)
     used: list[tuple[int, int]] = []
-    chosen: dict[int, list[str]] = {i: list(narratives.get(b.narrative or "", [])) for i, b in enumerate(blocks)}
-    total = sum(len(" ".join(v).split()) + len(v) + len(blocks[i].title.split()) for i, v in chosen.items() if v)
+    # Each block's lines with a display order: the model's sentences, then medication changes as ranked
+    # (started, stopped, changed, held, continued), then other facts in the note's order.
+    chosen: dict[int, list[tuple[tuple[int, int], str]]] = {
+        i: [((0, n), line) for n, line in enumerate(narratives.get(b.narrative or "", []))]
+        for i, b in enumerate(blocks)}
+    total = sum(len(" ".join(t for _, t in v).split()) + len(v) + len(blocks[i].title.split())
+                for i, v in chosen.items() if v)
     spent = {"changes": 0}
 
     changes = {c for b in blocks if "medication" in b.kinds for c in b.changes}
@@ -80,7 +85,7 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
             return False
         total += c
         spent["changes"] += c if mandatory else 0
-        chosen[i].append(line)
+        chosen[i].append(((1, len(chosen[i])) if fact.kind == "medication" else (2, fact.start), line))
         used.append((fact.start, fact.end))
         return True
 
@@ -113,7 +118,7 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
     for i, block in enumerate(blocks):
         if chosen[i] or block.limit == 0 and not block.kinds:
             out.append(f"{block.title}:")
-            out += [f"- {line}" for line in chosen[i]]
+            out += [f"- {line}" for _, line in sorted(chosen[i])]
     return "\n".join(out)
 
 

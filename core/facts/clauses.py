@@ -1,0 +1,28 @@
+"""The note's sentences for fact extraction: the grounding splitter's sentences and lines, with lines of a
+hard-wrapped paragraph joined again ("...with hypertension, hyperlipidemia and type 2 diabetes" / "who
+presents with two days of chest pressure.") so that a fact is a whole sentence, not half of one."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from core.grounding import sentences
+
+_ENDS = re.compile(r"[.!?:;]['\")\]]?$")
+_CONTINUES = re.compile(r"[a-z(,;&/-]")
+
+
+@functools.lru_cache(maxsize=8)
+def split(note: str) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for a, b in sentences.split(note):
+        if out:
+            pa, pb = out[-1]
+            gap = note[pb:a]
+            if gap.count("\n") == 1 and not gap.strip() and not _ENDS.search(note[pa:pb]) \
+                    and _CONTINUES.match(note[a]):
+                out[-1] = (pa, b)  # a wrapped line: the sentence goes on
+                continue
+        out.append((a, b))
+    return tuple(out)
