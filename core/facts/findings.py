@@ -14,9 +14,9 @@ import functools
 import re
 
 from core import paths
+from core.facts import clauses
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
-from core.facts import clauses
 from core.grounding import vocabulary
 
 CUES = paths.RESOURCES / "facts" / "finding_cues.tsv"
