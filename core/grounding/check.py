@@ -117,10 +117,11 @@ def check(summary: str, note: str) -> list[Flag]:
 
 def analyze(summary: str, note: str) -> Report:
     """Flags, and each summary sentence's support score and source spans in the note."""
+    finding = functools.partial(_finding, table_words=equivalents.single_words())  # the table looked up once
     order = dates.numeric_order(note)  # a summary writes dates the way its note does
     s, n = _Facts(summary, order), _Facts(note, order)
     items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n),
-             *_negations(s, n), *_results(s, n)]
+             *_negations(s, n, finding), *_results(s, n)]
     taken = _taken(items, len(summary))
     for m in (*s.dates, *s.quantities, *s.frequencies):
         taken.add(m.start, m.end)  # checked by value above, not as words
@@ -140,7 +141,7 @@ def analyze(summary: str, note: str) -> Report:
     items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
-    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, _finding,
+    items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, finding,
                                     functools.partial(_qualified, s))
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
@@ -252,12 +253,12 @@ def _after_dose(s: _Facts, mention: Mention) -> bool:
                for q in s.quantities)
 
 
-def _finding(text: str) -> bool:
+def _finding(text: str, table_words: frozenset[str] | None = None) -> bool:
     """Whether a negated phrase names a clinical finding (``chest pain``, ``BNP``, ``crackles``), not a
     person or a thing in the room (``daughter at bedside``): one of its words is clinical (ICD-10-CM, or a
     whole spelling in the abbreviation table), rare or an abbreviation."""
     return any(terms.is_term(word) or vocabulary.stem(word.lower()) in vocabulary.clinical_stems()
-               or vocabulary.stem(word.lower()) in equivalents.single_words()
+               or vocabulary.stem(word.lower()) in (equivalents.single_words() if table_words is None else table_words)
                for word in re.findall(r"[A-Za-z][A-Za-z0-9'-]*", text))
 
 
@@ -436,7 +437,7 @@ def _qualified(s: _Facts, key: str) -> bool:
     return any(negation.state(s.scopes, span) == "affirmed" for span in s.words.occurrences(key))
 
 
-def _negations(s: _Facts, n: _Facts) -> list[Flag]:
+def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
     note_states = functools.cache(
         lambda key: [negation.state(n.scopes, span) for span in n.words.occurrences(key)]
     )
@@ -448,13 +449,13 @@ def _negations(s: _Facts, n: _Facts) -> list[Flag]:
         start = c.start if scope in first_in_scope else scope.trigger
         first_in_scope.add(scope)
         states = note_states(c.key)
-        if "affirmed" in states and "negated" not in states and _finding(c.text) and not _qualified(s, c.key):
+        if "affirmed" in states and "negated" not in states and finding(c.text) and not _qualified(s, c.key):
             reason = (
                 f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
             )
             flags.append(_flag(s.text, start, c.end, "negation", reason))
     absent = {c.key for scope, c in negation.concepts(n.text, n.scopes)
-              if scope.polarity == "negated" and _finding(c.text)}
+              if scope.polarity == "negated" and finding(c.text)}
     for key in sorted(absent):
         if "affirmed" in note_states(key):  # an "if chest pain, return" is no report of chest pain
             continue

@@ -116,11 +116,16 @@ ORDINARY_ZIPF = 4.5  # "walk", "week", "woman" are spellings too, but ordinary E
 def single_words() -> frozenset[str]:
     """Token keys of the table's one-word spellings that are not ordinary English (``crackles``,
     ``dyspnea``, ``febrile``): clinical words."""
-    return _single_words(tuple(table().groups))
+    current = table()
+    if _SINGLE[0] is not current:  # built once per table (the user's file may change it)
+        _SINGLE[:] = [current, _single_words(current.groups)]
+    return _SINGLE[1]
 
 
-@functools.lru_cache(maxsize=2)
-def _single_words(groups: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+_SINGLE: list = [None, frozenset()]
+
+
+def _single_words(groups: list[tuple[str, ...]]) -> frozenset[str]:
     words = set()
     for spellings in groups:
         for spelling in spellings:

@@ -185,6 +185,7 @@ class Words:
         self.stems: list[str] = []
         self.glued: list[bool] = []  # only spaces between this word and the one before
         self.index: dict[str, list[int]] = {}
+        self._variants = _variant_index()  # the table as it is now, looked up once per text
         end = 0
         for m in _WORD.finditer(text):
             if _function_word(m.group()):
@@ -200,7 +201,7 @@ class Words:
         """Spans where the finding ``key`` (from :func:`concepts`) appears, plurals and the abbreviation
         table's other spellings included ("shortness of breath" / "dyspnea")."""
         out = []
-        for variant in sorted(variants(key)):
+        for variant in sorted(self._variants.get(key, frozenset()) | {key}):
             words = variant.split()
             for i in self.index.get(words[0], ()):
                 j = i + len(words)
@@ -212,11 +213,20 @@ class Words:
 def variants(key: str) -> frozenset[str]:
     """``key`` and the keys of the other spellings of its abbreviation-table groups (spellings of four
     letters or more, without a negation word: "no fever" is no spelling of a finding)."""
-    return _variants(tuple(equivalents.table().groups)).get(key, frozenset()) | {key}
+    return _variant_index().get(key, frozenset()) | {key}
 
 
-@functools.lru_cache(maxsize=2)
-def _variants(groups: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[str]]:
+def _variant_index() -> dict[str, frozenset[str]]:
+    current = equivalents.table()
+    if _VARIANTS[0] is not current:  # built once per table (the user's file may change it)
+        _VARIANTS[:] = [current, _variants(current.groups)]
+    return _VARIANTS[1]
+
+
+_VARIANTS: list = [None, {}]
+
+
+def _variants(groups: list[tuple[str, ...]]) -> dict[str, frozenset[str]]:
     index: dict[str, frozenset[str]] = {}
     for spellings in groups:
         keys = {_phrase_key(s) for s in spellings if not _NEGATING & set(s.lower().split())} - {""}
