@@ -18,6 +18,7 @@ from core.facts import clauses
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.grounding import medications
+from core.grounding.model import Mention
 
 CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
@@ -76,8 +77,33 @@ def change_in(text: str, anchor: int) -> tuple[str, int, int] | None:
     return best[1:] if best else None
 
 
+ABBREVIATIONS = paths.RESOURCES / "facts" / "drug_abbreviations.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, str]:
+    """``resources/facts/drug_abbreviations.tsv``: abbreviation -> generic name."""
+    out: dict[str, str] = {}
+    for line in ABBREVIATIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            short, drug = line.split("\t", 1)
+            out[short.strip().lower()] = drug.strip()
+    return out
+
+
+def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
+    table = _abbreviations()
+    found = []
+    for m in re.finditer(r"(?<![\w/-])[A-Za-z][A-Za-z0-9-]{1,9}(?<!-)(?![\w/])", note):
+        drug = table.get(m.group().lower())
+        if drug and not any(t.start <= m.start() < t.end for t in taken):
+            found.append(Mention(m.start(), m.end(), m.group(), drug))
+    return found
+
+
 def extract(note: str, found_sections: list[Section]) -> list[Fact]:
     mentions = [m for m in medications.find(note) if m.key]
+    mentions = sorted(mentions + _abbreviation_mentions(note, mentions), key=lambda m: m.start)
     spans = clauses.split(note)
     facts: list[Fact] = []
     for n, (a, b) in enumerate(spans):
