@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from core.grounding import implied, quantities, vocabulary
+from core.grounding import implied, quantities, support, vocabulary
 from core.grounding.model import Flag, Taken, squash
 from core.grounding.support import Indexed
 
@@ -40,6 +40,8 @@ ACRONYM_ZIPF = 5.0  # "PLAN", "NOTE" in capitals are headings, not abbreviations
 def is_term(word: str) -> bool:
     """Whether a summary word the note lacks makes a claim worth flagging (see the module doc)."""
     lower = word.lower()
+    if len(word) >= 6 and vocabulary.is_acronym(word) and vocabulary.zipf(lower) >= RARE_ZIPF:
+        word = lower  # "CONTINUED", "STOPPED": an ordinary word in capitals, not an abbreviation
     if lower in RECORD_WORDS or not vocabulary.is_acronym(word) and not vocabulary.can_be_noun(lower):
         return False
     frequency = vocabulary.zipf(lower)
@@ -62,7 +64,7 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         if i in summary.med_of or taken.overlaps(token.start, token.end):
             continue  # drug names are the medication check's; dates, doses, sides already flagged
         part = summary.text[token.start : token.end]
-        if _label(summary.text, token):
+        if _label(summary.text, token) or _in_heading(summary.text, token):
             continue
         whole = token.word.lower()
         if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
@@ -87,6 +89,14 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         text = summary.text[start:end]
         out.append(Flag(start, end, "term", text, f"{squash(text)} is not in the note"))
     return out
+
+
+def _in_heading(text: str, token: vocabulary.Token) -> bool:
+    """Whether the token is in a heading line ("Medication changes:", "HOSPITAL COURSE"): a heading names
+    a part of the summary, it claims nothing about the patient."""
+    start = text.rfind("\n", 0, token.start) + 1
+    end = text.find("\n", token.end)
+    return support.heading(text[start : end if end >= 0 else len(text)])
 
 
 def number_flags(summary: str, note: str, taken: Taken, note_dates=(), digits: str | None = None) -> list[Flag]:

@@ -146,3 +146,12 @@ def test_a_number_written_as_a_word_is_checked_too():
     flags = check("Three falls in the past 6 months, both at night.", note)
     assert [(f.kind, f.text) for f in flags] == [("number", "Three")]
     assert check("2 falls in the past six months, both at night.", note) == []
+
+
+def test_headings_and_capitalized_words_are_not_terms():
+    """A fact-anchored summary's block titles and change labels claim nothing about the patient."""
+    note = "Plan: start apixaban 5 mg twice daily. Continue lisinopril 10 mg daily."
+    summary = "Medication changes:\n- STARTED apixaban 5 mg twice daily\n- CONTINUED lisinopril 10 mg daily"
+    assert check(summary, note) == []
+    assert [f.text for f in check("Medication changes:\n- STARTED apixaban 5 mg with gabapentinoid", note)
+            if f.kind == "term"] == ["gabapentinoid"]
