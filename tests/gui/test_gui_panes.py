@@ -14,7 +14,7 @@ from gui.note_pane import NotePane, local_files
 from gui.summary_pane import FLAG_COLOR, SummaryPane, utf16_offsets
 
 NOTE = "MEDICATIONS: metformin 1000 mg twice daily, lisinopril 20 mg daily. Left leg swelling."
-SUMMARY = "🙂 Takes metformin 500 mg twice daily and aspirin 81 mg. Right leg swelling."
+SUMMARY = "🙂 Takes metformin 500 mg twice daily, lisinopril 20 mg daily and aspirin 81 mg. Right leg swelling."
 
 
 def drop(widget, mime: QMimeData) -> QDropEvent:

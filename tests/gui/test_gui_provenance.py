@@ -24,8 +24,11 @@ NOTE = ("CHIEF COMPLAINT 🫀: chest pressure for two days.\n"
         "EXAM: BP 152/88 mmHg, HR 96 bpm. Left leg swelling.\n"
         + "\n" * 80 +  # a long note: the last source is out of view until the window scrolls to it
         "PLAN: troponin, ECG, cardiology review.\n")
-SUMMARY = ("🙂 64-year-old with chest pressure for two days and hypertension. Takes metformin 500 mg twice daily "
-           "and ganoderma. The patient enjoys skiing in Norway every winter. Plan: troponin and ECG.")
+# The second sentence is mostly backed (flagged for its dose and drug, not unsupported as a whole); the
+# third is not backed at all.
+SUMMARY = ("🙂 64-year-old with chest pressure for two days and hypertension. Takes metformin 500 mg twice daily, "
+           "lisinopril 20 mg daily and ganoderma. The patient enjoys skiing in Norway every winter. "
+           "Plan: troponin and ECG.")
 
 
 @pytest.fixture(scope="module")
