@@ -14,7 +14,7 @@ import functools
 import re
 
 from core import paths
-from core.facts import clauses
+from core.facts import clauses, tables
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.grounding import vocabulary
@@ -45,12 +45,7 @@ _OVERRIDES = ("follow_up", "disposition", "contingency", "consult")
 
 @functools.lru_cache(maxsize=1)
 def cues() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for line in CUES.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, pattern = line.split("\t", 1)
-            out.append((kind.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
-    return out
+    return [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in tables.pairs(CUES)]
 
 
 def kinds_of(sentence: str, section: Section | None) -> list[str]:

@@ -14,7 +14,7 @@ import functools
 import re
 
 from core import paths
-from core.facts import clauses
+from core.facts import clauses, tables
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.grounding import medications
@@ -52,18 +52,15 @@ _PRIORITY = {"started": 10, "stopped": 10, "changed": 10, "held": 10, "continued
 @functools.lru_cache(maxsize=1)
 def cues() -> list[tuple[str, re.Pattern[str]]]:
     out = []
-    for line in CUES.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            change, pattern = line.split("\t", 1)
-            words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.strip().split("|"))
-            out.append((change.strip(), re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
+    for change, pattern in tables.pairs(CUES):
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.split("|"))
+        out.append((change, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
     return out
 
 
 @functools.lru_cache(maxsize=1)
 def lab_names() -> frozenset[str]:
-    return frozenset(line.strip().lower() for line in LAB_NAMES.read_text(encoding="utf-8").splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(name.lower() for name in tables.lines(LAB_NAMES))
 
 
 def change_in(text: str, anchor: int) -> tuple[str, int, int] | None:
@@ -83,12 +80,7 @@ ABBREVIATIONS = paths.RESOURCES / "facts" / "drug_abbreviations.tsv"
 @functools.lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, str]:
     """``resources/facts/drug_abbreviations.tsv``: abbreviation -> generic name."""
-    out: dict[str, str] = {}
-    for line in ABBREVIATIONS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            short, drug = line.split("\t", 1)
-            out[short.strip().lower()] = drug.strip()
-    return out
+    return {short.lower(): drug for short, drug in tables.pairs(ABBREVIATIONS)}
 
 
 def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:

@@ -12,7 +12,7 @@ import functools
 import threading
 
 from core import paths
-from core.facts import clauses
+from core.facts import clauses, tables
 
 SECTION_RULES = paths.RESOURCES / "facts" / "sections.tsv"
 _LOCK = threading.Lock()
@@ -47,13 +47,7 @@ def section_rules():
     """The shipped extra section titles (``resources/facts/sections.tsv``: category, tab, title)."""
     from medspacy.section_detection import SectionRule
 
-    rules = []
-    for line in SECTION_RULES.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        category, title = line.split("\t", 1)
-        rules.append(SectionRule(literal=title.strip(), category=category.strip()))
-    return rules
+    return [SectionRule(literal=title, category=category) for category, title in tables.pairs(SECTION_RULES)]
 
 
 def preload() -> None:

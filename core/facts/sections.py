@@ -6,6 +6,7 @@ import functools
 import re
 
 from core import paths
+from core.facts import tables
 from core.facts.fact import Section
 from core.grounding import support
 
@@ -54,12 +55,7 @@ def _inherit(found: list[Section]) -> list[Section]:
 
 @functools.lru_cache(maxsize=1)
 def _keywords() -> list[tuple[str, re.Pattern[str]]]:
-    rules = []
-    for line in KEYWORDS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            category, pattern = line.split("\t", 1)
-            rules.append((category.strip(), re.compile(pattern.strip(), re.IGNORECASE)))
-    return rules
+    return [(category, re.compile(pattern, re.IGNORECASE)) for category, pattern in tables.pairs(KEYWORDS)]
 
 
 def classify_heading(title: str) -> str | None:

@@ -130,3 +130,13 @@ def test_an_action_line_under_a_drug_gives_its_change():
     ex = extract("MEDICATION RECONCILIATION\n1. Zolpidem 10 mg at bedtime\n   ACTION: STOP. Reason: falls.\n"
                  "2. Losartan 50 mg daily\n   ACTION: CONTINUE.\n")
     assert {(f.drug, f.change) for f in ex.of("medication")} == {("zolpidem", "stopped"), ("losartan", "continued")}
+
+
+def test_a_malformed_table_line_names_the_file_and_line(tmp_path):
+    from core.errors import ChartBriefError
+    from core.facts import tables
+
+    path = tmp_path / "cues.tsv"
+    path.write_text("# comment\nstarted\tstart\nstopped stop\n", encoding="utf-8")
+    with pytest.raises(ChartBriefError, match=r"cues.tsv, line 3: expected two columns"):
+        tables.pairs(path)
