@@ -139,6 +139,8 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 start = seg_start + hit[1]  # "HOLD warfarin", "Start aspirin": keep the verb
             end = _clause_end(note, m.end, seg_end) if follow is None else follow[1]
             text = note[start:end].strip(" ,;:-–")
+            if text.count("(") > text.count(")"):  # a parenthesis the clause cut open: leave it out
+                text = text[: text.rfind("(")].rstrip(" ,;:-–")
             # An explicit action line in a reconciliation list is as authoritative as a discharge list.
             category = "discharge_medications" if follow else (section.category if section else None)
             facts.append(Fact("medication", start, start + len(text), text, section=category,

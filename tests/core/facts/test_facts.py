@@ -140,3 +140,13 @@ def test_a_malformed_table_line_names_the_file_and_line(tmp_path):
     path.write_text("# comment\nstarted\tstart\nstopped stop\n", encoding="utf-8")
     with pytest.raises(ChartBriefError, match=r"cues.tsv, line 3: expected two columns"):
         tables.pairs(path)
+
+
+def test_a_possible_future_change_is_not_a_change():
+    ex = extract("PLAN:\nLisinopril may be restarted at follow-up if creatinine is stable.\n")
+    assert not [f for f in ex.of("medication") if f.change not in ("listed",)]
+
+
+def test_a_clause_never_ends_inside_an_open_parenthesis():
+    ex = extract("DISCHARGE MEDICATIONS\nMetformin 500 mg PO twice daily with meals (CONTINUE; hold if vomiting)\n")
+    assert all(f.text.count("(") == f.text.count(")") for f in ex.of("medication"))
