@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks import derive, limits, plan, proc, setup_models
+from core.workers.affinity import allocator_path
 
 WARM_GRACE_S = 240  # beyond the measurement budget: imports, one overlong step
 
@@ -120,20 +120,13 @@ def _infer_child(work: Path, tag: str, job: dict, env: dict, timeout_s: float) -
     return res, _read(Path(job["result"]))
 
 
-def tcmalloc_path() -> Path | None:
-    spec = importlib.util.find_spec("ipex_llm")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    lib = Path(next(iter(spec.submodule_search_locations))) / "libs" / "libtcmalloc.so"
-    return lib if lib.exists() else None
-
 
 def training(tp: plan.TrainPlan, folder: str, cpus: tuple[int, ...], doc: dict, split, work: Path,
              say) -> list[dict]:
     rows = []
     threads = len(cpus)
     gflops = limits.lookup(doc["limits"], threads)
-    tcm = tcmalloc_path()
+    tcm = allocator_path()
     plan_d = asdict(tp)
     for i, v in enumerate(tp.variants, 1):
         problems: list[str] = []
