@@ -126,8 +126,14 @@ def _candidates(extraction: Extraction, block: Block, narratives: dict[str, list
     kinds = [k for k in block.kinds if k != "medication"]
     if block.narrative and narratives.get(block.narrative):
         kinds = [k for k in kinds if k != "presentation"]  # the model's one-liner already says it
-    facts = [f for f in extraction.facts if f.kind in kinds]
-    return sorted(facts, key=lambda f: (-f.priority, f.start))
+    facts = sorted((f for f in extraction.facts if f.kind in kinds), key=lambda f: (-f.priority, f.start))
+    if block.narrative and "presentation" in kinds:
+        # No model one-liner: the note's own best presentation sentence stands in for it, first.
+        first = next((f for f in facts if f.kind == "presentation"), None)
+        if first is not None:
+            facts.remove(first)
+            facts.insert(0, first)
+    return facts
 
 
 def _overlaps(fact: Fact, used: list[tuple[int, int]]) -> bool:

@@ -140,3 +140,14 @@ def test_settings_modes_match_the_pipeline():
 
     assert settings.SUMMARY_MODES == pipeline.MODES
     assert settings.Settings().summary_mode == "facts"
+
+
+def test_without_a_model_one_liner_the_handoff_opens_with_the_notes_own():
+    note = ("HPI: 67-year-old man with hypertension presents with two days of chest pressure.\n"
+            "ASSESSMENT: NSTEMI. Heparin infusion per protocol. Cardiac catheterization planned for tomorrow. "
+            "Right knee osteoarthritis, stable. Type 2 diabetes mellitus, controlled.\n"
+            "PLAN: Start aspirin 81 mg daily.\n" + "Social history: lives with his wife and walks daily. " * 20)
+    summary = structured.render(extract(note), "handoff")
+    lines = summary.splitlines()
+    assert lines[0] == "Patient summary:"
+    assert lines[1].startswith("- HPI: 67-year-old man with hypertension"), summary
