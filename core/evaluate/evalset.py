@@ -75,12 +75,10 @@ def load(path: Path | str) -> list[Item]:
 def fact_found(fact: str, summary_index) -> bool:
     """Whether every word of ``fact`` is in the summary, in any spelling the grounding check accepts
     (``furosemide`` for "Lasix", ``BID`` for "twice daily", ``K`` for "potassium", 1 g for 1,000 mg)."""
-    from core.grounding import medications, support, vocabulary
+    from core.grounding import support
 
-    fact_index = support.Indexed(fact, medications.find(fact))
-    backed = support.backing(fact_index, summary_index)
-    words = [i for i, t in enumerate(fact_index.tokens) if vocabulary.is_content(t)]
-    return bool(words) and all(backed[i] for i in words)
+    backed = support.content_backed(fact, summary_index)
+    return bool(backed) and all(backed)
 
 
 def change_found(drug: str, change: str, summary: str) -> bool:

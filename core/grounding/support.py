@@ -129,6 +129,15 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     return out
 
 
+def content_backed(text: str, against: Indexed) -> list[bool]:
+    """For each content word of ``text``, whether ``against`` backs it in some spelling the check accepts."""
+    from core.grounding import medications
+
+    index = Indexed(text, medications.find(text))
+    backed = backing(index, against)
+    return [bool(backed[i]) for i, t in enumerate(index.tokens) if vocabulary.is_content(t)]
+
+
 @dataclass(frozen=True)
 class Alignment:
     start: int

@@ -10,6 +10,7 @@ is lost to a partial summary; the model only ever sees a short section.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import time
@@ -86,19 +87,25 @@ def acceptable(sentence: str, source: str, note: str) -> bool:
     note in some spelling the check accepts, and every number is in the part of the note the model saw
     (a number that only occurs elsewhere — "58" from "father MI @ 58" — is not evidence)."""
     from core import grounding
-    from core.grounding import medications, support, vocabulary
+    from core.grounding import support
 
     if not sentence.rstrip().endswith((".", "!", "?")):
         return False
     report = grounding.analyze(sentence, note)
     if report.flags or any(s.status != "supported" for s in report.sentences):
         return False
-    index = support.Indexed(sentence, medications.find(sentence))
-    backed = support.backing(index, support.Indexed(note, medications.find(note)))
-    if not all(backed[i] for i, t in enumerate(index.tokens) if vocabulary.is_content(t)):
+    if not all(support.content_backed(sentence, _note_index(note))):
         return False
     in_source = set(_NUMBER.findall(source))
     return all(n in in_source for n in _NUMBER.findall(sentence))
+
+
+@functools.lru_cache(maxsize=2)
+def _note_index(note: str):
+    """The note indexed once for all the sentences of a summary, not once per sentence."""
+    from core.grounding import medications, support
+
+    return support.Indexed(note, medications.find(note))
 
 
 def writes_narrative(engine: Engine) -> bool:

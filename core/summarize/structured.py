@@ -66,7 +66,7 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
         for i, b in enumerate(blocks)}
     total = sum(len(" ".join(t for _, t in v).split()) + len(v) + len(blocks[i].title.split())
                 for i, v in chosen.items() if v)
-    spent = {"changes": 0}
+    changes_words = 0  # words spent on the medication changes that are never cut
 
     changes = {c for b in blocks if "medication" in b.kinds for c in b.changes}
     reserved = [(f.start, f.end) for f in extraction.of("medication") if f.change in changes]
@@ -79,12 +79,12 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
         return len(line.split()) + 1 + (0 if chosen[i] else len(blocks[i].title.split()))
 
     def add(i: int, fact: Fact, line: str, mandatory: bool, cap: int) -> bool:
-        nonlocal total
+        nonlocal total, changes_words
         c = cost(i, line)
-        if total + c > hard or (not mandatory and total - spent["changes"] + c > cap):
+        if total + c > hard or (not mandatory and total - changes_words + c > cap):
             return False
         total += c
-        spent["changes"] += c if mandatory else 0
+        changes_words += c if mandatory else 0
         chosen[i].append(((1, len(chosen[i])) if fact.kind == "medication" else (2, fact.start), line))
         used.append((fact.start, fact.end))
         return True
