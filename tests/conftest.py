@@ -18,7 +18,10 @@ runtime.setup()
 
 import pytest
 
-pytest_plugins = ["tests.skip_policy"]  # in CI, a skip not in tests/skips_allowed.txt fails
+pytest_plugins = [
+    "tests.skip_policy",  # in CI, a skip not in tests/skips_allowed.txt fails
+    "tests.slow_report",  # in CI, each slow test is named as it ends (a log cut short still shows why)
+]
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -8,6 +8,9 @@ import pytest
 
 from gui import errors, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
 
+SHUTDOWN_MS = 180_000
+_STUCK: list = []  # windows whose workers never ended (kept alive; see stop_window)
+
 SHORT_NOTE = (
     "CHIEF COMPLAINT: chest pressure for two days.\n"
     "HISTORY: 64-year-old with hypertension and type 2 diabetes. No syncope.\n"
@@ -64,7 +67,21 @@ def make_window(qtbot, settings_file, messages):
 
     yield make
     for window in made:
-        window.controller.shutdown()
+        stop_window(window)
+
+
+def stop_window(window) -> None:
+    """Shut a window's workers down, bounded: a worker that does not end fails the test with every
+    thread's stack printed (a forever-wait would hang the whole run with no clue where). The window is
+    then kept alive, because destroying a QThread that still runs aborts the process."""
+    import faulthandler
+    import sys
+
+    if window.controller.shutdown(timeout_ms=SHUTDOWN_MS):
+        return
+    _STUCK.append(window)
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    pytest.fail(f"a worker thread was still busy {SHUTDOWN_MS // 1000} s after the window's shutdown")
 
 
 @pytest.fixture
