@@ -1,8 +1,8 @@
 """The grounding check measured on the planted-error set, and its speed on a long note.
 
 ``python -m benchmarks.grounding [--out DIR]`` scores ``core.grounding.analyze`` on
-``resources/evalsets/planted_errors/{dev,test}.jsonl`` (the dev split is for tuning; the test split
-only for reporting) and writes ``grounding-<date>-<cpu>.json`` and a PNG of recall per error kind.
+``resources/evalsets/planted_errors/{dev,test,test2,test3}.jsonl`` (the dev split is for tuning; the
+test splits only for reporting) and writes ``grounding-<date>-<cpu>.json`` and a PNG of recall per error kind.
 
 - **Recall** per error kind: a planted error counts as caught when a flag overlaps its labelled span
   (a whole-sentence "not supported" flag overlaps every span in its sentence).
@@ -201,7 +201,7 @@ def plot(result: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(10, 4))
-    splits = [s for s in ("dev", "test", "test2") if s in result["splits"]]
+    splits = [s for s in ("dev", "test", "test2", "test3") if s in result["splits"]]
     width = 0.8 / len(splits)
     for i, split in enumerate(splits):
         recall = result["splits"][split]["recall"]
@@ -222,14 +222,14 @@ def plot(result: dict, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.grounding", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the JSON and PNG")
-    parser.add_argument("--split", choices=("dev", "test", "test2", "all"), default="all",
-                        help="all: dev (tuning), test (reporting; seen in aggregate while tuning earlier) and "
-                             "test2 (reporting; written blind, never used for tuning)")
+    parser.add_argument("--split", choices=("dev", "test", "test2", "test3", "all"), default="all",
+                        help="all: dev (tuning), test (reporting; seen in aggregate while tuning earlier), "
+                             "test2 and test3 (reporting; written blind, never used for tuning)")
     parser.add_argument("--no-speed", action="store_true", help="skip the timing (for quick tuning on dev)")
     args = parser.parse_args(argv)
     from core.grounding import analyze
 
-    splits = ("dev", "test", "test2") if args.split == "all" else (args.split,)
+    splits = ("dev", "test", "test2", "test3") if args.split == "all" else (args.split,)
     result: dict = {"date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC"), "machine": machine(),
                     "splits": {s: score(load(s), analyze) for s in splits}}
     if "dev" in splits:

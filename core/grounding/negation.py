@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from core.grounding import equivalents, vocabulary
+from core.grounding import checkboxes, equivalents, vocabulary
 from core.grounding.model import Mention
 
 _NOT_VERBS = (
@@ -20,13 +20,17 @@ _NOT_VERBS = (
 )
 NEGATED = (
     r"no\s+longer|no\s+evidence\s+of|no\s+signs?\s+of|no\s+history\s+of|no|denie[sd]|deny(?:ing)?|without|"
-    r"negative\s+for|free\s+of|absence\s+of|never\s+had|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
+    r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|never\s+had|"
+    r"declined|refused|neither|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
     + r"|(?:doesn't|didn't|don't|hasn't)\s+" + _NOT_VERBS
+    + r"|(?:(?:does|did|do|has|have|was|were|is|are)\s+)?not"  # "not oriented", "did not lose consciousness"
 )  # fmt: skip
 NEGATED_AFTER = (
     r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|"
-    r"(?:was|were|is|are)\s+(?:absent|not\s+(?:seen|present|identified|appreciated|found|detected|visualized|"
-    r"needed|required|indicated|performed|done|placed|given))|"
+    # "PE was not seen", and as notes write it, without the verb: "ARDS not present", "response absent"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?(?:absent|not\s+(?:yet\s+)?(?:seen|present|identified|"
+    r"appreciated|found|detected|visualized|needed|required|indicated|performed|done|placed|given|started|"
+    r"prescribed|ordered|obtained|sent))|"
     r"(?:(?:was|were|is|are)\s+)?non-?tender|:\s*none"
 )
 UNCERTAIN = (
@@ -40,7 +44,7 @@ PSEUDO = (
     r"(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|greater)\s+than"  # a limit, not an absence
 )
 TERMINATORS = (
-    r"[;:!?\n]|\.(?=\s|$)|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
+    r"[;:!?)\n]|\.(?=\s|$)|\s[-–—]\s|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
     r"whereas|while|presents?|reports?|complains?|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
     r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must)\b"
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
@@ -52,6 +56,7 @@ TERMINATORS = (
     r"|,\s*(?=[A-Za-z]+ed\s+(?:[A-Za-z]+\s+)?by\b)"
 )
 MAX_WORDS = 8
+BACK_WORDS = 6  # "octreotide and ceftriaxone were deliberately | not started"
 MAX_LIST_WORDS = 16  # "denies fever, chills, new weakness, numbness, or bowel or bladder changes"
 _WORD = re.compile(r"[A-Za-z0-9][\w']*(?:-[A-Za-z0-9][\w']*)*")
 _LEADING = re.compile(
@@ -77,7 +82,9 @@ class Scope(NamedTuple):
 @functools.cache
 def _triggers() -> re.Pattern[str]:
     return re.compile(
-        rf"\b(?:(?P<pseudo>{PSEUDO})|(?P<uncertain>{UNCERTAIN})|(?P<after>{NEGATED_AFTER})|(?P<negated>{NEGATED}))\b",
+        rf"\b(?:(?P<pseudo>{PSEUDO})|(?P<uncertain>{UNCERTAIN})|(?P<after>{NEGATED_AFTER})|(?P<negated>{NEGATED}))\b"
+        # "(-) V/D": a minus sign before a finding (after a test, "strep (-)", it is a result: results.py)
+        r"|(?<![\w)])(?<![\w)]\s)(?P<sign>\(-\)|\(neg\))(?=\s*[A-Za-z])",
         re.IGNORECASE,
     )
 
@@ -90,14 +97,18 @@ def _terminators() -> re.Pattern[str]:
 def scopes(text: str) -> list[Scope]:
     """Negated and uncertain scopes in ``text``, in order and not overlapping."""
     found: list[Scope] = []
-    triggers = [m for m in _triggers().finditer(text) if not m["pseudo"]]
+    boxed = checkboxes.lines(text)
+    triggers = [m for m in _triggers().finditer(text) if not m["pseudo"] and not _within(boxed, m.start())]
     for i, m in enumerate(triggers):
         if m["after"]:  # "PE was ruled out": the scope is the few words before, back to a terminator
             lo = max(found[-1].end if found else 0, triggers[i - 1].end() if i else 0, m.start() - 200)
-            stops = [t.end() for t in _terminators().finditer(text, lo, m.start())]
-            start = _last_words(text, stops[-1] if stops else lo, m.start(), 4)
-            if start < m.start():
-                found.append(Scope(start, start, m.start(), "negated"))
+            stops = list(_terminators().finditer(text, lo, m.start()))
+            end = m.start()
+            if stops and stops[-1].group().lower() in _CONTRAST and not text[stops[-1].end() : end].strip():
+                end = stops.pop().start()  # "straight cath ordered but not yet done": what was ordered was not done
+            start = _last_words(text, stops[-1].end() if stops else lo, end, BACK_WORDS)
+            if start < end:
+                found.append(Scope(start, start, end, "negated"))
             continue
         limit = triggers[i + 1].start() if i + 1 < len(triggers) else len(text)
         stop = _terminators().search(text, m.end(), limit)
@@ -108,7 +119,18 @@ def scopes(text: str) -> list[Scope]:
         end = _first_words(text, m.end(), stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)
         polarity = "uncertain" if m["uncertain"] or _conditional(text, triggers, i) else "negated"
         found.append(Scope(m.start(), m.end(), end, polarity))
+    if boxed:  # "[ ] chest pain": an unchecked box negates its item
+        unchecked = [Scope(i.start, i.start, i.end, "negated") for i in checkboxes.items(text) if not i.checked]
+        found = sorted([*unchecked, *(f for f in found if not _within(boxed, f.start))])
     return found
+
+
+def _within(spans: list[tuple[int, int]], position: int) -> bool:
+    i = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= position < spans[i][1]
+
+
+_CONTRAST = frozenset({"but", "yet", "though", "although", "however"})
 
 
 def _conditional(text: str, triggers: list[re.Match[str]], i: int) -> bool:

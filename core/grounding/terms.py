@@ -42,15 +42,29 @@ def is_term(word: str) -> bool:
     lower = word.lower()
     if len(word) >= 6 and vocabulary.is_acronym(word) and vocabulary.zipf(lower) >= RARE_ZIPF:
         word = lower  # "CONTINUED", "STOPPED": an ordinary word in capitals, not an abbreviation
-    if lower in RECORD_WORDS or not vocabulary.is_acronym(word) and not vocabulary.can_be_noun(lower):
+    if lower in RECORD_WORDS:
         return False
     frequency = vocabulary.zipf(lower)
+    if not vocabulary.is_acronym(word) and not vocabulary.can_be_noun(lower):
+        return _site_or_cause(lower, frequency)
     if frequency < RARE_ZIPF:
         return True
     if vocabulary.is_acronym(word) and frequency < ACRONYM_ZIPF:
         return True
     return (frequency < CLINICAL_ZIPF and vocabulary.only_noun(lower)
             and vocabulary.stem(lower) in vocabulary.clinical_stems())
+
+
+def _site_or_cause(lower: str, frequency: float) -> bool:
+    """A rare relational adjective of ICD-10-CM's titles names where or from what a disease is
+    ("duodenal" ulcer, "pericardial" effusion, "streptococcal" pharyngitis): a claim. Relational
+    adjectives are made from nouns (-al, -ar, -ic, -ary); descriptive ones ("purulent", "febrile",
+    "erythematous") say how a finding looks, which a paraphrase may reword."""
+    return (frequency < RARE_ZIPF and lower.endswith(_RELATIONAL) and vocabulary.only_adjective(lower)
+            and vocabulary.stem(lower) in vocabulary.clinical_stems())
+
+
+_RELATIONAL = ("al", "ar", "ic", "ary")
 
 
 def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken) -> list[Flag]:

@@ -78,3 +78,46 @@ def test_an_exam_finding_the_table_knows_is_a_finding():
     note = "Lungs with crackles at the bases bilaterally."
     assert [f.text for f in check("Lungs clear without crackles.", note) if f.kind == "negation"] == ["without crackles"]
     assert check("No daughter at bedside.", "Daughter at bedside.") == []
+
+
+def test_an_unchecked_box_negates_its_item_and_a_checked_one_reports_it():
+    note = "ROS (unchecked items = patient denies)\nCardiovascular: [ ] chest pain [ ] palpitations [x] leg swelling\n"
+    assert negated(note) == ["chest pain", "palpitations"]
+    flags = [f for f in check("She reports chest pain.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["chest pain"]
+    assert check("She reports leg swelling and denies chest pain or palpitations.", note) == []
+
+
+def test_a_yes_no_question_is_negated_when_no_is_checked():
+    assert negated("Loss of consciousness: [ ] yes [x] no\n") == ["Loss of consciousness"]
+    assert negated("Loss of consciousness: [x] yes [ ] no\n") == []
+    assert negated("[x] no falls since March\n") == []  # a checked box's "no" is no cue of its own line
+
+
+def test_a_cue_after_its_finding_needs_no_verb():
+    assert negated("ARDS not present - P/F 260.") == ["ARDS"]
+    assert negated("EEG: photoparoxysmal response absent.") == ["photoparoxysmal response"]
+    assert negated("Aspirin not yet started.") == ["Aspirin"]
+    assert negated("Octreotide and ceftriaxone were deliberately not started.") == ["Octreotide", "ceftriaxone"]
+
+
+def test_more_negation_cues():
+    assert negated("Papule lacked arborizing telangiectasias.") == ["arborizing telangiectasias"]
+    assert negated("She declined cardioversion.") == ["cardioversion"]
+    assert negated("ROS: (-) chest pain. Strep (-) and flu (+).") == ["chest pain"]
+    assert negated("GBS neg for GBS") == ["GBS"]
+    assert negated("He did not lose consciousness.") == ["lose consciousness"]
+
+
+def test_a_spaced_dash_ends_a_phrase():
+    assert negated("Fluid PMN 40 cells/mm3 - SBP ruled out.") == ["SBP"]
+    assert negated("No fever - cough since Monday.") == ["fever"]
+
+
+def test_neither_nor_and_a_closing_parenthesis():
+    assert negated("It neither itches nor bleeds.") == ["itches", "bleeds"]
+    assert negated("Nitrile gloves (not latex) for hair dye handling.") == ["latex"]
+
+
+def test_a_cue_after_but_negates_what_comes_before_the_but():
+    assert negated("Straight cath ordered but not yet done.") == ["Straight cath ordered"]
