@@ -85,13 +85,13 @@ def change_found(drug: str, change: str, summary: str) -> bool:
     """Whether ``summary`` says what happened to ``drug``: a line (or sentence) of it names the drug (brand
     or generic) and says the change in words the fact extractor reads ("STARTED", "increase", "held", "->").
     A continued drug counts when it is named at all."""
-    from core.facts.medications import change_in
-    from core.grounding import medications, sentences
+    from core.facts.medications import change_in, mentions
+    from core.grounding import sentences
 
-    wanted = {m.key for m in medications.find(drug)} or {drug.lower()}
+    wanted = {m.key for m in mentions(drug)} or {drug.lower()}
     for a, b in sentences.split(summary):
         line = summary[a:b]
-        named = [m for m in medications.find(line) if m.key in wanted] or (
+        named = [m for m in mentions(line) if m.key in wanted] or (
             [None] if drug.lower() in line.lower() else [])
         if not named:
             continue

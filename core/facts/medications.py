@@ -46,7 +46,14 @@ _TO = re.compile(r"\s*(?:to|->|→)\s*", re.IGNORECASE)
 # and the history of how the patient got here.
 _AUTHORITY = {"discharge_medications": 4, "observation_and_plan": 3, "disposition": 3, "follow_up": 2,
               None: 2, "medical_decision_making": 2, "hospital_course": 1}
+_HISTORY = {"medications", "history_of_present_illness", "past_medical_history", "past_surgical_history",
+            "allergies", "family_history", "social_history"}
 _PRIORITY = {"started": 10, "stopped": 10, "changed": 10, "held": 10, "continued": 6, "listed": 2}
+
+
+# An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
+# between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them.
+_ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b)", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,6 +62,7 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
     for change, pattern in tables.pairs(CUES):
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.split("|"))
         out.append((change, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
+    out.append(("changed", _ARROW))
     return out
 
 
@@ -93,13 +101,19 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
     return found
 
 
+def mentions(text: str) -> list[Mention]:
+    """Every drug ``text`` names: the grounding dictionary's names (brands and generics share a key) and the
+    abbreviations of ``drug_abbreviations.tsv`` ("MTX", "vanc"), in text order."""
+    found = [m for m in medications.find(text) if m.key]
+    return sorted(found + _abbreviation_mentions(text, found), key=lambda m: m.start)
+
+
 def extract(note: str, found_sections: list[Section]) -> list[Fact]:
-    mentions = [m for m in medications.find(note) if m.key]
-    mentions = sorted(mentions + _abbreviation_mentions(note, mentions), key=lambda m: m.start)
+    drugs = mentions(note)
     spans = clauses.split(note)
     facts: list[Fact] = []
     for n, (a, b) in enumerate(spans):
-        inside = [m for m in mentions if a <= m.start < b]
+        inside = [m for m in drugs if a <= m.start < b]
         kept, dependent = [], False
         for i, m in enumerate(inside):  # a drug joined to a dependent one ("replaces zolpidem/diphenhydramine")
             joined = i > 0 and _JOINED.fullmatch(note[inside[i - 1].end : m.start])
@@ -124,7 +138,7 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 change = switch
             follow = None
             if change is None and len(inside) == 1:
-                follow = _action_line(note, spans, n, mentions)
+                follow = _action_line(note, spans, n, drugs)
                 change = follow[0] if follow else None
             if change == "none":
                 previous = (change, m.end)
@@ -205,9 +219,10 @@ def _clause_end(note: str, drug_end: int, seg_end: int) -> int:
 
 
 def _merge(facts: list[Fact]) -> list[Fact]:
-    """What happened to each drug, from the most authoritative sections that say (a discharge list, then
-    the plan, then the rest): at most two changes a drug (held now, restarted later), one fact per change,
-    the later mention winning. A drug that is only listed is kept once, and not when it has a change."""
+    """What happened to each drug: one fact per kind of change (started, changed, held, stopped), each from
+    the most authoritative section that says it (a discharge list, then the plan, then the course), the
+    later mention winning, so that a long stay's "held on day 4, restarted on day 14" keeps both. "Continued"
+    only when nothing else happened to the drug; a drug that is only listed is kept once."""
     by_drug: dict[str, list[Fact]] = {}
     for f in facts:
         by_drug.setdefault(f.drug or "", []).append(f)
@@ -217,15 +232,16 @@ def _merge(facts: list[Fact]) -> list[Fact]:
         if not changes:
             kept.append(group[-1])
             continue
-        best = max(_AUTHORITY.get(f.section, 0) for f in changes)
-        top = [f for f in changes if _AUTHORITY.get(f.section, 0) == best]
-        latest: dict[str, Fact] = {}
-        for f in top:
-            latest[f.change or ""] = f
-        chosen = sorted(latest.values(), key=lambda f: f.start)[-2:]
-        # What happened during the stay ("metolazone was added on days 3 and 4") beside the discharge list's
-        # verdict (stopped): one earlier change of another kind, from the plan or the course.
-        earlier = [f for f in changes if _AUTHORITY.get(f.section, 0) in (1, 2, 3) and f not in top
-                   and f.change not in latest and f.change != "continued"]
-        kept += chosen + earlier[-1:]
+        if any(f.change != "continued" for f in changes):
+            changes = [f for f in changes if f.change != "continued"]
+        top = max(_AUTHORITY.get(f.section, 0) for f in changes)
+        # A history or home-medication list says what was, not what happened: it counts only when nothing
+        # better says anything about the drug.
+        changes = [f for f in changes if f.section not in _HISTORY or _AUTHORITY.get(f.section, 0) == top]
+        best: dict[str, Fact] = {}
+        for f in changes:  # in note order: a later mention of equal authority replaces an earlier one
+            held = best.get(f.change or "")
+            if held is None or _AUTHORITY.get(f.section, 0) >= _AUTHORITY.get(held.section, 0):
+                best[f.change or ""] = f
+        kept += best.values()
     return sorted(kept, key=lambda f: f.start)

@@ -33,7 +33,9 @@ def medication_line(fact: Fact) -> str:
     text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line
     label = (fact.change or "listed").upper()
     hit = med_facts.change_in(text, 0)
-    if hit and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
+    # A repeated change word goes ("STARTED Start aspirin"); an arrow between two doses stays ("20 -> 80 mg").
+    word = bool(hit) and text[hit[1] : hit[2]].strip()[:1].isalpha()
+    if hit and word and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
         text = (text[: hit[1]] + text[hit[2] :]).strip(" :-–,")
         text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
     text = re.sub(r"\s+([.,;)])", r"\1", text)

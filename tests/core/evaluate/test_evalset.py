@@ -76,3 +76,10 @@ def test_a_medication_change_counts_only_with_its_change():
     assert evalset.change_found("lisinopril", "continued", summary)
     assert not evalset.change_found("lisinopril", "changed", summary)
     assert not evalset.change_found("warfarin", "continued", summary)
+
+
+def test_change_found_reads_the_notes_drug_abbreviations():
+    from core.evaluate.evalset import change_found
+
+    assert change_found("methotrexate", "changed", "Medication changes:\n- CHANGED MTX 15 -> 20 mg PO qwk (Fri).")
+    assert not change_found("methotrexate", "stopped", "Medication changes:\n- CHANGED MTX 15 -> 20 mg PO qwk (Fri).")

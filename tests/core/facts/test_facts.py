@@ -150,3 +150,30 @@ def test_a_possible_future_change_is_not_a_change():
 def test_a_clause_never_ends_inside_an_open_parenthesis():
     ex = extract("DISCHARGE MEDICATIONS\nMetformin 500 mg PO twice daily with meals (CONTINUE; hold if vomiting)\n")
     assert all(f.text.count("(") == f.text.count(")") for f in ex.of("medication"))
+
+
+@pytest.mark.parametrize(("text", "anchor", "change"), [
+    ("propofol continued -> vanc d/c'd 11:00", 23, "stopped"),  # an arrow between events only separates them
+    ("cefepime 2 g q8h -> 2 g q12h", 0, "changed"),  # between two values it is a change
+    ("midazolam weaned off 11:00", 0, "stopped"),
+    ("calcium gluconate 1 g IV x1 for K 6.1", 0, "started"),  # a one-time treatment
+])
+def test_change_words_in_a_long_course(text, anchor, change):
+    hit = change_in(text, anchor)
+    assert hit is not None and hit[0] == change
+
+
+def test_a_long_stay_keeps_every_kind_of_change_a_drug_had():
+    """Held on day 4 and restarted on day 14: both are kept, though the discharge list only says continue."""
+    note = ("HOSPITAL COURSE:\nHD1: vancomycin 1.5 g IV q12h started.\nHD3: cultures negative, vancomycin "
+            "stopped.\nHD4: aspirin held (plt 62).\nHD14: aspirin 81 mg daily restarted (plt 142).\n\n"
+            "DISCHARGE MEDICATIONS:\nAspirin 81 mg daily - continue.\n")
+    got = {(f.drug, f.change) for f in extract(note).of("medication")}
+    assert got == {("vancomycin", "started"), ("vancomycin", "stopped"), ("aspirin", "held"),
+                   ("aspirin", "started")}
+
+
+def test_a_home_list_does_not_add_changes_beside_the_plan():
+    note = ("MEDICATIONS: amlodipine 10 mg daily (off since March? per pt)\n"
+            "PLAN:\nDecrease amlodipine to 5 mg daily.\n")
+    assert {(f.drug, f.change) for f in extract(note).of("medication")} == {("amlodipine", "changed")}
