@@ -454,8 +454,8 @@ def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
                 f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
             )
             flags.append(_flag(s.text, start, c.end, "negation", reason))
-    absent = {c.key for scope, c in negation.concepts(n.text, n.scopes)
-              if scope.polarity == "negated" and finding(c.text)}
+    absent = {c.key for scope, c in negation.concepts(n.text, n.scopes, whole=True)
+              if scope.polarity == "negated" and (finding(c.text) or negation.denied(n.text, scope))}
     for key in sorted(absent):
         if "affirmed" in note_states(key):  # an "if chest pain, return" is no report of chest pain
             continue

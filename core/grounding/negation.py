@@ -21,12 +21,12 @@ _NOT_VERBS = (
 NEGATED = (
     r"no\s+longer|no\s+evidence\s+of|no\s+signs?\s+of|no\s+history\s+of|no|denie[sd]|deny(?:ing)?|without|"
     r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|never\s+had|"
-    r"declined|refused|neither|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
+    r"declined|refused|neither|avoid|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
     + r"|(?:doesn't|didn't|don't|hasn't)\s+" + _NOT_VERBS
     + r"|(?:(?:does|did|do|has|have|was|were|is|are)\s+)?not"  # "not oriented", "did not lose consciousness"
 )  # fmt: skip
 NEGATED_AFTER = (
-    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|(?:(?:should|to)\s+be\s+)?avoided|"
     # "PE was not seen", and as notes write it, without the verb: "ARDS not present", "response absent"
     r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?(?:absent|not\s+(?:yet\s+)?(?:seen|present|identified|"
     r"appreciated|found|detected|visualized|needed|required|indicated|performed|done|placed|given|started|"
@@ -37,14 +37,14 @@ UNCERTAIN = (
     r"cannot\s+(?:be\s+)?(?:exclude|excluded|rule\s+out|ruled\s+out)|can't\s+rule\s+out|(?:to\s+)?rule\s+out|"
     r"r/o|evaluat(?:e|ion)\s+for|concern(?:ing)?\s+for|possibl[ey]|probable|suspect(?:ed)?|suspicio(?:n|us)\s+for|"
     r"question\s+of|questionable|may\s+have|versus|vs\.?|risk\s+(?:of|for)|family\s+history\s+of|fh\s+of|"
-    r"return\s+(?:if|for)|if|should|watch\s+for|monitor\s+for|unless|in\s+case\s+of|precautions"
+    r"return\s+(?:if|for)|if|should(?!\s+be\s+avoided)|watch\s+for|monitor\s+for|unless|in\s+case\s+of|precautions"
 )
 PSEUDO = (
     r"no\s+(?:significant\s+)?(?:change|increase|decrease)|not\s+only|gram[\s-]+negative|no\s+sooner|"
     r"(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|greater)\s+than"  # a limit, not an absence
 )
 TERMINATORS = (
-    r"[;:!?)\n]|\.(?=\s|$)|\s[-–—]\s|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
+    r"[;:!?()\n]|\.(?=\s|$)|\s[-–—]\s|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
     r"whereas|while|presents?|reports?|complains?|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
     r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must)\b"
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
@@ -130,6 +130,15 @@ def _within(spans: list[tuple[int, int]], position: int) -> bool:
     return i >= 0 and spans[i][0] <= position < spans[i][1]
 
 
+_DENIAL = re.compile(r"(?:denie[sd]|deny(?:ing)?|negative\s+for|neg\.?\s+for|\(-\)|\(neg\))\s*", re.IGNORECASE)
+
+
+def denied(text: str, scope: Scope) -> bool:
+    """Whether the scope's cue is a denial or a negative test ("denies drooling", "negative for
+    pistachio", "(-) V/D"): what follows is a symptom or a tested thing, however everyday its name."""
+    return bool(_DENIAL.fullmatch(text[scope.trigger : scope.start]))
+
+
 _CONTRAST = frozenset({"but", "yet", "though", "although", "however"})
 
 
@@ -156,20 +165,27 @@ def _last_words(text: str, start: int, end: int, n: int) -> int:
 _ITEM = re.compile(r"(?:[^,/;]|/(?=[A-Za-z][\w'-]*\s+(?!(?:and|or|nor)\b)[A-Za-z]))+")
 
 
-def concepts(text: str, found: list[Scope]) -> list[tuple[Scope, Mention]]:
-    """Each finding named in a scope (``key`` is its normalized phrase), with its scope."""
+def concepts(text: str, found: list[Scope], whole: bool = False) -> list[tuple[Scope, Mention]]:
+    """Each finding named in a scope (``key`` is its normalized phrase), with its scope. With ``whole``,
+    also a finding with the place it is found in, as one: "blood in stool" (as well as "blood")."""
     out = []
     for scope in found:
         for part in re.finditer(_ITEM, text[scope.start : scope.end]):
             for item in re.split(r"\b(?:or|and|nor)\b", part.group()):
-                mention = _concept(text, scope.start + part.start() + part.group().find(item), item)
+                offset = scope.start + part.start() + part.group().find(item)
+                mention = _concept(text, offset, item)
                 if mention:
                     out.append((scope, mention))
+                if whole and mention and _PLACE.fullmatch(item[item.find(mention.text) + len(mention.text):]):
+                    out.append((scope, _concept(text, offset, item, whole=True)))
     return out
 
 
-def _concept(text: str, offset: int, item: str) -> Mention | None:
-    core = _TRAILING.sub("", item.strip())
+_PLACE = re.compile(r"\s+(?:in|on)\s+(?:the\s+|her\s+|his\s+)?[A-Za-z]{3,}\s*", re.IGNORECASE)
+
+
+def _concept(text: str, offset: int, item: str, whole: bool = False) -> Mention | None:
+    core = item.strip() if whole else _TRAILING.sub("", item.strip())
     lead = _LEADING.match(core)
     core = core[lead.end() :] if lead else core
     words = re.findall(r"[A-Za-z][\w'-]*", core)[:4]

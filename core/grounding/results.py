@@ -15,7 +15,7 @@ from core.grounding import vocabulary
 from core.grounding.model import Mention
 
 _POLARITY = re.compile(
-    r"(?:\b(?P<p>positive|negative|pos|neg)\b|(?<=[A-Za-z0-9)])\s?(?P<sign>\+|\(\+\)|\(-\))(?=[\s.,;:)]|$))"
+    r"(?:\b(?P<p>positive|negative|pos|neg|grew|no\s+growth)\b|(?<=[A-Za-z0-9)])\s?(?P<sign>\+|\(\+\)|\(-\))(?=[\s.,;:)]|$))"
     r"(?P<for>\s+for\b)?",
     re.IGNORECASE,
 )
@@ -24,6 +24,10 @@ _SKIP = {"was", "were", "is", "are", "be", "been", "came", "back", "returned", "
          "remains", "test", "tests", "tested", "result", "results", "screen", "the", "a", "an", "her", "his",
          "also", "still", "now", "strongly", "weakly", "both"}  # fmt: skip
 WORDS = 3
+_ASIDE = re.compile(r"\([^()\n]*\)")
+# A result in brackets after its test and value: the subject is the clause before the bracket
+_BRACKETED = re.compile(r"(?P<subject>[^,;:.()\n]+)\($")
+_VALUE = re.compile(r"[\s:=]*[<>]?\d[\d.,:/]*\s*(?:[A-Za-zµ%]+(?:/[A-Za-z0-9.]+)?)?\s*$")
 
 
 class Result(NamedTuple):
@@ -36,14 +40,16 @@ def find(text: str) -> list[Mention]:
     out = []
     for m in _POLARITY.finditer(text):
         word = m["p"] or m["sign"]
-        positive = word.lower().startswith("pos") or "+" in word
+        positive = word.lower().startswith(("pos", "grew")) or "+" in word  # a culture that grew is positive
         if m["for"]:
             stop = _CLAUSE_END.search(text, m.end())
             words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]
+        elif (before := _BRACKETED.search(text, max(0, m.start() - 80), m.start())) and text[m.end() : m.end() + 1] == ")":
+            words = _words(_VALUE.sub("", before["subject"]))[-WORDS:]  # "rheumatoid factor 64 IU/mL (positive)"
         else:
-            starts = [e.end() for e in _CLAUSE_END.finditer(text, max(0, m.start() - 80), m.start())]
-            lo = starts[-1] if starts else max(0, m.start() - 80)
-            words = _words(text[lo : m.start()])[-WORDS:]
+            window = _ASIDE.sub(lambda a: " " * len(a.group()), text[max(0, m.start() - 80) : m.start()])
+            starts = [e.end() for e in _CLAUSE_END.finditer(window)]  # "blood cultures (peripheral) grew"
+            words = _words(window[starts[-1] if starts else 0 :])[-WORDS:]
             if not words:  # "positive leukocyte esterase"
                 stop = _CLAUSE_END.search(text, m.end())
                 words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]

@@ -148,3 +148,14 @@ def test_uncertain_and_pseudo_negation():
     ]
     rash = text.index("rash")
     assert negation.state(scopes, (rash, rash + 4)) == "affirmed"
+
+
+def test_a_result_in_brackets_or_a_culture_that_grew():
+    from core.grounding import results
+
+    def found(text):
+        return [(sorted(m.key.subject), m.key.positive) for m in results.find(text)]
+
+    assert found("Rheumatoid factor 64 IU/mL (positive), anti-CCP 210.") == [(["factor", "rheumatoid"], True)]
+    assert found("Blood cultures (peripheral) grew E. coli.") == [(["blood", "cultur"], True)]
+    assert found("Blood cultures showed no growth.") == [(["blood", "cultur", "show"], False)]

@@ -121,3 +121,20 @@ def test_neither_nor_and_a_closing_parenthesis():
 
 def test_a_cue_after_but_negates_what_comes_before_the_but():
     assert negated("Straight cath ordered but not yet done.") == ["Straight cath ordered"]
+
+
+def test_avoid_negates_and_an_opening_bracket_ends_a_phrase():
+    assert negated("Avoid central line placement; a PICC should be avoided.") == ["central line placement", "PICC"]
+    assert negated("Intubated (ARDS not present - P/F 260).") == ["ARDS"]
+
+
+def test_a_denied_symptom_counts_however_everyday_its_name():
+    note = "She is tolerating sips of water. She denies drooling, stridor, or difficulty breathing."
+    flags = [f for f in check("Drooling, but no stridor.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["Drooling"]
+
+
+def test_a_finding_denied_in_a_place_is_denied_there():
+    note = "GI: [ ] abdominal pain [x] heartburn [ ] blood in stool\nBP 142/90, blood pressure high.\n"
+    flags = [f for f in check("She reports heartburn and blood in her stool.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["blood in her stool"]
