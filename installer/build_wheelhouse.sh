@@ -16,6 +16,7 @@ TORCH_INDEX="${CHARTBRIEF_TORCH_INDEX:-https://download.pytorch.org/whl/cpu}"
 mkdir -p "$OUT"
 REQS="$(mktemp)"; CONS="$(mktemp)"; trap 'rm -f "$REQS" "$CONS"' EXIT
 echo "torch==2.13.0" > "$CONS"
+grep -v -e '^torch==' -e '^#' "$ROOT/installer/requirements.lock" >> "$CONS"  # the known-good set, exactly
 # The project's dependencies, straight from pyproject.toml (one source of truth).
 "$PY" - "$ROOT/pyproject.toml" "${EXTRAS[@]:-}" > "$REQS" <<'PYEOF'
 import sys, tomllib

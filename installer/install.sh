@@ -49,7 +49,7 @@ PYVER="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 
 # --- Idempotence: skip when this exact install already succeeded -----------------------------
 EXTRAS_KEY="$(printf '%s,' "${EXTRAS[@]:-}")"
-STAMP_INPUT="$(cat "$ROOT/pyproject.toml" "$ROOT/installer/install.sh"; echo "$EXTRAS_KEY" "$MODEL_PACKAGE" "$TORCH_VERSION")"
+STAMP_INPUT="$(cat "$ROOT/pyproject.toml" "$ROOT/installer/install.sh" "$ROOT/installer/requirements.lock"; echo "$EXTRAS_KEY" "$MODEL_PACKAGE" "$TORCH_VERSION")"
 STAMP="$(printf '%s' "$STAMP_INPUT" | sha256sum | cut -c1-16)"
 STAMP_FILE="$VENV/.chartbrief-install"
 if [ -f "$STAMP_FILE" ] && grep -qx "$STAMP" "$STAMP_FILE" \
@@ -71,6 +71,9 @@ fi
 PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
 CONSTRAINTS="$(mktemp)"; trap 'rm -f "$CONSTRAINTS"' EXIT
 echo "torch==$TORCH_VERSION" > "$CONSTRAINTS"
+# Every other package at the exact version of the known-good set (installer/requirements.lock): the same
+# install on every machine. torch is pinned above (the lock's "+cpu" label depends on where it came from).
+grep -v -e '^torch==' -e '^#' "$ROOT/installer/requirements.lock" >> "$CONSTRAINTS"
 
 if [ -n "$WHEELHOUSE" ]; then
   OFFLINE=(--no-index --find-links "$WHEELHOUSE")
