@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 
 from core.grounding import (
+    contrasts,
     dates,
     equivalents,
     frequencies,
@@ -128,6 +129,7 @@ def analyze(summary: str, note: str) -> Report:
     s_index, n_index = support.Indexed(summary, s.meds), support.Indexed(note, n.meds)
     backed = support.backing(s_index, n_index)
     term_flags = terms.flags(s_index, n_index, backed, taken)
+    term_flags += contrasts.flags(s_index, n_index, _taken([*items, *term_flags], len(summary)))
     items += term_flags
     items += _doses_of_terms(s, term_flags, _taken(items, len(summary)))
     items += terms.number_flags(summary, note, taken, n.dates, s.digits)

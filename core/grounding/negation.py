@@ -130,13 +130,15 @@ def _within(spans: list[tuple[int, int]], position: int) -> bool:
     return i >= 0 and spans[i][0] <= position < spans[i][1]
 
 
+_NONE = re.compile(r"\s*:\s*none\b", re.IGNORECASE)  # "Firearms: none in the home": a checklist's answer
 _DENIAL = re.compile(r"(?:denie[sd]|deny(?:ing)?|negative\s+for|neg\.?\s+for|\(-\)|\(neg\))\s*", re.IGNORECASE)
 
 
 def denied(text: str, scope: Scope) -> bool:
-    """Whether the scope's cue is a denial or a negative test ("denies drooling", "negative for
-    pistachio", "(-) V/D"): what follows is a symptom or a tested thing, however everyday its name."""
-    return bool(_DENIAL.fullmatch(text[scope.trigger : scope.start]))
+    """Whether the scope's cue is a denial, a negative test or a checklist's "none" ("denies drooling",
+    "negative for pistachio", "(-) V/D", "Firearms: none"): what it names was asked about, however
+    everyday its name."""
+    return bool(_DENIAL.fullmatch(text[scope.trigger : scope.start]) or _NONE.match(text, scope.end))
 
 
 _CONTRAST = frozenset({"but", "yet", "though", "although", "however"})

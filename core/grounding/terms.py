@@ -25,7 +25,7 @@ from core.grounding.support import Indexed
 _FINDING_VERBS = (
     "underwent undergo undergoes undergoing performed showed shows show revealed reveals demonstrated "
     "demonstrates ordered obtained scheduled planned done negative positive unremarkable abnormal "
-    "consistent confirmed"
+    "consistent confirmed applied placed inserted administered"
 )
 FINDING_VERBS = frozenset(_FINDING_VERBS.split())
 # Words that name a part of the record or a treatment's purpose ("Hx of eczema", "Diagnosis is gout",

@@ -138,3 +138,10 @@ def test_a_finding_denied_in_a_place_is_denied_there():
     note = "GI: [ ] abdominal pain [x] heartburn [ ] blood in stool\nBP 142/90, blood pressure high.\n"
     flags = [f for f in check("She reports heartburn and blood in her stool.", note) if f.kind == "negation"]
     assert [f.text for f in flags] == ["blood in her stool"]
+
+
+def test_a_checklist_answer_none_denies_what_it_names():
+    note = "Risk assessment: acute risk judged low. Firearms: none in the home (confirmed with partner)."
+    flags = [f for f in check("Acute risk was judged low, and there are firearms in the home.", note)
+             if f.kind == "negation"]
+    assert [f.text for f in flags] == ["firearms"]

@@ -20,3 +20,26 @@ def test_a_site_the_note_does_not_give_is_flagged():
 def test_a_descriptive_adjective_is_wording():
     note = "Four days of cough productive of thick yellow sputum, and fever."
     assert [f for f in check("Four days of purulent cough and fever.", note) if f.kind == "term"] == []
+
+
+def test_a_modifier_the_note_gives_the_same_thing_differently_is_flagged():
+    note = "ECG: atrial fibrillation, ventricular rate 94. TTE: mild left atrial enlargement. Shave biopsy done."
+    flags = [f for f in check("TTE showed mild left ventricular enlargement. Punch biopsy done.", note)
+             if f.kind == "term"]
+    assert [f.text for f in flags] == ["ventricular", "Punch"]
+    assert [f for f in check("TTE showed mild left atrial enlargement, ventricular rate 94.", note)
+            if f.kind == "term"] == []
+
+
+def test_a_word_of_a_group_alone_against_another_of_its_group():
+    note = "Bone biopsy grew MSSA. Mother with bipolar II disorder."
+    flags = [f for f in check("Bone biopsy grew MRSA. Mother with bipolar I disorder.", note) if f.kind == "term"]
+    assert [f.text for f in flags] == ["MRSA", "I"]
+    flags = check("Lap sites C/D/I.", "Lap sites clean and dry. Mother with bipolar II disorder.")
+    assert [f for f in flags if "the note says" in f.reason] == []  # one letter alone is no "bipolar I"
+
+
+def test_a_noun_next_to_a_treatment_verb_is_a_claimed_procedure():
+    note = "Six teeth, brushed with a smear of fluoride toothpaste."
+    flags = [f for f in check("Fluoride varnish applied.", note) if f.kind == "term"]
+    assert [f.text for f in flags] == ["varnish"]
