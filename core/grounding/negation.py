@@ -131,7 +131,8 @@ def _within(spans: list[tuple[int, int]], position: int) -> bool:
 
 
 _NONE = re.compile(r"\s*:\s*none\b", re.IGNORECASE)  # "Firearms: none in the home": a checklist's answer
-_DENIAL = re.compile(r"(?:denie[sd]|deny(?:ing)?|negative\s+for|neg\.?\s+for|\(-\)|\(neg\))\s*", re.IGNORECASE)
+_DENIAL = re.compile(r"(?:denie[sd]|deny(?:ing)?|negative\s+for|neg\.?\s+for|\(-\)|\(neg\)|did\s+not|didn't)\s*",
+                     re.IGNORECASE)
 
 
 def denied(text: str, scope: Scope) -> bool:
@@ -208,9 +209,16 @@ def _function_word(word: str) -> bool:
 _NEGATING = frozenset({"no", "not", "nor", "without", "never", "against"})
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The word's Snowball stem (:func:`vocabulary.stem`): ``fevers`` -> ``fever``, ``waking`` and
-    ``wake`` -> ``wake``."""
+    ``wake`` -> ``wake``; an irregular verb form by its lemma's stem (lemminflect): ``lost`` -> ``lose``,
+    ``grew`` -> ``grow`` (only where English knows the word as that one verb, not "left" or "found")."""
+    import lemminflect
+
+    lemmas = lemminflect.getAllLemmas(word.lower())
+    if set(lemmas) <= {"VERB", "AUX"} and len(lemmas.get("VERB", ())) == 1:
+        return vocabulary.stem(lemmas["VERB"][0])
     return vocabulary.stem(word)
 
 

@@ -145,3 +145,15 @@ def test_a_checklist_answer_none_denies_what_it_names():
     flags = [f for f in check("Acute risk was judged low, and there are firearms in the home.", note)
              if f.kind == "negation"]
     assert [f.text for f in flags] == ["firearms"]
+
+
+def test_an_irregular_verb_is_one_finding_in_any_tense():
+    assert negation.stem("lost") == negation.stem("lose") and negation.stem("grew") == negation.stem("grow")
+    assert negation.stem("left") != negation.stem("leave")  # a side, not only a verb
+
+
+def test_what_a_patient_did_not_do_is_denied():
+    note = "Throat tightness and wheeze, followed by lightheadedness. He did not lose consciousness."
+    flags = [f for f in check("He had wheezing and lightheadedness, and briefly lost consciousness.", note)
+             if f.kind == "negation"]
+    assert [f.text for f in flags] == ["lost consciousness"]
