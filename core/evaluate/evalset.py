@@ -97,8 +97,12 @@ def change_found(drug: str, change: str, summary: str) -> bool:
             continue
         if change == "continued":
             return True
-        anchor = named[0].start if named[0] is not None else line.lower().find(drug.lower())
-        hit = change_in(line, anchor)
+        if named[0] is not None:
+            anchor, anchor_end = named[0].start, named[0].end
+        else:
+            anchor = line.lower().find(drug.lower())
+            anchor_end = anchor + len(drug)
+        hit = change_in(line, anchor, anchor_end)
         if hit and hit[0] == change:
             return True
     return False

@@ -71,12 +71,14 @@ def lab_names() -> frozenset[str]:
     return frozenset(name.lower() for name in tables.lines(LAB_NAMES))
 
 
-def change_in(text: str, anchor: int) -> tuple[str, int, int] | None:
-    """The change word in ``text`` nearest to offset ``anchor``: (change, start, end), or None."""
+def change_in(text: str, anchor: int, anchor_end: int | None = None) -> tuple[str, int, int] | None:
+    """The change word in ``text`` nearest to the drug name at ``anchor`` (ending at ``anchor_end``, so that
+    a long name is not penalized for its length): (change, start, end), or None."""
     best = None
+    after = anchor if anchor_end is None else anchor_end
     for change, pattern in cues():
         for m in pattern.finditer(text):
-            distance = anchor - m.end() if m.end() <= anchor else m.start() - anchor
+            distance = anchor - m.end() if m.end() <= anchor else max(0, m.start() - after)
             if best is None or distance < best[0]:
                 best = (distance, change, m.start(), m.end())
     return best[1:] if best else None
@@ -127,12 +129,15 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             seg_start = previous[1] if previous else a
             section = note_sections.at(found_sections, m.start)
             clause = note[seg_start:seg_end]
-            hit = change_in(clause, m.start - seg_start)
+            hit = change_in(clause, m.start - seg_start, m.end - seg_start)
             change = _heading_change(section)  # under "STOPPED:" the heading says it, whatever else the line says
             if change is None:
                 change = hit[0] if hit else None
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
                 change = previous[0]
+            led = None  # a change the line's own context gives ("given: A, B", "glucose 312 -> insulin")
+            if change is None:
+                change = led = _inline_heading(note[a : m.start]) or _consequence(note[seg_start : m.start])
             switch = _switch(note, inside, i, a)
             if switch:
                 change = switch
@@ -145,7 +150,7 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
             if m.key.lower() in lab_names() or m.text.lower() in lab_names():
                 cue_before = hit and seg_start + hit[2] <= m.start and not note[seg_start + hit[2] : m.start].strip()
-                if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or cue_before):
+                if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or cue_before or led):
                     previous = None
                     continue  # a result ("K 5.6"), not a medication
             start = m.start
@@ -161,6 +166,27 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                               change=change or "listed", drug=m.key, priority=_PRIORITY[change or "listed"]))
             previous = (change or "listed", m.end)
     return _merge(facts)
+
+
+_CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|mmol|meq|tabs?|doses?)?\s*(?:of\s+)?)?$",
+                          re.IGNORECASE)
+
+
+def _inline_heading(before: str) -> str | None:
+    """The change of a list's own heading earlier in the line: "Single doses given: A (HD1), B (HD3)",
+    "Held: A, B" — a cue word followed by a colon governs every drug after it."""
+    found = None
+    for change, pattern in cues():
+        for m in pattern.finditer(before):
+            if before[m.end() :].lstrip().startswith(":") and (found is None or m.start() > found[1]):
+                found = (change, m.start())
+    return found[0] if found else None
+
+
+def _consequence(before: str) -> str | None:
+    """"glucose 312 -> insulin infusion", "Hgb 6.8 -> 1 unit packed red blood cells": a drug right after an
+    arrow (and a quantity) is what was done about it."""
+    return "started" if _CONSEQUENCE.search(before.rstrip()) else None
 
 
 def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:

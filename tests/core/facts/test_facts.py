@@ -177,3 +177,15 @@ def test_a_home_list_does_not_add_changes_beside_the_plan():
     note = ("MEDICATIONS: amlodipine 10 mg daily (off since March? per pt)\n"
             "PLAN:\nDecrease amlodipine to 5 mg daily.\n")
     assert {(f.drug, f.change) for f in extract(note).of("medication")} == {("amlodipine", "changed")}
+
+
+def test_a_list_heading_in_the_line_gives_every_drug_its_change():
+    note = "COURSE:\nSingle doses given: calcium gluconate 1 g (HD3), sodium phosphate 15 mmol (HD10).\n"
+    assert {(f.drug, f.change) for f in extract(note).of("medication")} == {
+        ("calcium gluconate", "started"), ("sodium phosphate", "started")}
+
+
+def test_a_drug_after_an_arrow_is_what_was_done():
+    note = "Endo: glucose 312 -> insulin infusion per ICU protocol.\nHeme: Hgb 6.8 -> 1 unit PRBC transfused.\n"
+    got = {(f.drug, f.change) for f in extract(note).of("medication")}
+    assert got == {("insulin", "started"), ("packed red blood cells", "started")}
