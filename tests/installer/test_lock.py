@@ -64,7 +64,14 @@ def test_this_venv_holds_the_locked_versions():
     """The venv the tests run in (made by install.sh) has exactly the lock's versions."""
     from importlib import metadata
 
-    installed = {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
-    wrong = [f"{name}: locked {version}, installed {installed.get(name)}"
-             for name, version in locked().items() if installed.get(name) != version]
+    def installed(name: str) -> str | None:
+        # metadata.version: the copy the venv imports (setuptools also carries vendored packaging and
+        # platformdirs with their own dist-info, which a walk over every distribution would pick up).
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    wrong = [f"{name}: locked {version}, installed {installed(name)}"
+             for name, version in locked().items() if installed(name) != version]
     assert not wrong, "\n".join(wrong)
