@@ -10,7 +10,7 @@ import re
 from core.grounding import sentences
 
 _ENDS = re.compile(r"[.!?:;]['\")\]]?$")
-_CONTINUES = re.compile(r"[a-z(,;&/-]")
+_CONTINUES = re.compile(r"[a-z(,;&/-]|\d(?!\d?[.)]\s)")  # a number goes on ("started" / "2024-01-08."), a list number not
 
 
 @functools.lru_cache(maxsize=8)

@@ -189,3 +189,12 @@ def test_a_drug_after_an_arrow_is_what_was_done():
     note = "Endo: glucose 312 -> insulin infusion per ICU protocol.\nHeme: Hgb 6.8 -> 1 unit PRBC transfused.\n"
     got = {(f.drug, f.change) for f in extract(note).of("medication")}
     assert got == {("insulin", "started"), ("packed red blood cells", "started")}
+
+
+def test_a_wrapped_line_that_starts_with_a_number_goes_on_but_a_numbered_item_does_not():
+    from core.facts import clauses
+
+    note = "Glucose 140-190 mg/dL. HbA1c\n8.4%. Antibiotics started\n2024-01-08.\nPlan\n1. Repeat CXR.\n"
+    got = [note[a:b] for a, b in clauses.split(note)]
+    assert "HbA1c\n8.4%." in got and "Antibiotics started\n2024-01-08." in got
+    assert "1. Repeat CXR." in got or "Repeat CXR." in got
