@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.workers import spawn
+
 POLL_S = 0.25
 
 
@@ -63,7 +65,8 @@ def run_child(args: list[str], *, env: dict[str, str], log: Path, timeout_s: flo
     log.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with open(log, "ab") as out:
-        child = subprocess.Popen([sys.executable, *args], env=full_env, stdout=out, stderr=subprocess.STDOUT,
+        command = spawn.command(args[1], args[2:]) if args[:1] == ["-m"] else [sys.executable, *args]
+        child = subprocess.Popen(command, env=full_env, stdout=out, stderr=subprocess.STDOUT,
                                  cwd=cwd)
         if cpus:  # before the child has started any threads (they inherit the main thread's mask)
             os.sched_setaffinity(child.pid, cpus)

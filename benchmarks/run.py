@@ -17,9 +17,16 @@ from benchmarks import derive, plan, proc, report, runners, setup_models
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO = PACKAGE_DIR.parent
-DEFAULT_OUT = PACKAGE_DIR / "results"
 VERSIONED = ("chartbrief", "torch", "transformers", "peft", "accelerate", "ipex-llm", "openvino", "optimum-intel",
              "optimum", "nncf", "llama-cpp-python", "gguf", "numpy", "matplotlib")
+
+
+def default_out(quick: bool, kind: str) -> Path:
+    """Where a run writes when no ``--out`` is given: ChartBrief's data folder, one folder per machine kind
+    (a developer publishes a run with ``--out benchmarks/results`` and ``python -m benchmarks.report … --readme``)."""
+    from core import paths
+
+    return paths.data_dir() / "bench" / (f"quick-{kind}" if quick else kind)
 
 
 def versions() -> dict:
@@ -61,15 +68,15 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
     all_threads = len(info.allowed) or info.logical_cpus
     p = (plan.quick if quick else plan.full)(threads, all_threads, len(cp.training), skip_training)
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    kind = hardware.machine_kind(info)
     if out:
         out_dir = Path(out)
-    elif quick:  # a quick run never overwrites the committed full results
-        out_dir = Path(json_out).with_suffix("").with_name(Path(json_out).stem + "-report") if json_out \
-            else DEFAULT_OUT / "quick"
-    else:
-        out_dir = DEFAULT_OUT
-    json_path = Path(json_out) if json_out else out_dir / f"bench-{stamp}.json"
-    results_md = PACKAGE_DIR / "RESULTS.md" if (not quick and out is None) else out_dir / "RESULTS.md"
+    elif quick and json_out:
+        out_dir = Path(json_out).with_suffix("").with_name(Path(json_out).stem + "-report")
+    else:  # a user folder: a user command never writes into the program's own files
+        out_dir = default_out(quick, kind)
+    json_path = Path(json_out) if json_out else out_dir / f"bench-{kind}-{stamp}.json"
+    results_md = out_dir / "RESULTS.md"
     work = Path(tempfile.mkdtemp(prefix="chartbrief-bench-"))
     doc: dict = {"schema": report.SCHEMA, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "mode": p.mode,
                  "machine": hardware.report(info, cp), "versions": versions(), "load_average_start": _loadavg(),
@@ -121,8 +128,6 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
     written = report.write(doc, results_md, out_dir, _display(json_path))
     for path in written:
         say(f"wrote {path}")
-    if not quick and out is None and report.update_readme(REPO / "README.md", doc, results_md, written[1:]):
-        say(f"updated the benchmark section of {REPO / 'README.md'}")
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

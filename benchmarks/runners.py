@@ -161,13 +161,13 @@ def training(tp: plan.TrainPlan, folder: str, cpus: tuple[int, ...], doc: dict, 
 def _store_train_dtype(rows: list[dict], native: bool, doc: dict) -> str | None:
     """Cache the faster compute dtype of ChartBrief's default variant (fp32 vs bf16, all else equal) for the
     fine-tuning worker's ``auto``; returns it (None when either was not measured)."""
-    from core.finetune import measured
+    from core.finetune import dtype_choice
 
-    labels = {d: plan.train_default(native, d).label for d in measured.DTYPES}
+    labels = {d: plan.train_default(native, d).label for d in dtype_choice.DTYPES}
     rates = {d: next((r.get("tokens_per_s") for r in rows if r["label"] == lab), None) for d, lab in labels.items()}
     if not all(rates.values()):
         doc["training_choice"] = {"note": f"compute dtype not stored: rates {rates}"}
         return None
-    best = measured.store(rates, basis=f"chartbrief bench {doc['date']}: {labels['fp32']} vs {labels['bf16']}")
+    best = dtype_choice.store(rates, basis=f"chartbrief bench {doc['date']}: {labels['fp32']} vs {labels['bf16']}")
     doc["training_choice"] = {"compute_dtype": best, "tokens_per_s": rates}
     return best

@@ -15,6 +15,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; see lock()
+    fcntl = None  # type: ignore[assignment]
+
+# Windows locks byte ranges, and a locked range cannot be read by another handle: lock one byte far past
+# the end of any file ChartBrief writes, so readers of the data are never blocked by it.
+_WINDOWS_LOCK_OFFSET = 2**40
+
 
 @contextlib.contextmanager
 def atomic_path(target: Path | str, *, suffix: str = ".tmp") -> Iterator[Path]:
@@ -86,6 +95,19 @@ def recover_dir(target: Path | str) -> None:
             os.replace(old, target)
 
 
+def fsync_tree(folder: Path) -> None:
+    """Flush every file under ``folder`` to disk (before renaming the folder into place)."""
+    for p in Path(folder).rglob("*"):
+        if p.is_file():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (a rename into it) to disk; best effort where the OS refuses."""
+    _fsync_dir(Path(path))
+
+
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -97,3 +119,27 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def lock(fd: int, *, shared: bool = False) -> None:
+    """Block until this process holds a lock on the open file ``fd``; closing ``fd`` releases it.
+
+    ``flock`` where there is one (Linux, macOS). On Windows (no ``fcntl``) an exclusive ``msvcrt`` lock on
+    one byte past the end of the file (``shared`` is exclusive there); the file position is kept.
+    """
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        return
+    import msvcrt
+
+    here = os.lseek(fd, 0, os.SEEK_CUR)
+    os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+    try:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for about 10 s, then raises
+                return
+            except OSError:
+                continue
+    finally:
+        os.lseek(fd, here, os.SEEK_SET)

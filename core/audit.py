@@ -5,12 +5,12 @@ Each entry has ``seq`` (1, 2, ...), ``time`` (UTC ISO), ``action``, ``app_versio
 JSON of the entry without ``hash``). :func:`verify` finds edited, removed, reordered and garbled lines.
 Removing the newest entries from the end cannot be detected from the file alone.
 
-Appends take an exclusive ``flock`` and use ``O_APPEND`` + ``fsync``, so several processes may append.
+Appends take an exclusive lock (``flock``; :func:`core.atomic.lock`) and use ``O_APPEND`` + ``fsync``, so
+several processes may append.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import math
@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core import __version__, paths
+from core import __version__, atomic, paths
 
 ACTIONS = frozenset({
     "summarize", "export", "import-model", "finetune-start", "finetune-stop", "finetune-finish",
@@ -68,7 +68,7 @@ def record(action: str, *, path: Path | str | None = None, **fields: Any) -> dic
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        atomic.lock(fd)
         last, ends_clean = _last_entry(fd)
         entry = {
             "seq": last["seq"] + 1 if last else 1,
@@ -88,6 +88,13 @@ def record(action: str, *, path: Path | str | None = None, **fields: Any) -> dic
         os.close(fd)  # releases the lock
     return entry
 
+
+
+def record_summary(note_text: str, result: Any) -> dict:
+    """The audit entry for one summary (:class:`core.summarize.SummaryResult`): hashes and ids, no text."""
+    return record("summarize", note_sha256=sha256_text(note_text), model_id=result.engine.get("model"),
+                  adapter_id=result.engine.get("adapter"), engine=result.engine.get("name"),
+                  template=f"{result.style}:{result.template_source}")
 
 def verify(path: Path | str | None = None) -> VerifyResult:
     """Check every line and the chain; each problem names its line number and what is wrong."""
@@ -166,7 +173,7 @@ def _read_lines(path: Path) -> list[tuple[bytes, bool]]:
     """(line, ends with newline) for each line; read under a shared lock."""
     try:
         with open(path, "rb") as f:
-            fcntl.flock(f.fileno(), fcntl.LOCK_SH)
+            atomic.lock(f.fileno(), shared=True)
             data = f.read()
     except FileNotFoundError:
         return []

@@ -187,12 +187,36 @@ def build_info(cpuinfo: str, meminfo: str, sys_topology: dict[int, tuple[int, in
     return CpuInfo(model, vendor, cpus, flags, total, avail, tuple(allowed or cpu_ids))
 
 
+# py-cpuinfo's CPUID names (Windows, macOS) for the flags /proc/cpuinfo spells with an underscore.
+_CPUID_FLAG_NAMES = {"avx512vnni": "avx512_vnni", "avx512bf16": "avx512_bf16", "avxvnni": "avx_vnni",
+                     "amxtile": "amx_tile", "amxbf16": "amx_bf16", "amxint8": "amx_int8"}
+
+
+def portable_sources() -> tuple[str, str]:
+    """``/proc/cpuinfo``- and ``/proc/meminfo``-style text for a system without ``/proc`` (Windows,
+    macOS): model, vendor and ISA flags from py-cpuinfo (CPUID), logical CPUs and memory from psutil.
+    Each logical CPU counts as its own core (no topology there)."""
+    import cpuinfo
+    import psutil
+
+    info = cpuinfo.get_cpu_info()
+    flags = sorted({_CPUID_FLAG_NAMES.get(f, f) for f in info.get("flags", [])})
+    n = psutil.cpu_count(logical=True) or os.cpu_count() or 1
+    cpu_text = "\n\n".join(f"processor\t: {i}\nvendor_id\t: {info.get('vendor_id_raw', '')}\n"
+                            f"model name\t: {info.get('brand_raw', '')}\nflags\t\t: {' '.join(flags)}"
+                            for i in range(n))
+    mem = psutil.virtual_memory()
+    return cpu_text, f"MemTotal: {mem.total // 1024} kB\nMemAvailable: {mem.available // 1024} kB\n"
+
+
 def detect(proc: Path = Path("/proc"), sys_cpu: Path = Path("/sys/devices/system/cpu")) -> CpuInfo:
-    """Read this machine."""
+    """Read this machine (:func:`portable_sources` where there is no ``/proc``)."""
     try:
         allowed = tuple(sorted(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         allowed = None
+    if not (proc / "cpuinfo").exists():
+        return build_info(*portable_sources(), read_sys_topology(sys_cpu), allowed)
     return build_info((proc / "cpuinfo").read_text(), (proc / "meminfo").read_text(),
                       read_sys_topology(sys_cpu), allowed)
 
@@ -212,6 +236,18 @@ def ipex_kernel_variant(info: CpuInfo) -> str:
     if info.has("avx2"):
         return "avx2"
     return "avx"
+
+
+def machine_kind(info: CpuInfo) -> str:
+    """A file-name tag for the kind of CPU results were measured on (``amx``, ``avx512-bf16``, ``avx512``,
+    ``avx2``, ``baseline``): results from one kind are kept beside, never over, another kind's."""
+    if info.has_amx:
+        return "amx"
+    if info.has("avx512_bf16"):
+        return "avx512-bf16"
+    if info.has("avx512f"):
+        return "avx512"
+    return "avx2" if info.has("avx2") else "baseline"
 
 
 def core_plan(info: CpuInfo, training: tuple[int, ...] | None = None) -> CorePlan:

@@ -79,12 +79,17 @@ def register_sensitive(text: str) -> bool:
             _counts[h] = _counts.get(h, 0) + 1
         while len(_texts) > MAX_REGISTERED:
             _, (old_size, old) = _texts.popitem(last=False)
-            for table, keys in ((_sizes, (old_size,)), (_counts, old)):
-                for k in keys:
-                    table[k] -= 1
-                    if not table[k]:
-                        del table[k]
+            _forget(_sizes, (old_size,))
+            _forget(_counts, old)
     return True
+
+
+def _forget(table: dict, keys) -> None:
+    """Count ``keys`` out of ``table``, dropping those that reach zero."""
+    for k in keys:
+        table[k] -= 1
+        if not table[k]:
+            del table[k]
 
 
 def clear_sensitive() -> None:
@@ -135,7 +140,8 @@ class RedactFilter(logging.Filter):
         if clean != message or record.args:
             record.msg, record.args = clean, None
         if record.exc_info or record.exc_text:  # exc_text may hold another handler's unredacted copy
-            record.exc_text = redact(record.exc_text or _format_exception(*record.exc_info))
+            record.exc_text = redact(record.exc_text or (_format_exception(*record.exc_info)
+                                                         if isinstance(record.exc_info, tuple) else ""))
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True

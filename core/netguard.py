@@ -84,8 +84,8 @@ def install() -> None:
             raise EgressBlocked(f"ChartBrief blocks name lookups for hosts off this machine ({host}).")
         return orig_getaddrinfo(host, port, *args, **kwargs)
 
-    socket.socket.connect = connect
-    socket.socket.connect_ex = connect_ex
+    socket.socket.connect = connect  # type: ignore[method-assign]  # the guard is a patch, on purpose
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
     socket.getaddrinfo = getaddrinfo
     report = os.environ.get("CHARTBRIEF_NETGUARD_REPORT")
     if report:  # lets a test see which processes ran under the guard

@@ -6,12 +6,28 @@
 from __future__ import annotations
 
 import os
+from importlib import resources as _resources
 from pathlib import Path
 
 import platformdirs
 
 APP = "chartbrief"
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+def _shipped() -> Path:
+    """The installed ``chartbrief_resources`` package's folder (``resources/`` in the source tree), in a
+    checkout, an installed wheel or a frozen bundle alike.
+
+    ChartBrief is always installed unzipped (pip, the bundle), so the package is a real folder; the data is
+    read with ordinary file calls from there.
+    """
+    root = _resources.files("chartbrief_resources")
+    if not isinstance(root, Path) or not (root / "prompts").is_dir():
+        raise RuntimeError(f"ChartBrief's shipped data is missing or zipped ({root}); reinstall ChartBrief.")
+    return root
+
+
+RESOURCES = _shipped()
 
 
 def _home() -> Path | None:

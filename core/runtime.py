@@ -102,7 +102,7 @@ def apply_torch_threads(measured: int | None = None) -> int:
     found fastest here) unless the user set OMP_NUM_THREADS, else the planned count."""
     import torch
 
-    planned = int(_done.get("threads") or os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    planned = int(str(_done.get("threads") or os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1))
     n = measured if measured and not _done.get("user_threads") and measured <= (os.cpu_count() or 1) else planned
     torch.set_num_threads(n)
     return n

@@ -47,6 +47,33 @@ def configure_logging() -> None:
     logsafe.configure()
 
 
+def collect_garbage_on_gui_thread():
+    """Run Python's cyclic garbage collector only on the GUI thread; returns a function that undoes it.
+
+    The collector otherwise runs wherever an allocation crosses its threshold: in a worker thread
+    (destroying GUI-thread Qt objects from the wrong thread), or on the GUI thread in the middle of a
+    Qt call that holds a signal-slot lock — ``QObject::connect``/``disconnect`` asks PySide for a
+    Python override, that allocates, the collector deletes a QObject, and its destructor waits for the
+    same lock forever (CI hung 20 min in a model import; py-spy showed exactly this stack). pyqtgraph's
+    collector disables the automatic one and collects from a GUI-thread timer, between Qt calls.
+    """
+    import gc
+
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    was_enabled = gc.isenabled()
+    collector = GarbageCollector(interval=0.5)
+
+    def undo() -> None:
+        collector.timer.stop()
+        collector.timer = None  # its QObject dies now, while the automatic collector is still off
+        if was_enabled:  # nested (a test around run_app): the outer one keeps it off
+            gc.collect()  # from Python, outside any Qt call
+            gc.enable()
+
+    return undo
+
+
 def _preload_grounding() -> None:
     """Load the grounding check's dictionaries and the fact extractor's medspaCy pipeline while the user
     pastes a note (the model loads meanwhile)."""
@@ -75,6 +102,7 @@ def run_app(argv: list[str] | None = None) -> int:
         app.setWindowIcon(QIcon(str(ICON)))
     notifier = CrashNotifier(app)
     uninstall = install_crash_hook(notifier)
+    gc_on_gui_thread = collect_garbage_on_gui_thread()
     from gui.main_window import MainWindow
 
     window = MainWindow()
@@ -91,5 +119,6 @@ def run_app(argv: list[str] | None = None) -> int:
     finally:
         window.controller.shutdown()
         uninstall()
+        gc_on_gui_thread()
     log.info("window closed (exit code %s)", code)
     return int(code)

@@ -17,8 +17,25 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def run_module(module: str, argv: list[str]) -> int:
+    """``python -m module argv…`` for a frozen bundle, which has no ``-m``: the one spawner
+    (:func:`core.workers.spawn.command`) starts workers as ``<bundle executable> --run-module MODULE …``."""
+    import runpy
+
+    sys.argv = [module, *argv]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from core.workers.spawn import RUN_MODULE  # the one spawner's flag for a frozen bundle's workers
+
+    if argv[:1] == [RUN_MODULE] and len(argv) >= 2:
+        return run_module(argv[1], argv[2:])
     from core import runtime
 
     runtime.setup()

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.summarize import STYLES
-from gui import errors, export, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
+from core.summarize import STYLES, export
+from gui import errors, qtcompat  # noqa: F401 - qtcompat: emit() reference-count fix
 from gui.adapters_panel import AdaptersPanel
 from gui.audit_view import AuditView
 from gui.controller import Controller
@@ -36,7 +36,7 @@ from gui.models_panel import ModelsPanel
 from gui.note_pane import NotePane
 from gui.settings_bridge import SettingsBridge
 from gui.status_bar import StatusBar
-from gui.summary_pane import SummaryPane, report_of
+from gui.summary_pane import SummaryPane
 
 log = logging.getLogger(__name__)
 
@@ -224,8 +224,7 @@ class MainWindow(QMainWindow):
         if not path:
             return None
         try:
-            written = export.export_summary(path, result.summary, result.flags, report=report_of(result),
-                                            policy=self.summary_pane.policy)
+            written = export.save_result(path, result, policy=self.summary_pane.policy)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message through gui.errors
             errors.report(self, exc)
             return None

@@ -167,6 +167,7 @@ class ModelsPanel(QWidget):
         cached = "from cache" if info.loaded_from_cache else "converted"
         self.loaded.setText(f"Loaded: {info.model_id} on {info.name} ({info.variant}), adapter {adapter}, "
                             f"{info.load_seconds:.1f} s ({cached}).")
+        self._show_estimate()  # auto may have just measured which engine runs here
 
     def _engine_changed(self) -> None:
         self.variant.blockSignals(True)
@@ -186,6 +187,7 @@ class ModelsPanel(QWidget):
         self.choice_changed.emit(*self.choice())
 
     def _show_estimate(self) -> None:
+        from core.engines.auto import will_run
         from core.models.memory import estimate
 
         model_id, engine, variant = self.choice()
@@ -193,9 +195,10 @@ class ModelsPanel(QWidget):
         if rec is None:
             self.estimate.setText("Reading the model list…" if not self._records else "No model selected.")
             return
-        est = estimate(rec, estimate_variant(engine, variant))
+        engine, variant = will_run(rec, engine, variant)
+        est = estimate(rec, estimate_variant(engine, variant), engine=engine)
         fits = est.needed_gib <= est.available_gib
-        self.estimate.setText(f"Needs about {est.needed_gib:.1f} GiB to run ({est.variant}); "
+        self.estimate.setText(f"Needs about {est.needed_gib:.1f} GiB to run ({est.engine} {est.variant}); "
                               f"{est.available_gib:.1f} GiB available."
                               + ("" if fits else " It will not fit: pick a smaller model or a lower-bit format."))
         self.estimate.setStyleSheet("" if fits else "color: #b00020;")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.grounding import Report, render
+from core.summarize.export import report_of
 from gui.textspans import Display, display, extra_selection, utf16_offsets
 
 __all__ = ["FLAG_COLOR", "SELECT_COLOR", "SENTENCE_COLOR", "SummaryPane", "SummaryView", "support_text",
@@ -56,13 +57,6 @@ def support_text(support) -> str:
     n = len(support.sources)
     text = f"Backed by {n} note sentence{'s' if n != 1 else ''} (support {support.score:.0%})"
     return text + ("; it holds items not in the note" if support.status == "flagged" else "")
-
-
-def report_of(result) -> Report:
-    """The result's grounding report; results from before sentence support carry only flags."""
-    if result.grounding is not None:
-        return result.grounding
-    return Report(flags=tuple(result.flags), sentences=())
 
 
 class SummaryView(QTextEdit):

@@ -81,13 +81,13 @@ def import_model(ctx, path: Path):
 
 def load_engine(ctx, request: EngineRequest, old=None):
     """Unload ``old`` (if any), then create and load the requested engine; returns it."""
-    from core import engines, session
+    from core import adapters, engines
 
     if old is not None:
         ctx.status("Unloading the previous model…")
         old.unload()
     ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
-    adapter = session.resolve_adapter(request.adapter, request.model_id)
+    adapter = adapters.resolve_choice(request.adapter, request.model_id)
     engine = engines.create(request.engine, request.model_id, request.variant, adapter, on_status=ctx.status)
     engine.load()
     return engine
@@ -96,7 +96,7 @@ def load_engine(ctx, request: EngineRequest, old=None):
 def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=None,
                    context_limit: int | None = None, mode: str | None = None) -> SummaryOutcome:
     """Stream one summary: stages and tokens go to ``ctx``; the result is audited (hashes only)."""
-    from core import logsafe, session
+    from core import audit, logsafe
     from core.summarize import Finished, Stage, Token, summarize
 
     logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
@@ -112,7 +112,7 @@ def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=No
     logsafe.register_sensitive(result.summary)
     audit_error = None
     try:
-        session.audit_summary(text, result)
+        audit.record_summary(text, result)
     except (OSError, ValueError) as exc:
         log.error("the summary could not be written to the audit log (%s)", type(exc).__name__)
         audit_error = exc

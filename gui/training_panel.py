@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
+from core.finetune import launcher
 from gui import errors, qtcompat, training_worker  # noqa: F401 - qtcompat: emit() reference-count fix
 from gui.eval_table import EvaluationTable
 from gui.training_progress import TrainingProgress
@@ -111,7 +112,7 @@ class TrainingPanel(QWidget):
     def restore(self) -> None:
         """Pick up the newest unfinished run: follow it if it is still training, else offer Resume."""
         try:
-            found = training_worker.unfinished_run()
+            found = launcher.unfinished_run()
         except Exception as exc:  # noqa: BLE001 - an unreadable run folder must not break the view
             log.warning("could not look for unfinished runs (%s)", type(exc).__name__)
             return

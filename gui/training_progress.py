@@ -24,13 +24,13 @@ def duration(seconds) -> str:
 
 def status_text(event: dict) -> str | None:
     """The status line for an event, or None to keep the current one."""
-    from core.finetune.events import describe
+    from core.finetune.events import budget_line, describe
 
     kind = event.get("event")
     if kind == "started":
         how = f"Resumed from step {event['resumed_from']}" if event.get("resumed_from") else "Training"
         return (f"{how}: {event.get('train_rows')} rows, up to {event.get('max_steps')} steps on CPUs "
-                f"{event.get('cpus')} ({event.get('dtype')}).")
+                f"{event.get('cpus')} ({event.get('dtype')})." + budget_line(event).replace("\n", " "))
     if kind == "step":
         return None
     if kind == "eval":

@@ -15,7 +15,6 @@ events on a queue, and a QTimer on the GUI thread takes them off and emits them.
 
 from __future__ import annotations
 
-import json
 import logging
 import queue
 import subprocess
@@ -26,12 +25,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from core.finetune.launcher import worker_alive
 from gui import qtcompat  # noqa: F401 - applies the emit() reference-count fix
 
 log = logging.getLogger(__name__)
 
 TAIL_POLL_S = 0.5
-WORKER_MODULE = b"core.finetune.worker"
 _END = object()
 
 
@@ -46,22 +45,12 @@ def prepare_dataset(ctx, data: Path, options):
 
 
 def scrub_dataset(ctx, data: Path, options):
-    """Write a copy of the pairs with identifiers replaced (``[NAME]``, ``[MRN]``, …) and check it.
-
-    The copy goes to ``data_dir()/datasets/<name>.scrubbed.jsonl`` (JSON lines, the row's other fields
-    kept); the original is not touched. Returns the copy's :class:`core.finetune.Prepared`.
-    """
-    from core import atomic, paths, privacy
-    from core.data import load_pairs
+    """Write a copy of the pairs with identifiers replaced (:func:`core.finetune.scrubbed.write_copy`) and
+    check it; returns the copy's :class:`core.finetune.Prepared`."""
+    from core.finetune import scrubbed
 
     ctx.status(f"Removing likely identifiers from {Path(data).name}…")
-    pairs = load_pairs(Path(data))
-    lines = [json.dumps({**p.meta, "note": privacy.scrub_text(p.note), "summary": privacy.scrub_text(p.summary)},
-                        ensure_ascii=False) for p in pairs]
-    target = paths.data_dir() / "datasets" / f"{Path(data).stem}.scrubbed.jsonl"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic.write_text(target, "\n".join(lines) + "\n")
-    return prepare_dataset(ctx, target, options)
+    return prepare_dataset(ctx, scrubbed.write_copy(data), options)
 
 
 def start_run(ctx, data: Path, options, prepared=None):
@@ -83,37 +72,6 @@ def resume_run(ctx, run_id: str):
 
     ctx.status(f"Resuming run {run_id}…")
     return launcher.resume(run_id)
-
-
-# --- runs of earlier sessions ----------------------------------------------------------------------
-
-def worker_alive(pid: int | None) -> bool:
-    """Whether ``pid`` is a live fine-tuning worker (not some other process that got the number)."""
-    if not pid:
-        return False
-    try:
-        cmdline = Path(f"/proc/{int(pid)}/cmdline").read_bytes()
-    except (OSError, ValueError):
-        return False
-    return WORKER_MODULE in cmdline
-
-
-def worker_pid(events: Iterable[dict]) -> int | None:
-    """The pid in the newest ``started`` event."""
-    pids = [e.get("pid") for e in events if e.get("event") == "started"]
-    return pids[-1] if pids and isinstance(pids[-1], int) else None
-
-
-def unfinished_run():
-    """The newest run if it did not finish: ``(RunDir, pid of its live worker or None)``, else None."""
-    from core.finetune import list_runs
-
-    runs = list_runs()
-    if not runs or runs[-1].status().get("state") == "finished":
-        return None
-    run = runs[-1]
-    pid = run.status().get("pid") or worker_pid(run.read_events())  # status: set before "started" is
-    return run, pid if worker_alive(pid) else None
 
 
 # --- the feed --------------------------------------------------------------------------------------
@@ -195,7 +153,7 @@ def _read_events(events: Iterable[dict], put: Callable) -> None:
 
 
 def _tail(path: Path, pid: int | None, put: Callable, current: Callable[[], bool]) -> None:
-    from core.finetune.events import TERMINAL, parse
+    from core.workers import protocol
 
     offset, partial = 0, b""
     while current():
@@ -207,15 +165,15 @@ def _tail(path: Path, pid: int | None, put: Callable, current: Callable[[], bool
             data = b""
         offset += len(data)
         *lines, partial = (partial + data).split(b"\n")
-        events = [e for e in map(parse, lines) if e is not None]
+        events = [e for e in map(protocol.read, lines) if e is not None]
         for i, event in enumerate(events):  # a cancel or error that a later resume superseded is history
-            if event.get("event") not in TERMINAL or i == len(events) - 1:
+            if event.KIND not in protocol.TERMINAL or i == len(events) - 1:
                 put(event)
-        if events and events[-1].get("event") in TERMINAL:
+        if events and events[-1].KIND in protocol.TERMINAL:
             return
         if not data and not worker_alive(pid):
-            put({"event": "error", "type": "WorkerExited", "message": "The fine-tuning worker is no longer running.",
-                 "hint": "Resume the run to continue from its newest checkpoint."})
+            put(protocol.Failed(type="WorkerExited", message="The fine-tuning worker is no longer running.",
+                                hint="Resume the run to continue from its newest checkpoint."))
             return
         time.sleep(TAIL_POLL_S)
 
@@ -228,7 +186,7 @@ def wait_for_exit(run, timeout_s: float) -> bool:
             return True
         except subprocess.TimeoutExpired:
             return False
-    pid = worker_pid(run.dir.read_events())
+    pid = run.dir.worker_pid()
     deadline = time.monotonic() + timeout_s
     while worker_alive(pid) and time.monotonic() < deadline:
         time.sleep(0.1)

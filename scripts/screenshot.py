@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> dict:
 
     app = QApplication(["chartbrief"])
     app.setWindowIcon(QIcon(str(gui_app.ICON)))
+    gui_app.collect_garbage_on_gui_thread()  # as run_app does
     shown: list = []
     loop = QEventLoop()
     errors.set_presenter(lambda parent, msg: (shown.append(msg), loop.quit()))

@@ -13,7 +13,6 @@ active flag. Every change holds an exclusive lock and writes files atomically.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import re
 import shutil
@@ -102,7 +101,7 @@ def read_index() -> dict[str, Any]:
 def locked() -> Iterator[dict[str, Any]]:
     """The index under an exclusive lock; written back atomically when the block ends without error."""
     with open(root() / ".lock", "a+") as lock:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        atomic.lock(lock.fileno())
         index = read_index()
         yield index
         atomic.write_json(_index_file(), index)
@@ -153,6 +152,16 @@ def active_for(model_id: str | None) -> tuple[str, Path] | None:
 
 
 # -- registration ----------------------------------------------------------------------------------
+
+
+def resolve_choice(choice: str | None, model_id: str | None = None) -> tuple[str, Path] | None:
+    """What a CLI flag or setting names: ``'none'``/None → no adapter; ``'active'`` → the active adapter
+    for this model; anything else → that adapter id (:class:`AdapterError` if unknown)."""
+    if choice in (None, "none", ""):
+        return None
+    if choice == "active":
+        return active_for(model_id)
+    return resolve(choice)
 
 def register(source: Path, *, base_model_id: str | None, dataset_sha256: str | None = None,
              hyperparameters: dict[str, Any] | None = None, run_id: str | None = None,

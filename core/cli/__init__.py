@@ -25,6 +25,7 @@ SUBCOMMANDS = (
     "adapters",
     "audit",
     "bench",
+    "serve",
 )
 
 
@@ -78,7 +79,7 @@ def configure_logging(verbose: bool = False) -> None:
     console.addFilter(logsafe.REDACT_FILTER)
     if not verbose:  # a library's warnings are for the log file; its errors still show
         console.addFilter(lambda record: record.levelno >= logging.ERROR or not _library(record))
-    console._chartbrief_console = True
+    console._chartbrief_console = True  # type: ignore[attr-defined]  # marks ours among the root's handlers
     root.addHandler(console)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
+from core.engines import ENGINE_NAMES
 from core.errors import ChartBriefError
 
 
@@ -20,7 +21,7 @@ def register(sub) -> None:
     p.add_argument("--model", help="base model id when no adapter is given (default: the embedded model)")
     p.add_argument("--data", help="pairs to evaluate on (default: the adapter's training file, held-out rows)")
     p.add_argument("--limit", type=int, help="notes to evaluate, half unseen (default 24; with --set: all)")
-    p.add_argument("--engine", choices=("auto", "ipex_llm", "openvino", "reference"),
+    p.add_argument("--engine", choices=ENGINE_NAMES,
                    help="default: reference (adapter evaluation) or auto, as the app runs (--set)")
     p.add_argument("--set", dest="evalset", metavar="PATH",
                    help="score summaries on an independent evaluation set instead (JSON lines with note, facts, "
@@ -42,13 +43,14 @@ def run(args) -> int:
         return run_set(args)
     args.engine = args.engine or "reference"
     args.limit = 24 if args.limit is None else args.limit
-    from core import adapters, hardware, paths, session
+    from core import adapters, hardware, paths
     from core.evaluate.worker import spawn
-    from core.finetune.events import describe, parse
+    from core.finetune.events import describe
+    from core.workers import protocol
 
     if args.limit < 1:
         raise ChartBriefError("--limit must be at least 1.")
-    chosen = session.resolve_adapter(args.adapter, args.model)
+    chosen = adapters.resolve_choice(args.adapter, args.model)
     if chosen is None and args.adapter == "active":
         raise ChartBriefError("No adapter is active for this model.",
                               hint="Pass --adapter ID (see chartbrief adapters list), or --adapter none --data FILE.")
@@ -60,13 +62,13 @@ def run(args) -> int:
         if value:
             argv += [flag, str(value)]
     cores = hardware.parse_cpu_list(args.cores) if args.cores else None
-    last: dict = {}
+    last: protocol.Event | None = None
     log_file = paths.log_dir() / "evaluate.log"
     with spawn(argv, cores, log_file) as proc:
         assert proc.stdout is not None
         try:
             for line in proc.stdout:
-                event = parse(line)
+                event = protocol.read(line)
                 if event is None:
                     continue
                 last = event
@@ -76,19 +78,19 @@ def run(args) -> int:
             proc.kill()
             raise
         code = proc.wait()
-    if last.get("event") == "error":
-        raise ChartBriefError(last.get("message", "evaluation failed"), hint=last.get("hint"))
-    if last.get("event") != "evaluation" or code != 0:
+    if isinstance(last, protocol.Failed):
+        raise ChartBriefError(last.message, hint=last.hint)
+    if not isinstance(last, protocol.Evaluation) or code != 0:
         raise ChartBriefError(f"The evaluation process stopped unexpectedly (exit status {code}).",
                               hint=f"Details are in {log_file}.")
     if args.json:
-        adapter_id = last.get("adapter_id")
+        adapter_id = last.adapter_id
         path = adapters.get(adapter_id).path / "evaluation.json" if adapter_id else None
-        print(path.read_text() if path else json.dumps({"groups": last["groups"]}, indent=2, sort_keys=True))
+        print(path.read_text() if path else json.dumps({"groups": last.groups}, indent=2, sort_keys=True))
     else:
-        print(last["table"])
-        if last.get("adapter_id"):
-            print(f"Saved with adapter {last['adapter_id']} ({adapters.get(last['adapter_id']).path / 'evaluation.json'}).")
+        print(last.table)
+        if last.adapter_id:
+            print(f"Saved with adapter {last.adapter_id} ({adapters.get(last.adapter_id).path / 'evaluation.json'}).")
     return 0
 
 
@@ -96,7 +98,7 @@ def run_set(args) -> int:
     """``--set``: summarize each note of an evaluation set as the app does, and score it."""
     from pathlib import Path
 
-    from core import atomic, engines, session
+    from core import adapters, atomic, engines
     from core.evaluate import evalset
     from core.summarize import STYLES
     from core.summarize import run as summarize
@@ -109,7 +111,7 @@ def run_set(args) -> int:
     unknown = [s for s in styles if s not in STYLES]
     if unknown:
         raise ChartBriefError(f"Unknown style {', '.join(unknown)}.", hint=f"Use one of {', '.join(STYLES)} or all.")
-    adapter = session.resolve_adapter(args.adapter, args.model)
+    adapter = adapters.resolve_choice(args.adapter, args.model)
     engine = engines.load(args.engine or "auto", args.model, None, adapter,
                           on_status=lambda msg: print(msg, file=sys.stderr))
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]

@@ -7,18 +7,41 @@ worker to checkpoint and stop (a second Ctrl-C kills it); the run can be resumed
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import sys
+import typing
 
+from core.engines import ENGINE_NAMES
 from core.errors import ChartBriefError
 from core.finetune.options import DTYPES, TrainOptions
 
-# CLI flag -> TrainOptions field, for the flags that map one to one.
-_FLAGS = {"model": "model_id", "minutes": "minutes", "epochs": "epochs", "lr": "learning_rate", "rank": "lora_r",
-          "alpha": "lora_alpha", "dropout": "lora_dropout", "max_length": "max_length", "max_steps": "max_steps",
-          "batch_size": "batch_size", "grad_accum": "grad_accum", "dtype": "compute_dtype",
-          "checkpoint_every": "checkpoint_every", "seed": "seed", "warmup": "warmup_steps",
+# CLI flag -> TrainOptions field. Type, default and help come from the dataclass (one place for each);
+# only the flag's name is chosen here.
+_FLAGS = {"model": "model_id", "minutes": "minutes", "epochs": "epochs", "max_steps": "max_steps",
+          "lr": "learning_rate", "rank": "lora_r", "alpha": "lora_alpha", "dropout": "lora_dropout",
+          "targets": "target_modules", "max_length": "max_length", "batch_size": "batch_size",
+          "grad_accum": "grad_accum", "warmup": "warmup_steps", "gradient_checkpointing": "gradient_checkpointing",
+          "dtype": "compute_dtype", "checkpoint_every": "checkpoint_every", "seed": "seed",
           "eval_limit": "eval_limit", "eval_engine": "eval_engine", "max_new_tokens": "eval_max_new_tokens"}
+_CHOICES = {"compute_dtype": DTYPES, "eval_engine": ENGINE_NAMES}
+
+
+def _option_arguments(p) -> None:
+    """One ``--flag`` per entry of ``_FLAGS``, typed, defaulted and described by ``TrainOptions``'s field."""
+    hints = typing.get_type_hints(TrainOptions)
+    fields = {f.name: f for f in dataclasses.fields(TrainOptions)}
+    for flag, name in _FLAGS.items():
+        f, hint = fields[name], hints[name]
+        default = f.default
+        shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+        help_ = f.metadata["help"] + ("" if default is None or default is False else f" (default {shown})")
+        option = "--" + flag.replace("_", "-")
+        if hint is bool:
+            p.add_argument(option, action="store_true", help=help_.replace("%", "%%"))
+            continue
+        base = next((t for t in typing.get_args(hint) if t is not type(None)), hint)
+        kind = str if typing.get_origin(base) is tuple else base
+        p.add_argument(option, type=kind, choices=_CHOICES.get(name), help=help_.replace("%", "%%"))
 
 
 def register(sub) -> None:
@@ -27,31 +50,13 @@ def register(sub) -> None:
     p.add_argument("data", nargs="?", help="pairs: .jsonl, .json, .csv, .tsv, or a folder of NAME.txt + "
                                            "NAME.summary.txt")
     p.add_argument("--resume", metavar="RUN", help="continue a cancelled or killed run from its newest checkpoint")
-    p.add_argument("--model", help="base model id (default: the embedded model)")
-    p.add_argument("--minutes", type=float, help="training-time budget: no step runs past it; the learning-rate "
-                                                 "schedule fits it")
     p.add_argument("--cores", help="CPUs for training, e.g. 1 or 2-5 (default: settings, else the core plan)")
-    p.add_argument("--epochs", type=float, help="passes over the training rows (default 1)")
-    p.add_argument("--max-steps", type=int, help="stop after this many optimizer steps")
-    p.add_argument("--lr", type=float, help="peak learning rate (default 1e-3)")
-    p.add_argument("--rank", type=int, help="LoRA rank (default 16)")
-    p.add_argument("--alpha", type=int, help="LoRA alpha (default 32)")
-    p.add_argument("--dropout", type=float, help="LoRA dropout (default 0)")
-    p.add_argument("--targets", help="comma-separated modules (default q,k,v,o,gate,up,down projections)")
-    p.add_argument("--max-length", type=int, help="longest prompt+summary in tokens; longer rows are excluded")
-    p.add_argument("--batch-size", type=int, help="rows per forward pass (default 1)")
-    p.add_argument("--grad-accum", type=int, help="forward passes per optimizer step (default 1)")
-    p.add_argument("--warmup", type=int, help="warm-up optimizer steps (default 3)")
-    p.add_argument("--gradient-checkpointing", action="store_true", help="less memory, ~30%% slower")
-    p.add_argument("--dtype", choices=DTYPES, help="compute dtype (auto: fp32 unless the CPU has native bf16)")
-    p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints (default 10)")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--eval-limit", type=int, help="held-out notes to evaluate, half unseen (default 24; 0: skip)")
-    p.add_argument("--eval-engine", choices=("auto", "ipex_llm", "openvino", "reference"),
-                   help="engine for the before/after evaluation (default reference: fp32 + stock peft)")
-    p.add_argument("--max-new-tokens", type=int, help="summary tokens per note in the evaluation (default 160)")
+    _option_arguments(p)
     p.add_argument("--activate", action="store_true", help="make the new adapter active when it is done")
     p.add_argument("-y", "--yes", action="store_true", help="start without asking, even if identifiers were found")
+    p.add_argument("--scrub", action="store_true",
+                   help="if the privacy scan finds likely identifiers, train on a copy with them replaced "
+                        "([NAME], [MRN], …; written to the data folder, the original untouched)")
     p.add_argument("--json", action="store_true", help="print progress events as JSON lines")
     p.set_defaults(func=run)
 
@@ -59,11 +64,10 @@ def register(sub) -> None:
 def build_options(args) -> TrainOptions:
     from core import hardware, settings
 
-    values = {field: getattr(args, flag) for flag, field in _FLAGS.items() if getattr(args, flag) is not None}
-    if args.targets:
-        values["target_modules"] = tuple(t.strip() for t in args.targets.split(",") if t.strip())
-    if args.gradient_checkpointing:
-        values["gradient_checkpointing"] = True
+    given = {field: getattr(args, flag) for flag, field in _FLAGS.items()}
+    values = {field: v for field, v in given.items() if v is not None and v is not False}  # 0 is a value
+    if "target_modules" in values:
+        values["target_modules"] = tuple(t.strip() for t in values["target_modules"].split(",") if t.strip())
     cores = args.cores or settings.load().settings.training_cores
     if cores:
         try:
@@ -84,16 +88,24 @@ def run(args) -> int:
             raise ChartBriefError("Give the training data (a file or folder of pairs), or --resume RUN.",
                                   hint="Example: chartbrief finetune notes.jsonl --minutes 15")
         options = build_options(args)
-        from core.finetune.intake import prepare
+        from core.finetune.dataset_record import prepare
 
         print("Checking the data…", file=sys.stderr)
-        prepared = prepare(args.data, options)
+        data = args.data
+        prepared = prepare(data, options)
         print(prepared.report.format())
         print(prepared.privacy.summary())
+        if args.scrub and not prepared.privacy.clean:
+            from core.finetune import scrubbed
+
+            data = scrubbed.write_copy(data)
+            print(f"Training on a copy with the identifiers replaced: {data}", file=sys.stderr)
+            prepared = prepare(data, options)
+            print(prepared.privacy.summary())
         for line in prepared.summary_lines():
             print(line)
         _confirm(args, prepared)
-        job = launcher.start(args.data, options, prepared=prepared)
+        job = launcher.start(data, options, prepared=prepared)
         print(f"Run {job.id} started (worker pid {job.pid}); resume it with: chartbrief finetune --resume {job.id}",
               file=sys.stderr)
     return follow(job, as_json=args.json, activate=args.activate)
@@ -116,7 +128,9 @@ def _confirm(args, prepared) -> None:
 
 def follow(job, *, as_json: bool = False, activate: bool = False) -> int:
     """Stream a run's events to stdout until it ends; returns the exit status."""
-    last: dict = {}
+    from core.workers import protocol
+
+    last: protocol.Event | None = None
     interrupted = False
     while True:
         try:
@@ -132,31 +146,31 @@ def follow(job, *, as_json: bool = False, activate: bool = False) -> int:
             interrupted = True
             job.cancel()
             print("Stopping at the end of this step (Ctrl-C again to kill)…", file=sys.stderr)
-    kind = last.get("event")
-    if kind == "finished":
-        adapter_id = last.get("adapter_id")
+    if isinstance(last, protocol.Finished):
+        adapter_id = last.adapter_id
         if activate and adapter_id:
             from core import adapters
 
             adapters.activate(adapter_id)
         if not as_json:
             state = "active" if activate else f"activate it with: chartbrief adapters activate {adapter_id}"
-            print(f"New adapter: {adapter_id} ({state}); trained {last.get('steps')} steps in "
-                  f"{last.get('train_seconds')} s at {last.get('tokens_per_s')} tokens/s.")
+            print(f"New adapter: {adapter_id} ({state}); trained {last.steps} steps in "
+                  f"{last.train_seconds} s at {last.tokens_per_s} tokens/s.")
         return 0
-    if kind == "cancelled":
+    if isinstance(last, protocol.Cancelled):
         return 130
-    return 1 if last.get("type") in (None, "WorkerExited") else 2
+    return 2 if isinstance(last, protocol.Failed) and last.type != "WorkerExited" else 1
 
 
-def _show(event: dict, as_json: bool) -> None:
+def _show(event, as_json: bool) -> None:
     from core.finetune.events import describe
+    from core.workers import protocol
 
     if as_json:
-        print(json.dumps(event, sort_keys=True), flush=True)
+        print(protocol.encode(event), end="", flush=True)
         return
-    if event.get("event") == "evaluation":
-        print(event.get("table", ""), flush=True)
+    if isinstance(event, protocol.Evaluation):
+        print(event.table, flush=True)
     line = describe(event)
     if line:
         print(line, flush=True)

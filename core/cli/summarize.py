@@ -1,4 +1,5 @@
-"""``chartbrief summarize FILE|-``: stream a summary to stdout; ``--json`` for machines."""
+"""``chartbrief summarize FILE|-``: stream a summary to stdout; ``--json`` for machines.
+``chartbrief summarize DIR --out OUT``: every note in a folder, written to files (``summarize_folder``)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,31 @@ import json
 import sys
 from pathlib import Path
 
-from core.engines import ENGINE_NAMES
+from core.cli import engine_options
+from core.errors import ChartBriefError
 from core.summarize import STYLES
 
 
 def register(sub) -> None:
-    p = sub.add_parser("summarize", help="summarize a note file (txt, md, docx, pdf, rtf) or stdin (-)")
-    p.add_argument("file", help="note file, or - to read text from standard input")
+    p = sub.add_parser("summarize", help="summarize a note file (txt, md, docx, pdf, rtf), stdin (-), or a folder "
+                                         "of notes (with --out)")
+    p.add_argument("file", help="note file, - to read text from standard input, or a folder of notes (with --out)")
     p.add_argument("--style", choices=STYLES, default="brief")
-    p.add_argument("--engine", choices=ENGINE_NAMES, default="auto")
-    p.add_argument("--qtype", help="engine variant: ipex_llm sym_int4|asym_int4|sym_int8|bf16, openvino int4|int8, "
-                                   "reference fp32|bf16")
-    p.add_argument("--model", help="model id (see `chartbrief models`); default: the embedded model")
-    p.add_argument("--adapter", default="active", help="adapter id, 'active' (default) or 'none'")
+    engine_options.add(p)
     p.add_argument("--context", type=int, help="use at most this many tokens of the model's context")
     p.add_argument("--free-form", action="store_true",
                    help="send the whole note to the model with the style's prompt (default: facts copied from "
                         "the note, the model writes only the one-liner)")
-    p.add_argument("--json", action="store_true", help="print one JSON object: summary, flags, engine, timings")
+    p.add_argument("--json", action="store_true", help="print one JSON object: summary, flags, engine, timings "
+                                                       "(with --out: write .summary.json files, print a report)")
+    p.add_argument("--out", metavar="DIR",
+                   help="write each summary to DIR as <note file>.<style>.summary.md (needed for a folder: its "
+                        "notes, not its subfolders, sorted by name); notes whose summary is up to date are skipped, "
+                        "so running it again continues where it stopped")
+    p.add_argument("--save", metavar="FILE",
+                   help="also save the summary as FILE (.txt or .docx), unsupported claims marked as in the window's "
+                        "Export (audited, hashes only)")
+    p.add_argument("--redo", action="store_true", help="with --out: write every summary again, even up-to-date ones")
     p.set_defaults(func=run)
 
 
@@ -36,13 +44,29 @@ def read_note(arg: str):
 
 
 def run(args) -> int:
-    from core import engines, logsafe, session
-    from core.summarize import Finished, Stage, Token, summarize
+    if args.out is not None or (args.file != "-" and Path(args.file).is_dir()):
+        from core.cli import summarize_folder
 
+        if args.out is None:
+            raise ChartBriefError(f"{args.file} is a folder: its summaries need a folder to go to.",
+                                  hint=f"Add --out and a folder for them, e.g. --out {Path(args.file) / 'summaries'}.")
+        if args.save:
+            raise ChartBriefError("--save is for one note; a folder's summaries go to --out.",
+                                  hint="Leave out --save: each note's summary is written to the --out folder.")
+        return summarize_folder.run(args)
+    if args.redo:
+        raise ChartBriefError("--redo is for --out (summaries written to a folder).",
+                              hint="Leave out --redo, or add --out DIR.")
+    from core import adapters, audit, engines, logsafe
+    from core.summarize import Finished, Stage, Token, export, summarize
+    from core.summarize.batch import as_json
+
+    if args.save:
+        export.check_target(args.save)
     doc = read_note(args.file)
     logsafe.register_sensitive(doc.text)
     status = (lambda msg: print(msg, file=sys.stderr)) if not args.json else (lambda msg: None)
-    engine = engines.load(args.engine, args.model, args.qtype, session.resolve_adapter(args.adapter, args.model),
+    engine = engines.load(args.engine, args.model, args.qtype, adapters.resolve_choice(args.adapter, args.model),
                           on_status=status)
     result = None
     for event in summarize(doc.text, args.style, engine, context_limit=args.context,
@@ -54,11 +78,14 @@ def run(args) -> int:
             sys.stdout.flush()
         elif isinstance(event, Finished):
             result = event.result
-    session.audit_summary(doc.text, result)
+    if result is None:  # the pipeline always ends with Finished (or raises)
+        raise RuntimeError("the summary ended without a result")
+    audit.record_summary(doc.text, result)
+    if args.save:
+        export.save_result(args.save, result)
+        status(f"Saved the summary as {args.save}.")
     if args.json:
-        out = result.as_dict()
-        out["source"] = {"file": doc.source, "format": doc.format, "warnings": list(doc.warnings)}
-        print(json.dumps(out, indent=2))
+        print(json.dumps(as_json(result, doc), indent=2))
         return 0
     print()
     print(_footer(result), file=sys.stderr)

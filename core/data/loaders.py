@@ -159,7 +159,7 @@ def _csv(text: str, name: str, delimiter: str, *cols: str | None) -> list[Pair]:
 
 def _csv_rows(reader, name: str) -> list[tuple[int, list[str]]]:
     """Non-blank rows with the line each starts on."""
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     start = 1
     while True:
         try:

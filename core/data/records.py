@@ -89,7 +89,8 @@ def _chat(messages: Any, where: str) -> tuple[str, str]:
     hint = "Use messages like [{\"role\": \"user\", \"content\": NOTE}, {\"role\": \"assistant\", \"content\": SUMMARY}]."
     if not isinstance(messages, list):
         raise DatasetError(f"{where}: 'messages' is {_type(messages)}, expected a list", hint=hint)
-    user, assistant = [], []
+    user: list[str] = []
+    assistant: list[str] = []
     for n, m in enumerate(messages, 1):
         if not isinstance(m, dict) or not isinstance(m.get("role"), str) or not isinstance(m.get("content"), str):
             raise DatasetError(f"{where}: message {n} needs text 'role' and 'content'", hint=hint)

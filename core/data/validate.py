@@ -10,6 +10,7 @@ import itertools
 import statistics
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from core.errors import DatasetError
 
@@ -93,8 +94,8 @@ def _edges(max_length: int, context: int) -> list[int]:
     return sorted(edges)
 
 
-def validate(pairs: list[Pair], count_tokens: Callable[[str], int], max_length: int, context: int, *,
-             render: Callable[[Pair], str] = join_for_length) -> DatasetReport:
+def validate(pairs: list[Pair], count_tokens: Callable[[Any], int], max_length: int, context: int, *,
+             render: Callable[[Pair], Any] = join_for_length) -> DatasetReport:
     """Report on ``pairs``. ``count_tokens`` counts the tokens of ``render(pair)`` (the full training text).
 
     Rows longer than ``max_length`` tokens are excluded; ``max_length`` may not exceed ``context``.

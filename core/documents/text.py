@@ -48,7 +48,8 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
         text = None
     if text is None:
         raise _not_text(name)
-    return text, [f"The text encoding was guessed as {best.encoding}; check accented characters."]
+    guessed = best.encoding if best is not None else "unknown"
+    return text, [f"The text encoding was guessed as {guessed}; check accented characters."]
 
 
 def clean(text: str) -> tuple[str, int]:

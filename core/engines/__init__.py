@@ -15,14 +15,18 @@ ENGINE_NAMES = ("auto", "ipex_llm", "openvino", "reference")
 
 def engine_class(name: str) -> type[Engine]:
     if name == "ipex_llm":
-        from core.engines.ipex_llm import IpexLlmEngine as cls
-    elif name == "openvino":
-        from core.engines.openvino import OpenVinoEngine as cls
-    elif name == "reference":
-        from core.engines.reference import ReferenceEngine as cls
-    else:
-        raise EngineError(f"Unknown engine '{name}'.", hint=f"Choose one of: {', '.join(ENGINE_NAMES)}.")
-    return cls
+        from core.engines.ipex_llm import IpexLlmEngine
+
+        return IpexLlmEngine
+    if name == "openvino":
+        from core.engines.openvino import OpenVinoEngine
+
+        return OpenVinoEngine
+    if name == "reference":
+        from core.engines.reference import ReferenceEngine
+
+        return ReferenceEngine
+    raise EngineError(f"Unknown engine '{name}'.", hint=f"Choose one of: {', '.join(ENGINE_NAMES)}.")
 
 
 def default_variant(engine: str, info: hardware.CpuInfo | None = None) -> str:

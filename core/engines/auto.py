@@ -57,6 +57,16 @@ def measured_threads(record: ModelRecord) -> int | None:
     return threads if isinstance(threads, int) and threads > 0 else None
 
 
+def will_run(record: ModelRecord, engine: str, variant: str) -> tuple[str, str]:
+    """The engine and variant that will run for a picker choice (for the memory estimate, before loading):
+    ``auto`` is the measured choice cached for this model on this CPU, or — not measured yet — OpenVINO int4,
+    the costlier of the two candidates in memory."""
+    if engine != "auto":
+        return engine, variant
+    cached = cached_choice(record) or {}
+    return cached.get("engine", "openvino"), cached.get("variant", "int4")
+
+
 def candidates() -> list[tuple[str, str]]:
     from core.engines import default_variant
 
@@ -96,9 +106,11 @@ def choose(record: ModelRecord, on_status=None, force: bool = False) -> tuple[st
     if cached:
         return cached["engine"], cached["variant"]
     results = []
-    for name, variant in candidates():
+    todo = candidates()
+    for step, (name, variant) in enumerate(todo, 1):
         if on_status:
-            on_status(f"Measuring {name} ({variant}) on this CPU (first start only)…")
+            on_status(f"Measuring {name} ({variant}) on this CPU, engine {step} of {len(todo)} — first start only, "
+                      f"about a minute each; later starts use the result…")
         try:
             results.append(probe(name, variant, record))
         except Exception as exc:  # noqa: BLE001 - an engine that fails its probe is simply not chosen
@@ -112,4 +124,8 @@ def choose(record: ModelRecord, on_status=None, force: bool = False) -> tuple[st
     store_choice(record, {"engine": best["engine"], "variant": best["variant"], "source": "probe",
                           "measured": results, "time": time.strftime("%Y-%m-%dT%H:%M:%S")})
     log.info("auto chose %s/%s: %s", best["engine"], best["variant"], results)
+    if on_status:
+        others = "; ".join(f"{r['engine']} ≈ {r['est_summary_s']:.0f} s" for r in results if r is not best)
+        on_status(f"Using {best['engine']} ({best['variant']}), measured fastest here: a typical summary ≈ "
+                  f"{best['est_summary_s']:.0f} s" + (f" ({others})." if others else "."))
     return best["engine"], best["variant"]

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.models.registry import ModelRecord
 
@@ -43,6 +44,7 @@ class Engine(abc.ABC):
     """A loaded model that turns a prompt into streamed text."""
 
     name = "engine"
+    VARIANTS: tuple[str, ...] = ()  # each engine lists the variants it runs
 
     def __init__(self, record: ModelRecord, *, variant: str, adapter: Path | None = None,
                  adapter_id: str | None = None, threads: int | None = None):
@@ -51,15 +53,15 @@ class Engine(abc.ABC):
         self.threads = threads  # measured best thread count (``auto`` after a bench); None: the plan's
         self.adapter = adapter
         self.info = EngineInfo(self.name, record.id, variant, adapter_id)
-        self.tokenizer = None
-        self.model = None
+        self.tokenizer: Any = None  # the library's tokenizer and model, once loaded
+        self.model: Any = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def load(self) -> EngineInfo:
         from core import runtime
         from core.models.memory import check_fits
 
-        check_fits(self.record, self.variant)
+        check_fits(self.record, self.variant, engine=self.name)
         self.info.threads = runtime.apply_torch_threads(self.threads)
         t0 = time.perf_counter()
         self._load()

@@ -72,7 +72,8 @@ class OpenVinoEngine(Engine):
 
     def _export(self, cache: Path) -> None:
         import subprocess
-        import sys
+
+        from core.workers import spawn
 
         folder = hf_folder(self.record)
         source = folder
@@ -83,8 +84,8 @@ class OpenVinoEngine(Engine):
         bits = "4" if self.variant == "int4" else "8"
         try:
             with atomic.atomic_dir(cache) as tmp:
-                proc = subprocess.run([sys.executable, "-m", "core.engines.openvino_export", str(source), str(tmp),
-                                       bits], check=False, capture_output=True, text=True)
+                proc = subprocess.run(spawn.command("core.engines.openvino_export", [str(source), str(tmp), bits]),
+                                      check=False, capture_output=True, text=True)
                 if proc.returncode != 0:
                     log.error("OpenVINO export failed: %s", proc.stderr[-2000:])
                     raise EngineError(f"Converting {self.record.name} to OpenVINO failed (exit {proc.returncode}).",

@@ -91,7 +91,7 @@ def change_found(drug: str, change: str, summary: str) -> bool:
     wanted = {m.key for m in mentions(drug)} or {drug.lower()}
     for a, b in sentences.split(summary):
         line = summary[a:b]
-        named = [m for m in mentions(line) if m.key in wanted] or (
+        named: list = [m for m in mentions(line) if m.key in wanted] or (
             [None] if drug.lower() in line.lower() else [])
         if not named:
             continue

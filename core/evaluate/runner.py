@@ -36,18 +36,22 @@ def evaluate(rows: list[Heldout], *, model_id: str | None, adapter: tuple[str, P
     from core import engines
 
     settings = GenerationSettings(max_new_tokens=max_new_tokens)
+    asked = engine
+    loads: list[float] = []
+    fresh_seconds: list[float] = []
     base_engine = engines.create(engine, model_id, variant)
     engine, variant = base_engine.name, base_engine.variant  # "auto" resolved once: both passes use it
     cache = _cache_file(base_engine.record.id, engine, variant, settings) if use_cache else None
     cached = _read_cache(cache)
     todo = [h for h in rows if h.sha256 not in cached]
     if todo:
-        base_engine.load()
+        loads.append(base_engine.load().load_seconds)
         try:
             fresh = _score_all(base_engine, todo, settings, "base", on_progress, should_stop, offset=len(rows) - len(todo),
                                total=len(rows))
         finally:
             base_engine.unload()
+        fresh_seconds += [s.seconds for s in fresh]
         cached.update({s.note_sha256: s.as_dict() for s in fresh})
         if cache is not None:
             atomic.write_json(cache, cached)
@@ -57,11 +61,17 @@ def evaluate(rows: list[Heldout], *, model_id: str | None, adapter: tuple[str, P
     adapter_scores = None
     if adapter is not None:
         tuned = engines.create(engine, model_id, variant, adapter=adapter)
-        tuned.load()
+        loads.append(tuned.load().load_seconds)
         try:
             adapter_scores = _score_all(tuned, rows, settings, "adapter", on_progress, should_stop)
         finally:
             tuned.unload()
+        fresh_seconds += [s.seconds for s in adapter_scores]
+    if fresh_seconds and loads:  # what the next fine-tune's time budget leaves for its evaluation
+        from core.finetune import job_budget
+
+        job_budget.record(job_budget.key(base_engine.record.id, asked, max_new_tokens),
+                          sum(fresh_seconds) / len(fresh_seconds), sum(loads) / len(loads))
     return build(base_scores, adapter_scores, model_id=base_engine.record.id,
                  adapter_id=adapter[0] if adapter else None, engine=engine, variant=variant,
                  max_new_tokens=max_new_tokens, style=STYLE)

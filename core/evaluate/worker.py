@@ -22,6 +22,7 @@ from pathlib import Path
 from core import atomic
 from core.errors import Cancelled, ChartBriefError
 from core.workers import affinity
+from core.workers import protocol as wp
 from core.workers.affinity import training_cpus
 from core.workers.spawn import spawn as spawn_worker
 
@@ -50,26 +51,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.finetune.events import Emitter
-
     args = _parser().parse_args(argv)
-    emit = Emitter(None)
+    emit = wp.Emitter(None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         report = _run(args, emit)
         from core.evaluate.report import format_table
 
-        emit("evaluation", adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report))
+        emit(wp.Evaluation(adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report)))
         return 0
     except Cancelled as exc:
-        emit("cancelled", message=exc.message)
+        emit(wp.Cancelled(message=exc.message))
         return 130
     except ChartBriefError as exc:
-        emit("error", type=type(exc).__name__, message=exc.message, hint=exc.hint)
+        emit(wp.Failed(type=type(exc).__name__, message=exc.message, hint=exc.hint))
         return 2
     except Exception as exc:
         log.exception("evaluation failed")
-        emit("error", type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}")
+        emit(wp.Failed(type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}"))
         return 1
 
 
@@ -95,7 +94,7 @@ def _run(args, emit) -> dict:
         limit=args.limit if args.limit is not None else opts.eval_limit,
         seed=args.seed if args.seed is not None else opts.seed, engine=args.engine or opts.eval_engine,
         max_new_tokens=args.max_new_tokens or opts.eval_max_new_tokens,
-        on_progress=lambda phase, done, total: emit("eval", phase=phase, done=done, total=total),
+        on_progress=lambda phase, done, total: emit(wp.EvalProgress(phase=phase, done=done, total=total)),
         should_stop=run.cancel_file.exists if run else None)
     if run:
         info = run.read_json(run.dataset_file)
@@ -108,12 +107,12 @@ def _run(args, emit) -> dict:
 def _pairs_and_profile(run, args):
     from core import adapters
     from core.data import load_pairs
-    from core.finetune import intake
+    from core.finetune import dataset_record
 
     if run is not None:
         info = run.read_json(run.dataset_file)
-        pairs = intake.reload(info)
-        return intake.rows(info, pairs, "heldout_seen") + intake.rows(info, pairs, "heldout_unseen"), info["profile"]
+        pairs = dataset_record.reload(info)
+        return dataset_record.rows(info, pairs, "heldout_seen") + dataset_record.rows(info, pairs, "heldout_unseen"), info["profile"]
     profile = adapters.profile(args.adapter) if args.adapter else {}
     data = args.data or (adapters.get(args.adapter).training.get("dataset_path") if args.adapter else None)
     if not data:

@@ -12,7 +12,7 @@ CHANGES = ("started", "stopped", "changed", "held", "continued", "listed")
 
 @dataclass(frozen=True)
 class Section:
-    category: str
+    category: str | None
     """medspaCy's category, or one from ``resources/facts/sections.tsv`` (``None`` before any title)."""
     title: str
     start: int

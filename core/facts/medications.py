@@ -6,19 +6,26 @@ A clause is the drug's sentence (or line) from the drug — or a change word jus
 next drug. The change is the nearest change word in that clause (``resources/facts/medication_changes.tsv``);
 a drug joined to the previous one by "and" or a comma shares its change ("stop clopidogrel and aspirin");
 under a "NEW:" / "STOPPED:" heading the heading decides. A drug with no change word is ``listed``.
+
+Long courses (#12) add: a change word said after "A 2 g + B 500 mg" applies to both; one before an arrow
+belongs to the event before it ("omeprazole held -> pantoprazole"); "switched to B" starts B; a short
+label opening the line governs its list ("Given in hospital only: A, B"); a contingency ("If ... -> start
+A", "only if") or an entry a correction withdraws is no change; a plan line that orders a drug no home list
+names, with its dose, starts it; a restart at another dose, frequency or route than before is a change.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from core import paths
 from core.facts import clauses, tables
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.grounding import medications
-from core.grounding.model import Mention
+from core.grounding.findings import Mention
 
 CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
@@ -28,7 +35,9 @@ _CUT = re.compile(
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
-_DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|tabs?|tablets?|caps?|puffs?|drops?|%)\b",
+# A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
+_FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
+_DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|%)\b",
                         re.IGNORECASE)
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
 # naproxen", "do not take ibuprofen") is part of the clause before it, not a change of its own.
@@ -49,6 +58,8 @@ _AUTHORITY = {"discharge_medications": 4, "observation_and_plan": 3, "dispositio
 _HISTORY = {"medications", "history_of_present_illness", "past_medical_history", "past_surgical_history",
             "allergies", "family_history", "social_history"}
 _PRIORITY = {"started": 10, "stopped": 10, "changed": 10, "held": 10, "continued": 6, "listed": 2}
+_RECAP = 9
+"""Priority of a change read only from a recap list's label: any other mention of that change wins."""
 
 
 # An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
@@ -130,14 +141,26 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             section = note_sections.at(found_sections, m.start)
             clause = note[seg_start:seg_end]
             hit = change_in(clause, m.start - seg_start, m.end - seg_start)
+            if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
+                hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
+            if hit and seg_start + hit[2] <= m.start:
+                hit = _past_arrow(note, seg_start, seg_end, m, hit)
             change = _heading_change(section)  # under "STOPPED:" the heading says it, whatever else the line says
             if change is None:
                 change = hit[0] if hit else None
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
                 change = previous[0]
+            if change is None and i + 1 < len(inside):
+                change = _shared_after(note, m, inside[i + 1], inside[i + 2].start if i + 2 < len(inside) else b)
             led = None  # a change the line's own context gives ("given: A, B", "glucose 312 -> insulin")
             if change is None:
                 change = led = _inline_heading(note[a : m.start]) or _consequence(note[seg_start : m.start])
+            # A list under a label ("Given in hospital only: A, B") only recaps the course.
+            label = _LABEL.match(note[a : m.start])
+            recap = bool(label and hit and change == hit[0] and seg_start + hit[2] <= a + label.end(1))
+            if change is None:
+                change = led = _line_label(note[a : m.start])
+                recap = change is not None
             switch = _switch(note, inside, i, a)
             if switch:
                 change = switch
@@ -145,12 +168,17 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             if change is None and len(inside) == 1:
                 follow = _action_line(note, spans, n, drugs)
                 change = follow[0] if follow else None
+            if change and (_IF.match(note[a : m.start]) or _ONLY_IF.search(note[m.end : seg_end])
+                           or _corrected(note, m.start)):
+                change = "none"  # "If PF4 returns positive -> start argatroban", "restart X only if ...": a
+                # contingency, not a change
             if change == "none":
                 previous = (change, m.end)
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
             if m.key.lower() in lab_names() or m.text.lower() in lab_names():
                 cue_before = hit and seg_start + hit[2] <= m.start and not note[seg_start + hit[2] : m.start].strip()
-                if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or cue_before or led):
+                if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or _FORM.match(note[m.end : seg_end])
+                        or cue_before or led):
                     previous = None
                     continue  # a result ("K 5.6"), not a medication
             start = m.start
@@ -163,24 +191,39 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             # An explicit action line in a reconciliation list is as authoritative as a discharge list.
             category = "discharge_medications" if follow else (section.category if section else None)
             facts.append(Fact("medication", start, start + len(text), text, section=category,
-                              change=change or "listed", drug=m.key, priority=_PRIORITY[change or "listed"]))
+                              change=change or "listed", drug=m.key,
+                              priority=_RECAP if recap else _PRIORITY[change or "listed"]))
             previous = (change or "listed", m.end)
-    return _merge(facts)
+    return _merge(_course(note, facts))
 
 
 _CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|mmol|meq|tabs?|doses?)?\s*(?:of\s+)?)?$",
                           re.IGNORECASE)
 
 
+_LABEL = re.compile(r"\s*(?:[-*•]\s*)?([A-Za-z][^:\n]{0,48}):\s")
+
+
 def _inline_heading(before: str) -> str | None:
     """The change of a list's own heading earlier in the line: "Single doses given: A (HD1), B (HD3)",
     "Held: A, B" — a cue word followed by a colon governs every drug after it."""
-    found = None
+    found = None  # the last cue before a colon; of two ending there, the longer ("never given:", not "given:")
     for change, pattern in cues():
         for m in pattern.finditer(before):
-            if before[m.end() :].lstrip().startswith(":") and (found is None or m.start() > found[1]):
-                found = (change, m.start())
+            if before[m.end() :].lstrip().startswith(":") and (found is None or (m.end(), -m.start()) > found[1]):
+                found = (change, (m.end(), -m.start()))
     return found[0] if found else None
+
+
+def _line_label(before: str) -> str | None:
+    """The first change word of a short label that opens the line and names no drug: "Given in hospital
+    only: A, B", "Stopped in the ICU (not continued): A, B" - a recap list, less telling than the course."""
+    label = _LABEL.match(before)
+    if label and len(label.group(1).split()) <= 6 and not mentions(label.group(1)):
+        hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(label.group(1))),
+                  default=None)
+        return hit[1] if hit and hit[1] != "none" else None
+    return None
 
 
 def _consequence(before: str) -> str | None:
@@ -189,9 +232,60 @@ def _consequence(before: str) -> str | None:
     return "started" if _CONSEQUENCE.search(before.rstrip()) else None
 
 
+_IF = re.compile(r"\s*(?:[-*•]\s*)?(?:if|should)\b", re.IGNORECASE)
+_ONLY_IF = re.compile(r"\bonly\s+(?:if|when)\b", re.IGNORECASE)
+_SEE_CORRECTION = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}correction\b", re.IGNORECASE)
+_CORRECTION = re.compile(r"\bcorrection\b|\berror\b|\bnot\s+correct\b|\bwrong\b", re.IGNORECASE)
+
+
+def _corrected(note: str, at: int) -> bool:
+    """Whether the drug at ``at`` is named in an entry that a correction withdraws: its line points to the
+    correction ("Furosemide 20 mg daily restarted. [see correction 01/20]"), or the correction quotes it
+    ('CORRECTION: the 01/19 entry says "furosemide 20 mg daily restarted." That is an error')."""
+    start, end = note.rfind("\n", 0, at) + 1, note.find("\n", at)
+    line = note[start : end if end >= 0 else len(note)]
+    quoted = note[start:at].count('"') % 2 == 1
+    return bool(_SEE_CORRECTION.search(line)) or (quoted and bool(_CORRECTION.search(line)))
+
+
+_EVENT_ARROW = re.compile(r"->|→")
+# "A 2 g IV q24h + B 500 mg IV q24h started": A shares the change said after B.
+_PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORECASE)
+_SWITCHED_TO = re.compile(r"\b(?:switch|switched|change|changed|convert|converted|transition|transitioned)\s+to\s+$",
+                          re.IGNORECASE)
+
+
+def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):
+    """A change word that an arrow separates from the drug belongs to the event before the arrow ("omeprazole
+    held -> pantoprazole 40 mg IV daily"): the drug's own change is read after the arrow."""
+    arrows = list(_EVENT_ARROW.finditer(note, seg_start + hit[2], m.start))
+    if not arrows or not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
+        return hit  # "ACTION: CHANGE -> 5 mg daily": the arrow points to what the change word says
+    cut = arrows[-1].end()
+    rest = change_in(note[cut:seg_end], m.start - cut, m.end - cut)
+    return (rest[0], rest[1] + cut - seg_start, rest[2] + cut - seg_start) if rest else None
+
+
+def _shared_after(note: str, m, following, following_end: int) -> str | None:
+    """The change of the next drug, said after it, when this drug is joined to it by "+" / "and" (with its
+    own dose between): "ceftriaxone 2 g IV q24h + azithromycin 500 mg IV q24h started 03:50"."""
+    if not _PLUS.fullmatch(note[m.end : following.start]):
+        return None
+    rest = note[following.end : following_end]
+    hit = change_in(rest, 0)
+    if hit is None or _CUT.search(rest[: hit[1]]) or hit[0] == "none":
+        return None
+    return hit[0]
+
+
 def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
-    """``stopped`` / ``started`` when drug ``i`` is the first / second drug of "switch X to Y"."""
+    """``stopped`` / ``started`` when drug ``i`` is the first / second drug of "switch X to Y" or of
+    "X d/c'd, switched to Y"."""
     m = inside[i]
+    if i > 0 and _SWITCHED_TO.search(note[max(inside[i - 1].end, m.start - 30) : m.start]):
+        return "started"
+    if i + 1 < len(inside) and _SWITCHED_TO.search(note[max(m.end, inside[i + 1].start - 30) : inside[i + 1].start]):
+        return "stopped"
     if i + 1 < len(inside) and _TO.fullmatch(note[m.end : inside[i + 1].start]):
         before = note[max(sentence_start, m.start - 30) : m.start]
         if _SWITCH.search(before):
@@ -203,7 +297,7 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     return None
 
 
-def _action_line(note: str, spans: list[tuple[int, int]], n: int, mentions) -> tuple[str, int] | None:
+def _action_line(note: str, spans: Sequence[tuple[int, int]], n: int, mentions) -> tuple[str, int] | None:
     """A medication list's next line that says what to do with the drug named alone on line ``n``
     ("Amlodipine 10 mg daily" / "   ACTION: CHANGE -> 5 mg daily"): its change and where its clause ends.
     Only a line right below (no blank line) that names no drug of its own."""
@@ -265,9 +359,95 @@ def _merge(facts: list[Fact]) -> list[Fact]:
         # better says anything about the drug.
         changes = [f for f in changes if f.section not in _HISTORY or _AUTHORITY.get(f.section, 0) == top]
         best: dict[str, Fact] = {}
-        for f in changes:  # in note order: a later mention of equal authority replaces an earlier one
-            held = best.get(f.change or "")
-            if held is None or _AUTHORITY.get(f.section, 0) >= _AUTHORITY.get(held.section, 0):
+        for f in changes:  # in note order: a later mention of equal authority replaces an earlier one, unless
+            held = best.get(f.change or "")  # it drops the dose the earlier one gave ("Metoprolol succinate |")
+            if held is None or _rank(f) > _rank(held) or (
+                    _rank(f) == _rank(held) and (_DOSE_UNIT.search(f.text) or not _DOSE_UNIT.search(held.text))):
                 best[f.change or ""] = f
         kept += best.values()
     return sorted(kept, key=lambda f: f.start)
+
+
+def _rank(f: Fact) -> int:
+    return -1 if f.priority == _RECAP else _AUTHORITY.get(f.section, 0)
+
+
+_RESTART = re.compile(r"\b(?:resum\w*|restart\w*|re-start\w*|back\s+on)\b", re.IGNORECASE)
+_OTHER_DOSE = re.compile(r"\b(?:reduced|lower|higher|half|double|decreased|increased)\b|\bwas\s+\d|\bhome\s+dose\b",
+                         re.IGNORECASE)
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|µg|g|units?|u|meq|mmol|ml|tabs?|tablets?|puffs?)\b",
+                     re.IGNORECASE)
+_FREQUENCY = {"daily": r"daily|once\s+daily|qd|q\s?24\s?h|every\s+day", "bid": r"bid|twice\s+daily|q\s?12\s?h",
+              "tid": r"tid|three\s+times\s+daily|q\s?8\s?h", "qid": r"qid|four\s+times\s+daily|q\s?6\s?h",
+              "hs": r"qhs|hs|at\s+bedtime|nightly", "weekly": r"weekly|once\s+a\s+week", "q4h": r"q\s?4\s?h"}
+_ROUTE = {"oral": r"po|oral(?:ly)?|by\s+mouth|per\s+(?:og|ng)t?", "iv": r"iv|intravenous(?:ly)?",
+          "sc": r"sc|sq|subcut\w*|subcutaneous(?:ly)?"}
+
+
+def _dose(text: str) -> dict[str, str]:
+    """The first dose a clause gives — amount with unit, frequency, route — as far as it says them."""
+    out: dict[str, str] = {}
+    amount = _AMOUNT.search(text)
+    if amount:
+        unit = amount.group(2).lower().rstrip("s")
+        out["amount"] = f"{float(amount.group(1).replace(',', '')):g} {'unit' if unit == 'u' else unit}"
+        text = text[amount.start() :]
+    for field, table in (("frequency", _FREQUENCY), ("route", _ROUTE)):
+        hits = [(m.start(), name) for name, pattern in table.items()
+                for m in [re.search(rf"(?<![\w/-])(?:{pattern})(?![\w/-])", text, re.IGNORECASE)] if m]
+        if hits:
+            out[field] = min(hits)[1]
+    return out
+
+
+def _differs(new: dict[str, str], old: dict[str, str]) -> bool:
+    return any(new[k] != old[k] for k in new.keys() & old.keys())
+
+
+_CONDITIONAL = re.compile(r"\b(?:if|unless|when|whether|once|until|after|before)\b", re.IGNORECASE)
+
+
+# What may come before a drug a plan line orders: a bullet or number, a short label ("Sedation/analgesia:",
+# "K 3.1:"), or another ordered drug and a plus ("fentanyl infusion 50-150 mcg/h + propofol").
+_ORDER_LEAD = re.compile(r"\s*(?:[-*•]|#?\d{1,2}[.)])?\s*(?:[A-Za-z][^:.;\n]{0,48}:\s*)?"
+                         r"(?:(?:[^.;:\n]|\.\d)*\s(?:\+|plus)\s+)?$")
+
+
+def _ordered(note: str, f: Fact) -> bool:
+    """Whether a plan line orders the drug: the line opens with it (after a bullet or a short label), then
+    its dose or an infusion, and no condition ("- Sedation: fentanyl infusion 50-150 mcg/h + propofol
+    10-40 mcg/kg/min", "- Oxycodone 5 mg PO q4h PRN pain")."""
+    name = next((m for m in mentions(f.text) if m.key == f.drug), None)
+    line_start = note.rfind("\n", 0, f.start) + 1
+    if name is None or name.start > 0 or not _ORDER_LEAD.match(note[line_start : f.start]):
+        return False
+    rest = f.text[name.end :]
+    return bool((_DOSE_UNIT.search(rest[:30]) or _FORM.match(rest)) and not _CONDITIONAL.search(rest))
+
+
+def _course(note: str, facts: list[Fact]) -> list[Fact]:
+    """What a drug's earlier mentions say about a later one. A drug that a plan orders with its dose and no
+    change word, and that no home list or history names before, is started ("Sedation: fentanyl infusion
+    50-150 mcg/h + propofol 10-40 mcg/kg/min" on admission). A drug restarted at another dose, frequency or
+    route than before it was held or stopped ("sertraline restarted at 50 mg (home dose 100 mg)", "furosemide
+    restarted as 40 mg PO daily" after 40 mg IV BID) was changed, not started."""
+    out: list[Fact] = []
+    for n, f in enumerate(facts):
+        if f.change == "listed" and f.section == "observation_and_plan" and _ordered(note, f) \
+                and not any(g.drug == f.drug and g.section in _HISTORY for g in facts[:n]):
+            f = Fact(**{**f.__dict__, "change": "started", "priority": _PRIORITY["started"]})
+        if f.change == "started" and _RESTART.search(f.text):
+            before = [g for g in facts[:n] if g.drug == f.drug]
+            paused = [i for i, g in enumerate(before) if g.change in ("held", "stopped")]
+            dosed = [g for g in (before[: paused[-1] + 1] if paused else before) if _dose(g.text).get("amount")]
+            restart = _RESTART.search(f.text)
+            after = f.text[restart.start() :] if restart else f.text
+            new = _dose(after) or _dose(f.text)
+            if (dosed and new and _differs(new, _dose(dosed[-1].text))) or _OTHER_DOSE.search(after):
+                # "Resume warfarin at a reduced dose": the line starts at the drug, so that its restart verb
+                # does not read as the change.
+                lead = next((m.start for m in mentions(f.text) if m.key == f.drug), 0)
+                cut = lead if _RESTART.search(f.text[:lead]) else 0
+                f = Fact(**{**f.__dict__, "change": "changed", "start": f.start + cut, "text": f.text[cut:]})
+        out.append(f)
+    return out

@@ -79,7 +79,7 @@ def assert_context(doc, spans: list[tuple[int, int]]) -> list[dict[str, bool]]:
     with _LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # W036: medspaCy's empty target matcher, harmless
         _, _, context = _pipeline()
-        ents = []
+        ents: list = []
         taken: set[int] = set()
         for start, end in spans:
             span = doc.char_span(start, end, label="FACT", alignment_mode="expand")

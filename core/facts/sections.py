@@ -69,6 +69,9 @@ def classify_heading(title: str) -> str | None:
 
 _LINE = re.compile(r"[^\n]+")
 _LEAD_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&()-]{1,40}):")
+# A heading line with a qualifier in parentheses and nothing after its colon: "Assessment/Plan (HD1):",
+# "Home medications (verified with daughter and pill bottles):".
+_QUALIFIED_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&-]{1,40}?)\s*\([^()\n]{1,60}\)\s*:\s*")
 
 
 def _add_headings(text: str, found: list[Section]) -> list[Section]:
@@ -83,7 +86,7 @@ def _add_headings(text: str, found: list[Section]) -> list[Section]:
         if support.heading(line) or (bare.isupper() and len(bare.split()) <= 8):
             title = bare
         else:
-            lead = _LEAD_HEADING.match(line)
+            lead = _LEAD_HEADING.match(line) or _QUALIFIED_HEADING.fullmatch(line)
             if lead and len(lead.group(1).split()) <= 4:
                 title = lead.group(1) + ":"
         if not title or m.start() + (len(line) - len(line.lstrip())) in starts:

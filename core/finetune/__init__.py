@@ -6,7 +6,7 @@
     for event in run.events(): ...                                # see core.finetune.events
 """
 
-from core.finetune.intake import Prepared, prepare
+from core.finetune.dataset_record import Prepared, prepare
 from core.finetune.launcher import Run, resume, start, worker_command, worker_env
 from core.finetune.options import OptionError, TrainOptions, help_text
 from core.finetune.rundir import RunDir, RunError, list_runs

@@ -1,6 +1,7 @@
-"""Progress events: plain dicts, one JSON object per line, shared by the worker, the CLI and the GUI.
+"""Fine-tuning and evaluation events in words: :func:`describe` gives the CLI's line for an event.
 
-Every event has ``event`` (its kind) and ``time``. Kinds and their main fields:
+The events themselves (one dataclass per kind, the writer and the one reader) are the worker protocol,
+:mod:`core.workers.protocol`. Kinds and their main fields:
 
     started      run, pid, cpus, threads, dtype, allocator, train_rows, max_steps, resumed_from
     affinity     cpus, threads {tid: Cpus_allowed_list}, ok
@@ -13,55 +14,12 @@ Every event has ``event`` (its kind) and ``time``. Kinds and their main fields:
     finished     adapter_id, train_seconds
     cancelled    step, checkpoint (resume it with ``chartbrief finetune --resume RUN``)
     error        type, message, hint
-
-The worker writes events to its real stdout (its fd 1 is pointed at stderr first, so that a stray
-``print`` in a library cannot corrupt the stream) and appends them to the run's ``events.jsonl``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import time
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
-
-TERMINAL = frozenset({"finished", "cancelled", "error"})
-
-
-class Emitter:
-    """Write events as JSON lines to a private copy of stdout, and optionally to a file."""
-
-    def __init__(self, log_file: Path | None = None, *, take_stdout: bool = True):
-        if take_stdout:
-            self._fd = os.dup(1)
-            os.dup2(2, 1)  # fd 1 (print, C libraries) now goes to stderr, i.e. the worker log
-        else:
-            self._fd = 1
-        self.log_file = log_file
-
-    def __call__(self, event: str, **fields: Any) -> dict[str, Any]:
-        record = {"event": event, "time": round(time.time(), 3), **fields}
-        line = json.dumps(record, sort_keys=True, default=str) + "\n"
-        data = line.encode("utf-8")
-        while data:
-            try:
-                data = data[os.write(self._fd, data):]
-            except BrokenPipeError:  # the reader went away: keep working, the file still records it
-                break
-        if self.log_file is not None:
-            with open(self.log_file, "a", encoding="utf-8") as f:
-                f.write(line)
-        return record
-
-
-def parse(line: str | bytes) -> dict[str, Any] | None:
-    """An event from one line, or None for anything else."""
-    try:
-        value = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return value if isinstance(value, dict) and isinstance(value.get("event"), str) else None
 
 
 def _duration(seconds: float | None) -> str:
@@ -73,14 +31,23 @@ def _duration(seconds: float | None) -> str:
     return f"{h}h{m:02d}m" if h else (f"{m}m{s:02d}s" if m else f"{s}s")
 
 
-def describe(e: dict[str, Any]) -> str | None:
+def budget_line(e: Mapping[str, Any]) -> str:
+    """How a ``started`` event's time budget is shared ("" without a budget or an evaluation)."""
+    total, train, ev = e.get("job_budget_s"), e.get("budget_s"), e.get("eval_estimate_s")
+    if not total or not ev:
+        return ""
+    return (f"\nTime budget {_duration(total)}: training up to {_duration(train)}, then the before/after "
+            f"evaluation on {e.get('eval_notes')} held-out notes (about {_duration(ev)}) and registering the adapter")
+
+
+def describe(e: Mapping[str, Any]) -> str | None:
     """One human line for an event (the CLI's output), or None for events shown elsewhere."""
     kind = e.get("event")
     if kind == "started":
         how = f"resumed from step {e['resumed_from']}" if e.get("resumed_from") else "started"
         return (f"Run {e.get('run')} {how}: {e.get('train_rows')} training rows, up to {e.get('max_steps')} steps, "
                 f"CPUs {e.get('cpus')} ({e.get('threads')} threads), {e.get('dtype')} compute, "
-                f"{e.get('allocator')} allocator")
+                f"{e.get('allocator')} allocator" + budget_line(e))
     if kind == "affinity":
         state = "OK" if e.get("ok") else "NOT confined"
         return f"Thread pinning {state}: {len(e.get('threads', {}))} threads on CPUs {e.get('cpus')}"
@@ -91,7 +58,8 @@ def describe(e: dict[str, Any]) -> str | None:
     if kind == "checkpoint":
         return f"checkpoint saved at step {e['step']}"
     if kind == "trained":
-        why = {"time": "time budget reached", "done": "all steps done"}.get(e.get("reason"), e.get("reason"))
+        reason = str(e.get("reason"))
+        why = {"time": "time budget reached", "done": "all steps done"}.get(reason, reason)
         return f"Training finished ({why}) after {e.get('steps')} steps, {_duration(e.get('train_seconds'))}"
     if kind == "eval":
         return f"evaluating {e['phase']}: {e['done']}/{e['total']}"

@@ -19,19 +19,45 @@ import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from core import atomic, audit
 from core.errors import ChartBriefError
-from core.finetune.events import TERMINAL, parse
-from core.finetune.intake import Prepared, prepare
+from core.finetune.dataset_record import Prepared, prepare
 from core.finetune.options import TrainOptions
 from core.finetune.rundir import RunDir
+from core.workers import protocol as wp
 from core.workers import spawn
 from core.workers.affinity import training_cpus
 
 log = logging.getLogger(__name__)
 WORKER_MODULE = "core.finetune.worker"
+
+
+def worker_alive(pid: int | None) -> bool:
+    """Whether ``pid`` is a live fine-tuning worker, not some other process that got the number (psutil: the
+    same answer on Linux, Windows and macOS)."""
+    import psutil
+
+    if not pid:
+        return False
+    try:
+        proc = psutil.Process(int(pid))
+        return proc.status() != psutil.STATUS_ZOMBIE and any(WORKER_MODULE in part for part in proc.cmdline())
+    except (psutil.Error, ValueError):
+        return False
+
+
+
+def unfinished_run() -> tuple[RunDir, int | None] | None:
+    """The newest run if it did not finish: ``(run, pid of its live worker or None)``; else None."""
+    from core.finetune.rundir import list_runs
+
+    runs = list_runs()
+    if not runs or runs[-1].status().get("state") == "finished":
+        return None
+    run = runs[-1]
+    pid = run.worker_pid()
+    return run, pid if worker_alive(pid) else None
 
 
 def _worker_argv(run: RunDir, resume: bool) -> list[str]:
@@ -52,7 +78,7 @@ class Run:
 
     def __init__(self, run: RunDir, proc: subprocess.Popen | None):
         self.dir, self.proc = run, proc
-        self.last: dict[str, Any] | None = None
+        self.last: wp.Event | None = None
 
     @property
     def id(self) -> str:
@@ -62,7 +88,7 @@ class Run:
     def pid(self) -> int | None:
         return self.proc.pid if self.proc else None
 
-    def events(self) -> Iterator[dict[str, Any]]:
+    def events(self) -> Iterator[wp.Event]:
         """Progress events as the worker emits them, until it exits.
 
         If it exits without a final event (killed, crashed), one ``error`` event says so.
@@ -70,15 +96,15 @@ class Run:
         if self.proc is None or self.proc.stdout is None:
             return
         for raw in self.proc.stdout:
-            event = parse(raw)
+            event = wp.read(raw)
             if event is not None:
                 self.last = event
                 yield event
         code = self.proc.wait()
-        if self.last is None or self.last.get("event") not in TERMINAL:
-            self.last = {"event": "error", "type": "WorkerExited", "run": self.id,
-                         "message": f"the fine-tuning worker stopped unexpectedly (exit status {code})",
-                         "hint": f"Resume with: chartbrief finetune --resume {self.id} (log: {self.dir.log_file})"}
+        if self.last is None or self.last.KIND not in wp.TERMINAL:
+            self.last = wp.Failed(type="WorkerExited", run=self.id,
+                                  message=f"the fine-tuning worker stopped unexpectedly (exit status {code})",
+                                  hint=f"Resume with: chartbrief finetune --resume {self.id} (log: {self.dir.log_file})")
             yield self.last
 
     def cancel(self) -> None:
@@ -89,7 +115,10 @@ class Run:
         """SIGKILL the worker and its children (its own process group); checkpoints stay."""
         if self.proc is not None and self.proc.poll() is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                if hasattr(os, "killpg"):
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                else:  # Windows: no process groups or SIGKILL; TerminateProcess on the worker
+                    self.proc.kill()
             except ProcessLookupError:
                 pass
             self.proc.wait()

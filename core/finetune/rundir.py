@@ -24,6 +24,7 @@ from typing import Any
 
 from core import atomic, paths
 from core.errors import ChartBriefError
+from core.workers import protocol
 
 CHECKPOINT_PREFIX = "checkpoint-"
 
@@ -135,22 +136,22 @@ class RunDir:
                 if p.name[len(CHECKPOINT_PREFIX):].isdigit() and (p / "progress.json").is_file()]
         return max(done, key=lambda p: int(p.name[len(CHECKPOINT_PREFIX):]), default=None)
 
-    def append_event(self, event: dict[str, Any]) -> None:
-        with open(self.events_file, "a", encoding="utf-8") as f:
-            f.write(json.dumps(event, sort_keys=True) + "\n")
+    def worker_pid(self) -> int | None:
+        """The worker's pid: from ``status.json`` (set before the worker reports), else the newest
+        ``started`` event."""
+        pid = self.status().get("pid")
+        if isinstance(pid, int):
+            return pid
+        started = [e.pid for e in self.read_events() if isinstance(e, protocol.Started)]
+        return started[-1] if started else None
 
-    def read_events(self) -> list[dict[str, Any]]:
+    def read_events(self) -> list[protocol.Event]:
+        """The run's recorded events (``events.jsonl``); a line cut short by a kill is skipped."""
         try:
             lines = self.events_file.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
             return []
-        out = []
-        for line in lines:
-            try:
-                out.append(json.loads(line))
-            except ValueError:
-                continue  # a line cut short by a kill
-        return out
+        return [e for e in map(protocol.read, lines) if e is not None]
 
 
 def list_runs() -> list[RunDir]:

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from core import atomic
 from core.errors import Cancelled, DatasetError
-from core.finetune import intake
+from core.finetune import dataset_record, job_budget
 from core.finetune.dataset import Formatter, collate, pad_id
 from core.finetune.options import TrainOptions
 from core.finetune.rundir import RunDir
 from core.workers import affinity
+from core.workers import protocol as wp
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,14 @@ def plan_steps(rows: int, opts: TrainOptions) -> int:
     return math.ceil(opts.epochs * per_epoch)
 
 
-def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, emit: Callable[..., dict],
+def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, emit: Callable[[wp.Event], object],
           resume: bool) -> dict:
     """Train, save the adapter into ``run.adapter_dir``; returns a summary dict. Raises Cancelled."""
     import torch
     from transformers import AutoTokenizer, TrainingArguments
 
     from core import runtime
-    from core.finetune.trainer import Clock, Meter, Progress, QLoraTrainer
+    from core.finetune.qlora_trainer import Clock, Meter, Progress, QLoraTrainer
     from core.models import registry
     from core.models.convert import hf_folder
 
@@ -52,7 +53,7 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
     tokenizer = AutoTokenizer.from_pretrained(folder)
     fmt = Formatter.for_tokenizer(tokenizer)
     info = run.read_json(run.dataset_file)
-    rows = [fmt.encode(p) for p in intake.rows(info, intake.reload(info), "train")]
+    rows = [fmt.encode(p) for p in dataset_record.rows(info, dataset_record.reload(info), "train")]
     too_long = sum(len(r["input_ids"]) > opts.max_length for r in rows)
     if too_long:
         raise DatasetError(f"{too_long} training rows are longer than max length {opts.max_length}.",
@@ -62,13 +63,16 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
     checkpoint = run.latest_checkpoint() if resume else None
     prior = json.loads((checkpoint / "progress.json").read_text())["elapsed_s"] if checkpoint else 0.0
     clock, meter = Clock(prior), Meter()
-    budget = opts.minutes * 60 if opts.minutes else None
+    shares = job_budget.split(opts.minutes, eval_notes=opts.eval_limit, model_id=record.id, engine=opts.eval_engine,
+                              max_new_tokens=opts.eval_max_new_tokens)
+    budget = shares.train_s if shares else None  # the evaluation after training gets the rest (job_budget)
+    run.set_status("running", pid=os.getpid(), eval_notes=shares.eval_notes if shares else opts.eval_limit)
     max_steps = plan_steps(len(rows), opts)
 
     def on_first_step() -> None:
         masks = affinity.pin_threads(cpus)  # OpenMP's pool exists now; confine anything that escaped
-        emit("affinity", cpus=affinity.format_cpu_list(cpus), threads={str(k): v for k, v in masks.items()},
-             ok=affinity.masks_ok(masks, cpus))
+        emit(wp.Affinity(cpus=affinity.format_cpu_list(cpus), threads={str(k): v for k, v in masks.items()},
+                         ok=affinity.masks_ok(masks, cpus)))
 
     progress = Progress(emit, clock, meter, budget, run.cancel_file, on_first_step)
     args = TrainingArguments(
@@ -82,11 +86,13 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
     trainer = QLoraTrainer(model=model, args=args, train_dataset=rows, data_collator=collate(pad_id(tokenizer)),
                            callbacks=[progress], clock=clock, meter=meter, budget_s=budget,
                            warmup=opts.warmup_steps,
-                           on_checkpoint=lambda step, path: emit("checkpoint", step=step, path=str(path)))
-    emit("started", run=run.id, pid=os.getpid(), cpus=affinity.format_cpu_list(cpus),
-         threads=torch.get_num_threads(), dtype=dtype, allocator=affinity.allocator_loaded(),
-         train_rows=len(rows), max_steps=max_steps, resumed_from=_step_of(checkpoint),
-         budget_s=budget, model_id=record.id)
+                           on_checkpoint=lambda step, path: emit(wp.Checkpoint(step=step, path=str(path))))
+    emit(wp.Started(run=run.id, pid=os.getpid(), cpus=affinity.format_cpu_list(cpus),
+                    threads=torch.get_num_threads(), dtype=dtype, allocator=affinity.allocator_loaded(),
+                    train_rows=len(rows), max_steps=max_steps, resumed_from=_step_of(checkpoint),
+                    budget_s=budget, model_id=record.id, job_budget_s=shares.total_s if shares else None,
+                    eval_estimate_s=shares.eval_s if shares else None,
+                    eval_notes=shares.eval_notes if shares else opts.eval_limit))
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     steps = trainer.state.global_step
     if progress.stop_reason == "cancel":

@@ -9,7 +9,7 @@ global patches that IPEX-LLM's QLoRA import applies to peft stay out of the app.
 3. register the adapter (:mod:`core.adapters`), then evaluate it against the base model in a fresh
    child process (clean peft) and record the metrics with the adapter.
 
-Progress goes to stdout as JSON lines (:mod:`core.finetune.events`); exit status 0 finished,
+Progress goes to stdout as JSON lines (:mod:`core.workers.protocol`); exit status 0 finished,
 130 cancelled, 2 a user-facing error, 1 a bug (traceback in ``worker.log``).
 """
 
@@ -22,10 +22,10 @@ import sys
 
 from core import audit, hardware
 from core.errors import Cancelled, ChartBriefError
-from core.finetune.events import Emitter, parse
 from core.finetune.options import TrainOptions, resolve_dtype
 from core.finetune.rundir import RunDir
 from core.workers import affinity, spawn
+from core.workers import protocol as wp
 from core.workers.affinity import training_cpus
 
 log = logging.getLogger("core.finetune.worker")
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
     args = parser.parse_args(argv)
     run = RunDir.open(args.run)
-    emit = Emitter(run.events_file)
+    emit = wp.Emitter(run.events_file)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         opts = TrainOptions.from_dict(run.read_json(run.options_file))
@@ -54,46 +54,47 @@ def main(argv: list[str] | None = None) -> int:
     except Cancelled as exc:
         run.set_status("cancelled")
         latest = run.latest_checkpoint()
-        emit("cancelled", run=run.id, message=exc.message, checkpoint=str(latest) if latest else None,
-             step=int(latest.name.rsplit("-", 1)[1]) if latest else 0)
+        emit(wp.Cancelled(run=run.id, message=exc.message, checkpoint=str(latest) if latest else None,
+                          step=int(latest.name.rsplit("-", 1)[1]) if latest else 0))
         return 130
     except ChartBriefError as exc:
         run.set_status("failed", error=type(exc).__name__)
-        emit("error", run=run.id, type=type(exc).__name__, message=exc.message, hint=exc.hint)
+        emit(wp.Failed(run=run.id, type=type(exc).__name__, message=exc.message, hint=exc.hint))
         return 2
     except Exception as exc:  # a bug: the traceback goes to worker.log, the event names where to look
         log.exception("fine-tuning worker failed")
         run.set_status("failed", error=type(exc).__name__)
-        emit("error", run=run.id, type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}",
-             hint=f"Details are in {run.log_file}.")
+        emit(wp.Failed(run=run.id, type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}",
+                       hint=f"Details are in {run.log_file}."))
         return 1
 
 
-def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: Emitter, resume: bool) -> int:
+def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.Emitter, resume: bool) -> int:
     status = run.status()
-    from core.finetune import measured
+    from core.finetune import dtype_choice
 
-    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, measured.compute_dtype())
+    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, dtype_choice.compute_dtype())
     if "training" not in status or not run.adapter_dir.is_dir():
         run.set_status("running", pid=os.getpid())
         from core.finetune.train import train
 
         summary = train(run, opts, cpus, dtype, emit, resume)
         run.set_status("trained", training=summary)
-        emit("trained", run=run.id, adapter=str(run.adapter_dir), **summary)
+        emit(wp.Trained(run=run.id, adapter=str(run.adapter_dir), **summary))
         audit.record("finetune-stop", run_id=run.id, reason=summary["reason"], steps=summary["steps"])
         status = run.status()
     training = status["training"]
     adapter_id = status.get("adapter_id") or _register(run, opts, training)
     run.set_status("registered", adapter_id=adapter_id)
-    emit("registered", run=run.id, adapter_id=adapter_id)
-    if opts.eval_limit:
-        _evaluate(run, opts, adapter_id, emit)
+    emit(wp.Registered(run=run.id, adapter_id=adapter_id))
+    notes = run.status().get("eval_notes", opts.eval_limit)  # the time budget's share (core.finetune.job_budget)
+    if notes:
+        _evaluate(run, opts, adapter_id, emit, notes)
     run.set_status("finished")
     audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
            train_seconds=training.get("train_seconds"))
-    emit("finished", run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
-         tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps"))
+    emit(wp.Finished(run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
+                     tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps")))
     return 0
 
 
@@ -109,27 +110,26 @@ def _register(run: RunDir, opts: TrainOptions, training: dict) -> str:
     return record.id
 
 
-def _evaluate(run: RunDir, opts: TrainOptions, adapter_id: str, emit: Emitter) -> None:
+def _evaluate(run: RunDir, opts: TrainOptions, adapter_id: str, emit: wp.Emitter, notes: int) -> None:
     """Evaluate in a fresh interpreter: this one has IPEX-LLM's peft patches (and tcmalloc) loaded."""
-    failure: dict | None = None
-    with spawn.spawn(EVALUATION_WORKER, ["--run", str(run.path), "--adapter", adapter_id], training_cpus(opts.cores),
+    failure: wp.Event | None = None
+    argv = ["--run", str(run.path), "--adapter", adapter_id, "--limit", str(notes)]
+    with spawn.spawn(EVALUATION_WORKER, argv, training_cpus(opts.cores),
                      preload_allocator=False) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
-            event = parse(line)
+            event = wp.read(line)
             if event is None:
                 continue
-            kind = event.pop("event")
-            event.pop("time", None)
-            if kind in ("error", "cancelled"):
+            if event.KIND in (wp.Failed.KIND, wp.Cancelled.KIND):
                 failure = event
             else:
-                emit(kind, **event)
+                emit(event)  # relayed as it came, its time included
         code = proc.wait()
     if code == 130:
         raise Cancelled("Evaluation cancelled; the adapter is registered, without metrics.")
     if code != 0:
-        why = (failure or {}).get("message") or f"exit status {code}"
+        why = getattr(failure, "message", None) or f"exit status {code}"
         raise ChartBriefError(f"Evaluation failed ({why}); the adapter {adapter_id} is registered, without metrics.",
                               hint=f"Details are in {run.log_file}. Retry with: chartbrief evaluate --adapter {adapter_id}")
 

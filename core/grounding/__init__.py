@@ -9,7 +9,7 @@ dates, sides (left/right), negations and clinical terms that the note does not s
 from __future__ import annotations
 
 from core.grounding.check import analyze, check
-from core.grounding.model import KINDS, Flag, Report, SentenceSupport
+from core.grounding.findings import KINDS, Flag, Report, SentenceSupport
 
 __all__ = ["KINDS", "Flag", "Report", "SentenceSupport", "analyze", "check", "preload"]
 

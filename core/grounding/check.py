@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections import defaultdict
 
@@ -19,8 +20,11 @@ from core.grounding import (
     dates,
     equivalents,
     frequencies,
+    hypothetical,
     implied,
+    labelled,
     laterality,
+    med_status,
     medications,
     negation,
     quantities,
@@ -30,7 +34,7 @@ from core.grounding import (
     terms,
     vocabulary,
 )
-from core.grounding.model import Flag, Mention, Report, SentenceSupport, Taken, squash
+from core.grounding.findings import Flag, Mention, Report, SentenceSupport, Taken, squash
 
 _ROUTE_WORDS = r"(?:of|iv|po|oral|orally|sq|sc|subcut|im|pr|sl|inhaled|nebulized|tablets?|tabs?|capsules?|x)"
 _FORWARD = re.compile(rf"^\s*(?:{_ROUTE_WORDS}\b\s*)*$", re.IGNORECASE)
@@ -46,6 +50,7 @@ class _Facts:
     def __init__(self, text: str, date_order: str | None = None):
         self.text = text
         self.dates = dates.find(text, date_order)
+        self._loose: list[Mention] | None = None
         self.meds = medications.find(text)
         self.digits = _digits(text)  # number words as digits, same offsets
         self.quantities = [_whole_words(text, q) for q in quantities.find(self.digits, [(d.start, d.end) for d in self.dates])]
@@ -56,6 +61,23 @@ class _Facts:
         self.words = negation.Words(text)
         self._med_ends = [m.end for m in self.meds]
         self._dose_starts = sorted(q.start for q in self.quantities if q.key.kind == "dose")
+
+    @functools.cached_property
+    def squashed(self) -> str:
+        """The text on one line, single-spaced."""
+        return squash(self.text)
+
+    @functools.cached_property
+    def fractions(self) -> frozenset[float]:
+        """Every decimal fraction the text writes ("0.40", ".25")."""
+        return frozenset(round(float(x), 6) for x in re.findall(r"(?<![\d.])0?\.\d+", self.text))
+
+    @property
+    def loose_dates(self) -> list[Mention]:
+        """Bare month/days ("Admitted 03/22"), looked for once: they back a date, never contradict one."""
+        if self._loose is None:
+            self._loose = dates.loose(self.text)
+        return self._loose
 
     def drug_of(self, dose: Mention) -> Mention | None:
         """The medication a dose (or frequency) belongs to: ``metoprolol 25 mg``, ``40 mg IV furosemide``."""
@@ -133,18 +155,28 @@ def analyze(summary: str, note: str) -> Report:
     items += term_flags
     items += _doses_of_terms(s, term_flags, _taken(items, len(summary)))
     items += terms.number_flags(summary, note, taken, n.dates, s.digits)
+    measured = Taken(len(summary))
+    for m in (*s.dates, *(q for q in s.quantities if q.key.dim is not None)):
+        measured.add(m.start, m.end)
+    items += labelled.flags(summary, note, _taken(items, len(summary)), measured)
     alignments = support.align(s_index, n_index, backed)
     items += _sides_in_sources(summary, note, alignments, _taken(items, len(summary)))
     cover = support.Cover(s_index, n_index, backed)
     items += sourced.drug_value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.changed_dose_flags(s, n, _taken(items, len(summary)))
+    items += med_status.flags(summary, note, s.meds, n.meds, _taken(items, len(summary)))
     items += sourced.frequency_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.date_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
-    items += sourced.value_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, cover.total)
+    alike = _taken(items, len(summary))
+    for q in s.quantities:
+        if q.key.dim is not None and _written_alike(s, n, q):
+            alike.add(q.start, q.end)  # the note writes this very value another way
+    items += sourced.value_flags(s, n, alignments, alike, cover.backed, cover.total)
     items += sourced.side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.bare_side_flags(s, n, alignments, _taken(items, len(summary)), cover.backed)
     items += sourced.polarity_flags(s, n, alignments, _taken(items, len(summary)), cover.backed, finding,
                                     functools.partial(_qualified, s))
+    items += hypothetical.flags(s, n, _taken(items, len(summary)), finding)
     unique = sorted({(f.start, f.end, f.kind): f for f in items}.values(), key=lambda f: (f.start, f.end, f.kind))
     sentences, sentence_flags = [], []
     for a in alignments:
@@ -186,6 +218,8 @@ def _results(s: _Facts, n: _Facts) -> list[Flag]:
     for r in s.results:
         claim: results.Result = r.key
         same = [m.key for m in n.results if results.same_test(claim, m.key)]
+        best = max((results.overlap(claim, k) for k in same), default=0)
+        same = [k for k in same if results.overlap(claim, k) == best]  # the note's results for the same test
         if same and not any(k.positive == claim.positive for k in same):
             said = "positive" if same[0].positive else "negative"
             flags.append(_flag(s.text, r.start, r.end, "negation", f"the note reports this result as {said}"))
@@ -218,7 +252,7 @@ def _sides_in_sources(summary: str, note: str, alignments, taken: Taken) -> list
             where = "the note sentence it comes from says"
             if not said and not both:  # the whole note, a side a few words before the thing: "right ureteral stent"
                 said, where = _sides_before(note, thing), "the note says"
-            if said and side not in said and "bilateral" not in said:
+            if said and side not in said and "bilateral" not in said and not (side == "bilateral" and len(said) > 1):
                 reason = f"{squash(m.group())}: {where} {' and '.join(sorted(said))}"
                 out.append(_flag(summary, m.start(), m.end(), "laterality", reason))
     return out
@@ -282,10 +316,13 @@ def _flag(summary: str, start: int, end: int, kind: str, reason: str) -> Flag:
 def _medications(s: _Facts, n: _Facts) -> list[Flag]:
     known = {m.key for m in n.meds}
     names = {" ".join(m.text.lower().split()) for m in n.meds} | known
+    # "levodopa" for the note's "carbidopa-levodopa": one ingredient of a combination the note gives
+    parts = {part for name in names for part in re.split(r"\s*[-/]\s*", name) if len(part) >= 4}
 
     def shorter(m: Mention) -> bool:  # "insulin" for the note's "insulin glargine"
         text = " ".join(m.text.lower().split())
-        return any(name.startswith(text + " ") or str(m.key) and name.startswith(f"{m.key} ") for name in names)
+        return any(name.startswith(text + " ") or str(m.key) and name.startswith(f"{m.key} ") for name in names) \
+            or text in parts or str(m.key) in parts
 
     return [
         _flag(s.text, m.start, m.end, "medication", f"{squash(m.text)} does not appear in the note")
@@ -317,6 +354,8 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
                 flags.append(_flag(s.text, q.start, q.end, "number", reason))
             continue
         same = [m for m in by_dim[q.key.dim] if quantities.matches(q.key, m.key)]
+        if not same and _written_alike(s, n, q):
+            continue
         if not same and len(q.key.values) == 2:  # "down from 94.0 to 88.1 kg": two values, not a range
             ends = [q.key._replace(values=(v,), raw=(r,)) for v, r in zip(q.key.values, q.key.raw, strict=True)]
             if all(any(quantities.matches(e, m.key) for m in by_dim[q.key.dim]) or e.raw[0] in every for e in ends):
@@ -329,6 +368,21 @@ def _quantities(s: _Facts, n: _Facts) -> list[Flag]:
             reason = f"{what} appears in the note, but not for {squash(drug.text)}"
             flags.append(_flag(s.text, q.start, q.end, "dose", reason))
     return flags
+
+
+def _written_alike(s: _Facts, n: _Facts, q: Mention) -> bool:
+    """A value the note writes in a form the quantity finder does not read as one: the interval of a
+    frequency the note gives ("every 10 minutes" / "q10 min"), a rate's denominator ("per 8 h" / "mL/8 h"),
+    an unlabelled pressure ("BP 148/96" / "this morning: 148/96"), a share as a fraction ("40%" / "0.40")."""
+    for f in s.frequencies:
+        if f.start <= q.start and q.end <= f.end and any(frequencies.supports(f.key, m.key) for m in n.frequencies):
+            return True
+    if re.search(rf"(?:/|\bper)\s*{re.escape(squash(q.text))}\b", n.squashed):
+        return True
+    if q.key.dim == "%" and all(round(v / 100, 6) in n.fractions for v in q.key.raw):
+        return True  # "FiO2 21-25%" for the note's "FiO2 0.21-0.25": a share written as a fraction
+    pair = re.fullmatch(r"(\d+)\s*/\s*(\d+)", q.text.strip())
+    return bool(pair and re.search(rf"(?<![\d.]){pair[1]}\s*/\s*{pair[2]}(?!\d|\.\d)", n.text))
 
 
 def _strength(s: _Facts, q: Mention) -> bool:
@@ -369,24 +423,63 @@ def _other_label(summary: str, q: Mention, note: str, numbers: list[tuple[int, i
     return others[0] if others else None
 
 
+_EVERY = re.compile(r"every\s+\S+\s+\w", re.IGNORECASE)  # "every 2 hours": a repetition, not "Qd 600" or "4 wk"
+
+
 def _frequencies(s: _Facts, n: _Facts) -> list[Flag]:
     known = {m.key for m in n.meds}
     flags = []
     for q in s.frequencies:
         drug = s.drug_near(q)
-        if drug is None and not _after_dose(s, q):
-            continue  # "contractions q4-5 min", "monthly CBC": not a dosing frequency
         same = [m for m in n.frequencies if frequencies.supports(q.key, m.key)]
         what = f"frequency {squash(q.text)}"
+        if drug is None and not _after_dose(s, q) and not same and _EVERY.match(q.text):
+            # "neuro checks every 2 hours", "skin exams every 3 months": not a dosing frequency, but one the
+            # note never gives
+            flags.append(_flag(s.text, q.start, q.end, "frequency", f"{what} does not appear in the note"))
+            continue
+        if drug is None and not _after_dose(s, q):
+            continue
+        if not same and q.key == "prn" and drug is not None and _given_if(n, drug.key):
+            continue  # "melatonin PRN" for the note's "if cannot sleep, melatonin 3 mg"
         if not same:
             flags.append(_flag(s.text, q.start, q.end, "frequency", f"{what} does not appear in the note"))
             continue
         if drug is not None and drug.key in known:
             owners = {getattr(n.drug_near(m), "key", None) for m in same}
-            if not owners & {drug.key, None}:
+            owners |= {k for o in owners if o is not None for k in _combined_with(n, o)}
+            own = [m for m in n.frequencies if getattr(n.drug_near(m), "key", None) == drug.key]
+            if own and drug.key not in owners and not any(m.key == "prn" for m in own) and q.key != "prn":
+                # the note gives this drug its own frequency, and not this one: "methotrexate once weekly"
+                # is not backed by another line's "daily"
+                stated = ", ".join(sorted({squash(m.text) for m in own}))
+                reason = f"{what}: the note gives {squash(drug.text)} {stated}"
+                flags.append(_flag(s.text, q.start, q.end, "frequency", reason))
+            elif not owners & {drug.key, None}:
                 reason = f"{what} appears in the note, but not for {squash(drug.text)}"
                 flags.append(_flag(s.text, q.start, q.end, "frequency", reason))
     return flags
+
+
+def _given_if(n: _Facts, key: str) -> bool:
+    """Whether a note sentence gives the drug under a condition ("If cannot sleep, melatonin 3 mg"):
+    as needed, in other words."""
+    for m in n.meds:
+        if m.key == key:
+            start = max(n.text.rfind(stop, 0, m.start) for stop in (".", "\n", ";"))
+            if re.search(r"\b(?:if|when)\b", n.text[start + 1 : m.start], re.IGNORECASE):
+                return True
+    return False
+
+
+def _combined_with(n: _Facts, key: str) -> set[str]:
+    """The drugs written with ``key`` as one product ("adapalene 0.1%/benzoyl peroxide 2.5% gel"): a
+    frequency given for the product is given for each."""
+    out = set()
+    for a, b in itertools.pairwise(n.meds):
+        if key in (a.key, b.key) and re.fullmatch(r"\s*(?:[\d.]+\s*%?\s*)?[/-]\s*", n.text[a.end : b.start]):
+            out |= {a.key, b.key}
+    return out
 
 
 def _dates(s: _Facts, n: _Facts) -> list[Flag]:
@@ -394,9 +487,8 @@ def _dates(s: _Facts, n: _Facts) -> list[Flag]:
     for d in n.dates:
         for year, month, day in d.key:
             years[month, day].add(year)
-    loose = set()  # "BCx 11/03" in the note backs a summary's "from 11/03" (a date without a year)
-    for a, b in re.findall(r"(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d./])", n.text):
-        loose |= {(int(a), int(b)), (int(b), int(a))}
+    # "BCx 11/03" in the note backs a summary's "from 11/03" (a date without a year)
+    loose = {(month, day) for m in dates.loose(n.text) for _, month, day in m.key}
 
     def stated(key: dates.Key) -> bool:  # same day; a missing year on either side matches any year
         return any(
@@ -414,7 +506,7 @@ def _dates(s: _Facts, n: _Facts) -> list[Flag]:
 
 def _sides(s: _Facts, n: _Facts) -> list[Flag]:
     by_part: dict[str, list[laterality.Side]] = defaultdict(list)
-    for o in n.sides:
+    for o in (*n.sides, *laterality.after_part(n.text)):
         by_part[o.key.part].append(o.key)
     flags = []
     for m in s.sides:
@@ -422,6 +514,8 @@ def _sides(s: _Facts, n: _Facts) -> list[Flag]:
         related = [o for o in by_part[claim.part] if laterality.compatible(claim, o)]
         if any(laterality.supports(claim, o) for o in related):
             continue
+        if claim.side == "bilateral" and {o.side for o in related} >= {"left", "right"}:
+            continue  # the note gives the left and the right one
         if related:
             said = sorted({" ".join([o.side, *sorted(claim.modifiers), claim.part]) for o in related})
             reason = f"{squash(m.text)}: the note says {' and '.join(said)}"
@@ -439,6 +533,13 @@ def _qualified(s: _Facts, key: str) -> bool:
     return any(negation.state(s.scopes, span) == "affirmed" for span in s.words.occurrences(key))
 
 
+# "salicylate and ethanol were negative": a test the summary reports negative agrees with a note that
+# says the thing tested for is absent ("Salicylate undetectable")
+_NEGATIVE_RESULT = re.compile(r"[^.;:\n]{0,30}?\b(?:negative|neg|undetectable|not\s+detected|none\s+detected)\b",
+                              re.IGNORECASE)
+_UNDETECTED = re.compile(r"(?:(?:was|were|is|are)\s+)?(?:undetectable|not\s+detected)", re.IGNORECASE)
+
+
 def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
     note_states = functools.cache(
         lambda key: [negation.state(n.scopes, span) for span in n.words.occurrences(key)]
@@ -448,21 +549,25 @@ def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
     for scope, c in negation.concepts(s.text, s.scopes):
         if scope.polarity != "negated":
             continue
-        start = c.start if scope in first_in_scope else scope.trigger
+        start, end = negation.claim(s.text, scope, c, scope not in first_in_scope)
         first_in_scope.add(scope)
         states = note_states(c.key)
-        if "affirmed" in states and "negated" not in states and finding(c.text) and not _qualified(s, c.key):
+        if "affirmed" in states and "negated" not in states and (finding(c.text) or negation.denied(s.text, scope)) \
+                and not _qualified(s, c.key):
             reason = (
-                f"the summary says {squash(s.text[start : c.end])}, but the note reports {squash(c.text)}"
+                f"the summary says {squash(s.text[start:end])}, but the note reports {squash(c.text)}"
             )
-            flags.append(_flag(s.text, start, c.end, "negation", reason))
-    absent = {c.key for scope, c in negation.concepts(n.text, n.scopes, whole=True)
-              if scope.polarity == "negated" and (finding(c.text) or negation.denied(n.text, scope))}
-    for key in sorted(absent):
+            flags.append(_flag(s.text, start, end, "negation", reason))
+    absent: dict[str, bool] = {}  # key -> whether every cue was a test's ("Salicylate undetectable")
+    for scope, c in negation.concepts(n.text, n.scopes, whole=True):
+        if scope.polarity == "negated" and (finding(c.text) or negation.denied(n.text, scope)):
+            cue = n.text[scope.trigger : scope.trigger + 20]
+            absent[c.key] = absent.get(c.key, True) and bool(_UNDETECTED.match(cue))
+    for key, undetected in sorted(absent.items()):
         if "affirmed" in note_states(key):  # an "if chest pain, return" is no report of chest pain
             continue
         for span in s.words.occurrences(key):
-            if negation.state(s.scopes, span) == "affirmed":
+            if negation.state(s.scopes, span) == "affirmed" and not (undetected and _NEGATIVE_RESULT.match(s.text, span[1])):
                 reason = (
                     f"the summary reports {squash(s.text[span[0] : span[1]])}, but the note says it is absent"
                 )

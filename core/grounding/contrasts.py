@@ -1,8 +1,8 @@
 """Modifiers that exclude each other: "duodenal" / "gastric" ulcer, "punch" / "shave" biopsy,
 "bipolar I" / "bipolar II" disorder, "MRSA" / "MSSA".
 
-A summary word of a group, with the word after it, is flagged when the note gives that word another
-modifier of the group and never this one ("mild left ventricular enlargement" for the note's "left
+A summary word of a group, with the word after (or before) it, is flagged when the note gives that word
+another modifier of the group and never this one ("mild left ventricular enlargement" for the note's "left
 atrial enlargement"), or when the note has another word of the group and never this word at all.
 Word-by-word support cannot see this: each word may be in the note, just not together.
 
@@ -18,7 +18,7 @@ import itertools
 from pathlib import Path
 
 from core.grounding import equivalents, vocabulary
-from core.grounding.model import Flag, Taken, squash
+from core.grounding.findings import Flag, Taken, squash
 from core.grounding.support import Indexed
 from core.paths import RESOURCES, config_dir
 
@@ -68,11 +68,20 @@ def flags(summary: Indexed, note: Indexed, taken: Taken) -> list[Flag]:
         if token.key not in by_word or taken.overlaps(token.start, token.end):
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start].strip(" -") == "" else None
+        before = tokens[i - 1] if i and text[tokens[i - 1].end : token.start].strip(" -") == "" else None
         for group in by_word[token.key]:
             others = group - {token.key}
             said = None
             if after is not None and (token.key, after.key) not in note_pairs:
                 said = next((o for o in sorted(others) if (o, after.key) in note_pairs), None)
+            if said is None and before is not None and (before.key, token.key) not in note_pairs:
+                # the modifier after what it grades: "Mallampati II" for the note's "Mallampati III"
+                said = next((o for o in sorted(others) if (before.key, o) in note_pairs), None)
+                if said is not None:
+                    what = squash(text[before.start : token.end])
+                    reason = f"{what}: the note says {before.word} {written[said]}, not this"
+                    out.append(Flag(token.start, token.end, "term", text[token.start : token.end], reason))
+                    break
             if said is None and token.end - token.start >= STANDALONE_LETTERS and token.key not in written and others & written.keys():
                 said = min(others & written.keys())
             if said is not None:

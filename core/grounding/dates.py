@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 
-from core.grounding.model import Mention, Taken
+from core.grounding.findings import Mention, Taken
 
 MONTHS = {
     name: number
@@ -64,6 +64,29 @@ def find(text: str, order: str | None = None) -> list[Mention]:
                 taken.add(a, b)
                 found.append(Mention(a, b, text[a:b], key))
     return sorted(found)
+
+
+_LOOSE = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|\.\d)")
+
+
+_SCORE_BEFORE = re.compile(r"(?i:pain|score|scale|rated|rates|severity|strength|power|vas|nrs|gcs|apgars?)"
+                           r"(?i:\s*(?:of|is|was|at|:|=))?\s*$")
+_SCORE_AFTER = re.compile(r"(?i:\s*(?:strength|power|pain|scale|score))")
+
+
+def loose(text: str) -> list[Mention]:
+    """Every month/day a note may mean by a bare "03/22" ("Admitted 03/22 with ..."), read both ways,
+    for comparing a summary's dates with; not a score ("pain 6/10", "5/5 strength"). :func:`find` takes
+    a bare one only after a word that introduces a date, since a summary's own "3/10" is often a score."""
+    out = []
+    for m in _LOOSE.finditer(text):
+        if _SCORE_BEFORE.search(text, max(0, m.start() - 20), m.start()) or _SCORE_AFTER.match(text, m.end()):
+            continue
+        a, b = int(m["a"]), int(m["b"])
+        key = frozenset((None, month, day) for month, day in ((a, b), (b, a)) if 1 <= month <= 12 and 1 <= day <= 31)
+        if key:
+            out.append(Mention(m.start(), m.end(), m.group(), key))
+    return out
 
 
 def numeric_order(text: str) -> str | None:

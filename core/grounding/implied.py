@@ -21,7 +21,11 @@ SHIPPED = RESOURCES / "grounding" / "implied_by_values.txt"
 USER_NAME = Path("grounding") / "implied_by_values.txt"
 _COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 _LABEL = re.compile(rf"\b(?:{quantities.LABELS}|BP|SBP|blood pressure|Tmax|(?-i:T))\b", re.IGNORECASE)
-_VALUE = re.compile(r"\s*(?:[:=]|of|was|is|at)?\s*(\d+(?:\.\d+)?)(?:\s*/\s*\d+)?\s*(°\s?[CF]|[CF]\b)?")
+# "K 5.9", "glucose of 320", "glucose rose to the 300s", "Hgb dropped to 6.8"
+_VALUE = re.compile(
+    r"\s*(?:[:=]|of|was|is|at|(?:(?:rose|rising|fell|falling|dropped|climbed|increased|decreased|peaked|up|down)\s+)?"
+    r"(?:to|at|in)(?:\s+the)?)?\s*(\d+(?:\.\d+)?)(?:s\b)?(?:\s*/\s*\d+)?\s*(°\s?[CF]|[CF]\b)?"
+)
 
 
 class Rule(NamedTuple):
@@ -76,10 +80,10 @@ def rules() -> dict[str, list[Rule]]:
 def is_label(word: str) -> bool:
     """Whether ``word`` is a lab or vital-sign label ("BP", "Tmax", "creatinine")."""
     m = _LABEL.match(word)
-    return bool(m) and m.end() == len(word)
+    return m is not None and m.end() == len(word)
 
 
-def values(text: str) -> list[tuple[set, float]]:
+def values(text: str) -> list[tuple[frozenset, float]]:
     """Every labelled value in ``text`` (temperatures in °C): ``[(label groups, value), ...]``."""
     out = []
     for m in _LABEL.finditer(text):
@@ -95,7 +99,7 @@ def values(text: str) -> list[tuple[set, float]]:
     return out
 
 
-def implied(word: str, note_values: list[tuple[set, float]]) -> bool:
+def implied(word: str, note_values: list[tuple[frozenset, float]]) -> bool:
     """Whether the note's values state the finding ``word`` (see the module doc)."""
     for rule in rules().get(word.lower(), ()):
         compare = _COMPARE[rule.compare]

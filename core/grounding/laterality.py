@@ -6,7 +6,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from core.grounding.model import Mention
+from core.grounding.findings import Mention
 
 SIDES = {"left": "left", "lt": "left", "l": "left", "right": "right", "rt": "right", "r": "right",
          "bilateral": "bilateral", "both": "bilateral", "b/l": "bilateral"}  # fmt: skip
@@ -20,6 +20,11 @@ _PARTS = (
 PARTS = frozenset(_PARTS.split())
 _IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "testes": "testis", "calves": "calf",
               "halves": "half"}
+# A part of a part is named by the whole for its side: "right thumbnail" is the right thumb
+_WITHIN = {"thumbnail": "thumb", "fingernail": "finger", "fingertip": "finger", "toenail": "toe",
+           "eyelid": "eye", "earlobe": "ear", "kneecap": "knee"}  # fmt: skip
+# The limb by its everyday name: a leg is a lower extremity, an arm an upper one
+_LIMB_NAMES = {"leg": "lower", "arm": "upper"}
 # Abbreviations that carry their own side: right lower lobe, left lower extremity, ...
 ABBREVIATIONS = {
     "RUL": ("right", "upper lobe"), "RML": ("right", "middle lobe"), "RLL": ("right", "lower lobe"),
@@ -57,7 +62,8 @@ def _singular(word: str) -> str:
     word = word.lower()
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    return word[:-1] if word.endswith("s") and word[:-1] in PARTS else word
+    word = word[:-1] if word.endswith("s") and (word[:-1] in PARTS or word[:-1] in _WITHIN) else word
+    return _WITHIN.get(word, word)
 
 
 def find(text: str) -> list[Mention]:
@@ -66,8 +72,8 @@ def find(text: str) -> list[Mention]:
     for m in _pattern().finditer(text):
         if m["abbr"]:
             side, part = ABBREVIATIONS[m["abbr"]]
-            *mods, part = part.split()
-            found.append(Mention(m.start(), m.end(), m.group(), Side(side, part, frozenset(mods))))
+            *words, part = part.split()
+            found.append(Mention(m.start(), m.end(), m.group(), Side(side, part, frozenset(words))))
             continue
         tokens = re.findall(r"[A-Za-z]+", m["words"])
         single_letter = m["side"] in ("L", "R")
@@ -83,6 +89,8 @@ def find(text: str) -> list[Mention]:
             mods = frozenset(t.lower() for t in tokens[:i] if t.lower() not in _STOP)
             if token in _LIMBS:  # "R LE", "L UE"
                 part, mods = "extremity", mods | {_LIMBS[token]}
+            elif part in _LIMB_NAMES:
+                part, mods = "extremity", mods | {_LIMB_NAMES[part]}
             if part in PARTS:
                 end = m.start("words") + _token_end(m["words"], i)
                 found.append(
@@ -90,6 +98,23 @@ def find(text: str) -> list[Mention]:
                 )
                 break
     return found
+
+
+# "Feet: monofilament sensation intact bilaterally": the part, then (in its clause) "bilaterally"
+_PART_THEN_BOTH = re.compile(r"\b(?P<part>[A-Za-z]+)\b(?P<gap>[^.;\n]{0,50}?)\bbilaterally\b", re.IGNORECASE)
+
+
+def after_part(text: str) -> list[Mention]:
+    """Parts said to be affected on both sides by a "bilaterally" after them in the same clause; ``key``
+    is a :class:`Side` (for looking up what the note states, not for flagging)."""
+    out = []
+    for m in _PART_THEN_BOTH.finditer(text):
+        part = _singular(m["part"])
+        if part in _LIMB_NAMES:
+            out.append(Mention(m.start(), m.end(), m.group(), Side("bilateral", "extremity", frozenset({_LIMB_NAMES[part]}))))
+        elif part in PARTS:
+            out.append(Mention(m.start(), m.end(), m.group(), Side("bilateral", part, frozenset())))
+    return out
 
 
 def _token_end(words: str, index: int) -> int:
@@ -108,7 +133,13 @@ def supports(claim: Side, stated: Side) -> bool:
     return stated.side == claim.side or (stated.side == "bilateral" and claim.side != "bilateral")
 
 
-_BARE = re.compile(r"\bthe\s+(?P<side>left|right)\b(?:\s+side\b)?", re.IGNORECASE)
+# "deviated to the right", "worse on the left than on the right"; not "the right soft palate" (a side of a
+# part this module does not list: a modifier, not a bare side)
+_BARE = re.compile(
+    r"\bthe\s+(?P<side>left|right)\b(?:\s+side\b)?(?!\s+(?!(?:side|sided|than|and|or|of|at|on|in|with|but|more|"
+    r"when|while|during|for|after|is|was|were|are)\b)[A-Za-z])",
+    re.IGNORECASE,
+)
 
 
 def bare(text: str, parts: list[Mention]) -> list[Mention]:

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from core.grounding import vocabulary
-from core.grounding.model import Mention
+from core.grounding.findings import Mention
 from core.paths import RESOURCES, config_dir
 
 LEXICON = RESOURCES / "grounding" / "medications.txt"
@@ -107,7 +107,9 @@ def _specific(name: str) -> bool:
     from drug_named_entity_recognition import drugs_finder
 
     canon = dictionary().get(name)
-    return bool(canon) and "drugbank_id" in drugs_finder.drug_canonical_to_data.get(canon[0], {})
+    if not canon:
+        return False
+    return "drugbank_id" in drugs_finder.drug_canonical_to_data.get(canon[0], {})
 
 
 def find(text: str) -> list[Mention]:

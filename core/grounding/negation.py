@@ -12,8 +12,8 @@ import functools
 import re
 from typing import NamedTuple
 
-from core.grounding import checkboxes, equivalents, vocabulary
-from core.grounding.model import Mention
+from core.grounding import checkboxes, equivalents, sentences, vocabulary
+from core.grounding.findings import Mention
 
 _NOT_VERBS = (
     r"(?:have|had|report(?:ed)?|endorse[ds]?|complain(?:ed)?\s+of|exhibit|experience[ds]?|show|reveal)"
@@ -21,39 +21,63 @@ _NOT_VERBS = (
 NEGATED = (
     r"no\s+longer|no\s+evidence\s+of|no\s+signs?\s+of|no\s+history\s+of|no|denie[sd]|deny(?:ing)?|without|"
     r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|never\s+had|"
-    r"declined|refused|neither|avoid|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
+    r"declined|refused|neither|avoid(?:s|ed|ing)?|withheld|withhold|w/o|(?:(?:was|were)\s+)?not\s+sent\s+for|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
     + r"|(?:doesn't|didn't|don't|hasn't)\s+" + _NOT_VERBS
     + r"|(?:(?:does|did|do|has|have|was|were|is|are)\s+)?not"  # "not oriented", "did not lose consciousness"
 )  # fmt: skip
 NEGATED_AFTER = (
+    # "flu vaccine offered; declined", "PrEP discussed; she declined": the refusal in the next clause
+    r"[;,]\s*(?:(?:she|he|they|the\s+patient|patient|pt|family|parents?|mother|father)\s+)?(?:declined|refused)"
+    r"(?=\s*(?:[.;,\n]|$|(?:given|because|due\s+to|as)\b))|"
     r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|(?:(?:should|to)\s+be\s+)?avoided|"
     # "PE was not seen", and as notes write it, without the verb: "ARDS not present", "response absent"
-    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?(?:absent|not\s+(?:yet\s+)?(?:seen|present|identified|"
+    # "dialysis will not be started": a plan not to is a negation too
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been|will|would|should|must|can|is\s+to|are\s+to)\s+)?"
+    r"(?:absent|undetectable|not\s+(?:yet\s+)?(?:be\s+)?(?:seen|present|identified|"
     r"appreciated|found|detected|visualized|needed|required|indicated|performed|done|placed|given|started|"
-    r"prescribed|ordered|obtained|sent))|"
-    r"(?:(?:was|were|is|are)\s+)?non-?tender|:\s*none"
+    r"prescribed|ordered|obtained|taken|used|administered|drawn|collected|recorded|captured|observed|"
+    r"recommended|advised|offered|"
+    r"initiated|tried|escalated|sent(?!\s+for\b)))|"
+    # "calf nontender"; not "a non-tender goiter", where it describes the noun after it
+    r"(?:(?:was|were|is|are)\s+)?non-?tender(?!\s+(?!(?:and|or|to|on|in|at|with|but)\b)[A-Za-z])|:\s*none|"
+
+    # "peanut allergy has been excluded", "antibiotics are being withheld"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been|being|been)\s+)*(?:excluded|withheld)"
 )
 UNCERTAIN = (
     r"cannot\s+(?:be\s+)?(?:exclude|excluded|rule\s+out|ruled\s+out)|can't\s+rule\s+out|(?:to\s+)?rule\s+out|"
     r"r/o|evaluat(?:e|ion)\s+for|concern(?:ing)?\s+for|possibl[ey]|probable|suspect(?:ed)?|suspicio(?:n|us)\s+for|"
     r"question\s+of|questionable|may\s+have|versus|vs\.?|risk\s+(?:of|for)|family\s+history\s+of|fh\s+of|"
-    r"return\s+(?:if|for)|if|should(?!\s+be\s+avoided)|watch\s+for|monitor\s+for|unless|in\s+case\s+of|precautions"
+    # return precautions: "to the ED for fever or persistent vomiting"
+    r"(?:(?:return|come\s+back|go|present)\s+)?to\s+(?:the\s+)?(?:ED|ER|emergency\s+(?:department|room))\s+(?:for|if|with)|"
+    # "return sooner for stridor", "RTC for fever", "call if bleeding": precautions, not reports
+    r"(?:return(?:\s+to\s+(?:the\s+)?clinic)?|rtc|call|come\s+back|seek\s+care)"
+    r"(?:\s+(?:sooner|earlier|immediately|promptly|right\s+away|at\s+once))?\s+(?:if|for)|if|should(?!\s+be\s+avoided)|watch\s+for|monitor\s+for|unless|in\s+case\s+of|precautions"
 )
 PSEUDO = (
-    r"no\s+(?:significant\s+)?(?:change|increase|decrease)|not\s+only|gram[\s-]+negative|no\s+sooner|"
+    r"no\s+(?:significant\s+)?(?:change|increase|decrease)|not\s+only|no\s+one\b|gram[\s-]+negative|no\s+sooner|"
     r"(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|greater)\s+than"  # a limit, not an absence
 )
 TERMINATORS = (
     r"[;:!?()\n]|\.(?=\s|$)|\s[-–—]\s|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
-    r"whereas|while|presents?|reports?|complains?|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
-    r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must)\b"
+    r"whereas|while|presents?|reports?|complains?|c/o|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
+    r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must|so|therefore|thus|hence)\b"
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
-    r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,5}(?:was|were|is|are|remains?|remained|showed?|shows)\b)"
+    r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,5}(?:was|were|is|are|remains?|remained|showed?|shows|has|have|had|"
+    r"would|will)\b)"
+    # ", and that ...", ", and she ...": a new clause, not a list item
+    r"|,\s*and\s+(?=(?:that|he|she|they|it|we|his|her|their)\b)"
     # "no leukoplakia, airway patent": a list item with its own predicate is not negated
-    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive|"
+    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive|supple|"
+    r"soft|active|benign|regular|nontender|non-tender|reactive|equal|symmetric|healed|healing|"
     r"was|were|is|are|had|has|have|showed?|shows|revealed?|reveals)\b)"
     # "without symptoms, limited mainly by hip pain": a passive clause ("limited by") is a new predicate
     r"|,\s*(?=[A-Za-z]+ed\s+(?:[A-Za-z]+\s+)?by\b)"
+    # "no vegetation, normal valves": an item that opens with a finding's grade is stated, not denied
+    r"|,\s*(?=(?:normal|limited|mild|mildly|moderate|moderately|severe|severely|good|adequate|preserved|"
+    r"decreased|increased|reduced|elevated)\s)"
+    # "no stridor at rest, RR 26, tolerating juice": a measured value starts a new clause, not a list item
+    r"|,\s*(?=(?:[A-Za-z][\w/%-]*\s+){1,2}[<>]?\d)"
 )
 MAX_WORDS = 8
 BACK_WORDS = 6  # "octreotide and ceftriaxone were deliberately | not started"
@@ -61,19 +85,20 @@ MAX_LIST_WORDS = 16  # "denies fever, chills, new weakness, numbness, or bowel o
 _WORD = re.compile(r"[A-Za-z0-9][\w']*(?:-[A-Za-z0-9][\w']*)*")
 _LEADING = re.compile(
     r"^(?:(?:any|a|an|the|significant|acute|new|further|recent|current|other|known|obvious|overt|active|"
-    r"ongoing|more|evidence\s+of|signs?\s+of|history\s+of|h/o|complaints?\s+of|c/o|have|has|had|"
+    r"ongoing|more|evidence\s+of|signs?\s+of|history\s+of|h/o|complaints?\s+of|c/o|have|has|had|able\s+to|"
     r"reports?|reported|endorsed?|experienced?|complain(?:s|ed)?\s+of|no)\s+)+",
     re.IGNORECASE,
 )
 _TRAILING = re.compile(
     r"\s+(?:at|with|on|since|during|while|after|before|for|in|to|today|currently|now|overnight|noted|"
-    r"reported|seen|present|this|that|from|per|as|is|was|were|are)\b.*$",
+    r"reported|seen|present|this|that|from|per|as|is|was|were|are|x|discussed|offered|recommended|advised)\b.*$",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 class Scope(NamedTuple):
-    trigger: int  # where the trigger starts
+    trigger: int  # where the trigger starts: before the scope, after it ("PE was ruled out"), or at its
+    # start for a check box
     start: int
     end: int
     polarity: str  # "negated" or "uncertain"
@@ -107,22 +132,56 @@ def scopes(text: str) -> list[Scope]:
             if stops and stops[-1].group().lower() in _CONTRAST and not text[stops[-1].end() : end].strip():
                 end = stops.pop().start()  # "straight cath ordered but not yet done": what was ordered was not done
             start = _last_words(text, stops[-1].end() if stops else lo, end, BACK_WORDS)
+            start = _after_clause(text, start, end)
+            if _TENDER.match(m.group()) and re.search(r"(?:,|\band|\bor)\s*$", text[start:end]):
+                continue  # "calf soft, nontender": one more thing said of the calf, not a denial of "soft"
             if start < end:
-                found.append(Scope(start, start, end, "negated"))
+                found.append(Scope(m.start(), start, end, "negated"))  # the cue after what it negates
             continue
         limit = triggers[i + 1].start() if i + 1 < len(triggers) else len(text)
-        stop = _terminators().search(text, m.end(), limit)
+        after = m.end() + 1 if _ABBREVIATED.fullmatch(m.group()) and text[m.end() : m.end() + 1] == "." else m.end()
+        stop = _terminators().search(text, after, limit)  # "vs. trabeculectomy": an abbreviation's dot ends nothing
+        while stop and stop.group() == "\n" and sentences.wrapped(text, stop.start()):
+            stop = _terminators().search(text, stop.end(), limit)  # "She denies" / "locking, …": hard-wrapped
         if stop and m["uncertain"] and stop.group() == ":" and stop.start() - m.end() <= 12:
             stop = _terminators().search(text, stop.end(), limit)  # "precautions given: chest pain, …"
-        stop_at = stop.start() if stop else limit
-        listed = "," in text[m.end() : stop_at]
-        end = _first_words(text, m.end(), stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)
+        stop_at = _verb_item(text, after, stop.start() if stop else limit)
+        listed = "," in text[after:stop_at]
+        end = _first_words(text, after, stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)
         polarity = "uncertain" if m["uncertain"] or _conditional(text, triggers, i) else "negated"
-        found.append(Scope(m.start(), m.end(), end, polarity))
+        if m.group().lower() == "if" and (plan := _planned(text, m.start(), found[-1].end if found else 0)):
+            found.append(Scope(m.start(), plan, m.start(), "uncertain"))
+        found.append(Scope(m.start(), after, max(after, end), polarity))
     if boxed:  # "[ ] chest pain": an unchecked box negates its item
         unchecked = [Scope(i.start, i.start, i.end, "negated") for i in checkboxes.items(text) if not i.checked]
         found = sorted([*unchecked, *(f for f in found if not _within(boxed, f.start))])
     return found
+
+
+_PLAN_ITEM = re.compile(r"(?:^|[;:\n]|\s[-–—]\s)[ \t*•-]*((?:[A-Za-z][\w'/-]*\s+){1,3})$")
+
+
+def _planned(text: str, at: int, after: int) -> int | None:
+    """Where a plan item that "if" makes conditional starts: "; surfactant if FiO2 > 0.40" (one to three
+    words opening a clause, right before "if"); None for "return if ...", "call if ..." (a verb) or any
+    other "if"."""
+    m = _PLAN_ITEM.search(text, max(after, at - 60), at)
+    if not m or m.start(1) < after:
+        return None
+    first = m.group(1).split()[0].lower()
+    return None if first in _NOT_A_THING or not vocabulary.can_be_noun(first) else m.start(1)
+
+
+_NOT_A_THING = frozenset({"return", "call", "come", "go", "seek", "stop", "continue", "repeat", "recheck", "and", "or"})
+
+
+def claim(text: str, scope: Scope, mention: Mention, first: bool) -> tuple[int, int]:
+    """The span of a negated claim about ``mention``, the cue included: "denies chest pain", "recombinant
+    zoster series was not started" (``first``: the scope's first finding; later ones stand alone)."""
+    if scope.trigger <= scope.start:
+        return (scope.trigger if first else mention.start), mention.end
+    cue = _triggers().match(text, scope.trigger)
+    return mention.start, max(mention.end, cue.end() if cue else mention.end)
 
 
 def _within(spans: list[tuple[int, int]], position: int) -> bool:
@@ -131,7 +190,8 @@ def _within(spans: list[tuple[int, int]], position: int) -> bool:
 
 
 _NONE = re.compile(r"\s*:\s*none\b", re.IGNORECASE)  # "Firearms: none in the home": a checklist's answer
-_DENIAL = re.compile(r"(?:denie[sd]|deny(?:ing)?|negative\s+for|neg\.?\s+for|\(-\)|\(neg\)|did\s+not|didn't)\s*",
+_DENIAL = re.compile(r"(?:denie[sd]|deny(?:ing)?|negative\s+for|neg\.?\s+for|\(-\)|\(neg\)|did\s+not|didn't|"
+                     r"(?:(?:was|were)\s+)?not\s+sent\s+for)\s*",
                      re.IGNORECASE)
 
 
@@ -139,9 +199,19 @@ def denied(text: str, scope: Scope) -> bool:
     """Whether the scope's cue is a denial, a negative test or a checklist's "none" ("denies drooling",
     "negative for pistachio", "(-) V/D", "Firearms: none"): what it names was asked about, however
     everyday its name."""
+    if scope.trigger == scope.start:
+        return True  # an unchecked box, or a yes/no question answered "no": it was asked about
+    if scope.trigger >= scope.end and _NOT_DONE.match(text, scope.trigger):
+        return True  # "a shunt was not used": an intervention considered and not done
     return bool(_DENIAL.fullmatch(text[scope.trigger : scope.start]) or _NONE.match(text, scope.end))
 
 
+_NOT_DONE = re.compile(
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been|will|would|should|must|can)\s+)?not\s+(?:yet\s+)?(?:be\s+)?"
+    r"(?:needed|required|indicated|performed|done|placed|given|started|prescribed|ordered|obtained|taken|used|"
+    r"administered|drawn|collected|initiated|tried|sent)\b",
+    re.IGNORECASE,
+)
 _CONTRAST = frozenset({"but", "yet", "though", "although", "however"})
 
 
@@ -151,6 +221,34 @@ def _conditional(text: str, triggers: list[re.Match[str]], i: int) -> bool:
         return False
     between = text[triggers[i - 1].end() : triggers[i].start()]
     return len(between) <= 60 and not re.search(r"[.;\n]", between)
+
+
+_CLAUSE = re.compile(r"\b(?:was|were|is|are|has|have|had)\b[^,]*,\s*", re.IGNORECASE)
+
+
+def _after_clause(text: str, start: int, end: int) -> int:
+    """Where the words a trailing cue negates begin, past a clause with its own verb before a comma:
+    in "code status was changed, dialysis will not be started" only the dialysis is not started."""
+    last = None
+    for last in _CLAUSE.finditer(text, start, end):
+        pass
+    return last.end() if last else start
+
+
+_ABBREVIATED = re.compile(r"vs", re.IGNORECASE)
+_TENDER = re.compile(r"(?:(?:was|were|is|are)\s+)?non-?tender", re.IGNORECASE)
+_ING_ITEM = re.compile(r",\s*(?:and\s+)?([A-Za-z]+ing)\s+(?:a|an|the|his|her|their|its|to|this|that|some)\b",
+                       re.IGNORECASE)
+
+
+def _verb_item(text: str, start: int, end: int) -> int:
+    """Where a list after a negation cue gives way to a clause: "not planning pregnancy, using an IUD"
+    (an -ing word English knows only as a verb, with an object or "to" after it: "using an", "hoping to";
+    not a symptom in the list: "no numbness, tingling, or weakness")."""
+    for m in _ING_ITEM.finditer(text, start, end):
+        if not vocabulary.can_be_noun(m[1].lower()):
+            return m.start()
+    return end
 
 
 def _first_words(text: str, start: int, end: int, n: int) -> int:
@@ -175,27 +273,47 @@ def concepts(text: str, found: list[Scope], whole: bool = False) -> list[tuple[S
     for scope in found:
         for part in re.finditer(_ITEM, text[scope.start : scope.end]):
             for item in re.split(r"\b(?:or|and|nor)\b", part.group()):
+                if _CIRCUMSTANCE.match(item):
+                    continue  # "no stridor at rest or with crying": when, not what, is negated
                 offset = scope.start + part.start() + part.group().find(item)
                 mention = _concept(text, offset, item)
                 if mention:
                     out.append((scope, mention))
                 if whole and mention and _PLACE.fullmatch(item[item.find(mention.text) + len(mention.text):]):
-                    out.append((scope, _concept(text, offset, item, whole=True)))
+                    place = _concept(text, offset, item, whole=True)
+                    if place:
+                        out.append((scope, place))
+                if whole and mention and _REFUSAL.fullmatch(text[scope.trigger : scope.start].strip()):
+                    rest = item[item.find(mention.text) + len(mention.text) :]
+                    if (w := _WITH.match(rest.lstrip())) and (also := _concept(text, offset + len(item) - len(rest.lstrip()) + w.end(), rest.lstrip()[w.end() :])):
+                        out.append((scope, also))
     return out
 
 
+_CIRCUMSTANCE = re.compile(r"\s*(?:with|when|while|during|at|on|after|before|in)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\s+(?:in|on)\s+(?:the\s+|her\s+|his\s+)?[A-Za-z]{3,}\s*", re.IGNORECASE)
 
 
+_ACTION = re.compile(r"^(?:un)?able\s+to\s+", re.IGNORECASE)
+# "the zoster series", "the antibiotic course": the series or course of a thing is that thing
+_GENERIC_HEAD = re.compile(r"\s+(?:series|course|regimen)$", re.IGNORECASE)
+# "declined a rhythm-control strategy with cardioversion": what comes with a refused thing is refused too
+_REFUSAL = re.compile(r"declined|refused", re.IGNORECASE)
+_WITH = re.compile(r"\bwith\s+(?:a\s+|an\s+|the\s+)?", re.IGNORECASE)
+
+
 def _concept(text: str, offset: int, item: str, whole: bool = False) -> Mention | None:
-    core = item.strip() if whole else _TRAILING.sub("", item.strip())
+    core = _ACTION.sub("", item.strip())  # "able to get up unaided: [x] no"
+    core = core if whole else _GENERIC_HEAD.sub("", _TRAILING.sub("", core))
     lead = _LEADING.match(core)
     core = core[lead.end() :] if lead else core
     words = re.findall(r"[A-Za-z][\w'-]*", core)[:4]
-    if not words or any(ch.isdigit() for ch in core) or len("".join(words)) < 3 and not core.isupper():
+    # a number is no finding ("x 3 days"), but a name may hold digits ("COVID-19", "HbA1c")
+    if not words or re.search(r"(?<![\w-])\d", core) or len("".join(words)) < 3 and not core.isupper():
         return None
     start = offset + item.find(core)
-    end = start + re.search(re.escape(words[-1]), core).end()
+    last = re.search(re.escape(words[-1]), core)
+    end = start + (last.end() if last else len(core))
     key = " ".join(stem(w) for w in words if not _function_word(w))
     return Mention(start, end, text[start:end], key) if key else None
 
@@ -260,7 +378,7 @@ class Words:
 
 def variants(key: str) -> frozenset[str]:
     """``key`` and the keys of the other spellings of its abbreviation-table groups (spellings of four
-    letters or more, without a negation word: "no fever" is no spelling of a finding)."""
+    letters or more or of two words or more, without a negation word: "no fever" is no spelling of a finding)."""
     return _variant_index().get(key, frozenset()) | {key}
 
 
@@ -278,7 +396,7 @@ def _variants(groups: list[tuple[str, ...]]) -> dict[str, frozenset[str]]:
     index: dict[str, frozenset[str]] = {}
     for spellings in groups:
         keys = {_phrase_key(s) for s in spellings if not _NEGATING & set(s.lower().split())} - {""}
-        usable = frozenset(k for k in keys if len(k.replace(" ", "")) >= 4)
+        usable = frozenset(k for k in keys if len(k.replace(" ", "")) >= 4 or " " in k)  # "A&O x3": "o x3"
         for k in keys:
             index[k] = index.get(k, frozenset()) | usable
     return index

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from core.grounding.model import Mention, Taken
+from core.grounding.findings import Mention, Taken
 
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _BEFORE = r"(?<![\w.,/^])(?<![A-Za-z]-)"
@@ -60,6 +60,7 @@ def _spellings() -> dict[str, _Unit]:
         "ml|cc|milliliter|milliliters": ("ml", 1.0),
         "l|liter|liters|litre|litres": ("ml", 1e3),
         "units|unit|u|iu": ("unit", 1.0),
+        "million units|million unit": ("unit", 1e6),  # penicillin G "5 million units"
         "meq": ("meq", 1.0),
         "mmol": ("mmol", 1.0),
     }
@@ -72,7 +73,7 @@ def _spellings() -> dict[str, _Unit]:
                 add(num + den, "dose", dim + canon, scale)
     add("tab|tabs|tablet|tablets", "dose", "tablet")
     add("cap|caps|capsule|capsules", "dose", "capsule")
-    add("puff|puffs", "dose", "puff")
+    add("puff|puffs|inhalation|inhalations", "dose", "puff")
     add("drop|drops|gtt|gtts", "dose", "drop")
     for conc in _CONCENTRATIONS.split("|"):
         add(conc, "number", conc)
@@ -151,12 +152,18 @@ def find(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     for m in bp.finditer(text):
         before = text[max(0, m.start() - 20) : m.start()]
         if m["unit"] or re.search(r"(?:\bBP|blood pressure)\W{0,3}$", before, re.IGNORECASE):
-            raw = (number(m["a"]), number(m["b"]))
+            raw: tuple[float, ...] = (number(m["a"]), number(m["b"]))
             keep(m.start(), m.end(), Quantity("number", "mmhg", raw, raw, False))
     for m in quantity.finditer(text):
         unit = table[_key(m["unit"])]
         raw = tuple(number(v) for v in (m["a"], m["b"]) if v)
         if m["unit"] in ("C", "F") and not all(_plausible_temp(v, m["unit"]) for v in raw):
+            continue
+        if len(raw) == 2 and unit.kind == "number" and re.search(r"\bfrom\s+$", text[max(0, m.start() - 6) : m.start()]) \
+                and re.match(r"\s*to\s", text[m.end("a") : m.start("b")] + " "):
+            # "weight up from 71 to 73 kg": a change between two values, not a range
+            for (a, b), v in zip(((m.start("a"), m.end("a")), (m.start("b"), m.end())), raw, strict=True):
+                keep(a, b, Quantity(unit.kind, unit.dim, (v * unit.scale + unit.offset,), (v,), unit.approx))
             continue
         values = tuple(v * unit.scale + unit.offset for v in raw)
         keep(m.start(), m.end(), Quantity(unit.kind, unit.dim, values, raw, unit.approx))

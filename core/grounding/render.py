@@ -9,7 +9,7 @@ line says how many were.
 
 from __future__ import annotations
 
-from core.grounding.model import Report
+from core.grounding.findings import Report
 
 POLICIES = ("mark", "hide")
 ITEM_MARK = "[not in note: {}]"

@@ -12,17 +12,18 @@ import re
 from typing import NamedTuple
 
 from core.grounding import vocabulary
-from core.grounding.model import Mention
+from core.grounding.findings import Mention
 
 _POLARITY = re.compile(
-    r"(?:\b(?P<p>positive|negative|pos|neg|grew|no\s+growth)\b|(?<=[A-Za-z0-9)])\s?(?P<sign>\+|\(\+\)|\(-\))(?=[\s.,;:)]|$))"
+    r"(?:\b(?P<p>positive|negative|pos|neg|grew|no\s+growth|(?-i:NGTD|NG(?=\s*(?:x\s*\d|to\s+date))))\b|(?<=[A-Za-z0-9)])\s?(?P<sign>\+|\(\+\)|\(-\))(?=[\s.,;:)]|$))"
     r"(?P<for>\s+for\b)?",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"[,;:.()\n]|\b(?:and|or|but|with|without|while|whereas|then)\b", re.IGNORECASE)
 _SKIP = {"was", "were", "is", "are", "be", "been", "came", "back", "returned", "remain", "remained",
          "remains", "test", "tests", "tested", "result", "results", "screen", "the", "a", "an", "her", "his",
-         "also", "still", "now", "strongly", "weakly", "both"}  # fmt: skip
+         "also", "still", "now", "strongly", "weakly", "both", "showed", "shows", "show", "revealed", "had",
+         "has", "have"}  # fmt: skip
 WORDS = 3
 _ASIDE = re.compile(r"\([^()\n]*\)")
 # A result in brackets after its test and value: the subject is the clause before the bracket
@@ -41,6 +42,7 @@ def find(text: str) -> list[Mention]:
     for m in _POLARITY.finditer(text):
         word = m["p"] or m["sign"]
         positive = word.lower().startswith(("pos", "grew")) or "+" in word  # a culture that grew is positive
+        # "NG x 5d", "NGTD": no growth (to date)
         if m["for"]:
             stop = _CLAUSE_END.search(text, m.end())
             words = _words(text[m.end() : stop.start() if stop else len(text)])[:WORDS]
@@ -64,5 +66,10 @@ def _words(text: str) -> list[str]:
 
 
 def same_test(a: Result, b: Result) -> bool:
-    shared = len(a.subject & b.subject)
-    return shared > 0 and shared * 2 >= min(len(a.subject), len(b.subject))
+    return overlap(a, b) >= 0.5
+
+
+def overlap(a: Result, b: Result) -> float:
+    """How much two results' subjects share (0..1, of the shorter)."""
+    return len(a.subject & b.subject) / max(1, min(len(a.subject), len(b.subject)))
+

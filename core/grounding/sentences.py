@@ -18,19 +18,32 @@ _ABBREVIATIONS = (
 _NO_END = frozenset(_ABBREVIATIONS.split())
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d{1,2}[.)]|[a-z][.)])\s+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+# A line that ends inside a sentence (a letter or a comma) and a next line that goes on in lower case: a
+# hard wrap, not a boundary. A next line that starts a list item or a capitalized sentence is not joined.
+_WRAPPED = re.compile(r"[A-Za-z,][ \t]*\n[ \t]*(?![-*•·–]\s|[a-z][.)]\s)[a-z]")
 
 
 def split(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences and lines of ``text``: trimmed, bullets left out, empty ones skipped."""
-    spans = []
+    spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
         if m.group() != "\n" and _abbreviation_before(text, m.start()):
             continue
+        if m.group() == "\n" and wrapped(text, m.start()):
+            continue  # "She denies" / "locking, giving way, …": one sentence, hard-wrapped
         _add(text, start, m.start(), spans)
         start = m.end()
     _add(text, start, len(text), spans)
     return spans
+
+
+def wrapped(text: str, newline: int) -> bool:
+    """Whether the line break at ``newline`` is a hard wrap inside a sentence (see ``_WRAPPED``)."""
+    end = newline
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    return end > 0 and bool(_WRAPPED.match(text, end - 1))
 
 
 def _abbreviation_before(text: str, end: int) -> bool:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from core.grounding import dates, frequencies, laterality, negation, quantities
-from core.grounding.model import Flag, Mention, Taken, squash
+from core.grounding.findings import Flag, Mention, Taken, squash
 
 Coverage = Callable[[tuple[int, int], int], float]
 """``coverage(summary span, note position)``: how much of the span the note sentence there backs."""
@@ -132,8 +132,8 @@ def date_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callab
         for d in s.dates:
             if not a.start <= d.start < a.end or taken.overlaps(d.start, d.end):
                 continue
-            given = [m for m in n.dates if _inside(a.sources, m)]
-            matching = [m for m in n.dates if dates.same(d.key, m.key)]
+            given = [m for m in (*n.dates, *n.loose_dates) if _inside(a.sources, m)]
+            matching = [m for m in (*n.dates, *n.loose_dates) if dates.same(d.key, m.key)]
             lo, hi = clause(s.text, d, a.start, a.end)
             words = total((lo, d.start)) + total((d.end, hi))
             cover = _without(coverage, d)

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from core.grounding import equivalents, implied, sentences, shortforms, vocabulary
-from core.grounding.model import Mention
+from core.grounding.findings import Mention
 
 MAX_SOURCES = 4
 MIN_GAIN = 0.08  # a further source sentence must cover at least this share of the sentence
@@ -47,7 +47,9 @@ class Indexed:
         self.words |= {re.sub(r"[-/]", "", w) for w in self.words}  # "post-ictal" also as "postictal"
         self.long_forms = shortforms.LongForms(text)
         self._lemmas: frozenset[str] | None = None
-        self._values: list[tuple[set, float]] | None = None
+        self._by_lemma: dict[str, set[int]] | None = None
+        self._by_word: dict[str, set[int]] = defaultdict(set)
+        self._values: list[tuple[frozenset, float]] | None = None
         self._joined: frozenset[str] | None = None
         self.by_key: dict[str, set[int]] = defaultdict(set)
         for i, token in enumerate(self.tokens):
@@ -69,6 +71,8 @@ class Indexed:
             while i < len(self.tokens) and self.tokens[i].start < med.end:
                 self.med_of[i] = med.key
                 self.by_med[med.key].add(self.segment_of[i])
+                for part in re.split(r"\s*[-/]\s*", str(med.key)) if re.search("[-/]", str(med.key)) else ():
+                    self.by_med[part].add(self.segment_of[i])  # "carbidopa-levodopa" also backs "levodopa"
                 i += 1
 
     def joined(self) -> frozenset[str]:
@@ -78,11 +82,32 @@ class Indexed:
             self._joined = frozenset(a + b for a, b in itertools.pairwise(words))
         return self._joined
 
-    def values(self) -> list[tuple[set, float]]:
+    def values(self) -> list[tuple[frozenset, float]]:
         """The text's labelled values (lab results, vital signs), computed once."""
         if self._values is None:
             self._values = implied.values(self.text)
         return self._values
+
+    def variant_segments(self, word: str) -> set[int]:
+        """The sentences that have another form of ``word`` (as :meth:`has_variant` finds them):
+        "axillae" for "axillary", "hypotensive" for "hypotension"."""
+        if self._by_lemma is None:
+            self._by_lemma = defaultdict(set)
+            for i, token in enumerate(self.tokens):
+                whole = self.text[token.start : token.end].lower()
+                if whole.isalpha() and len(whole) >= 3:
+                    self._by_word[whole].add(self.segment_of[i])
+            for whole, segs in self._by_word.items():
+                for lemma in vocabulary.lemmas(whole):
+                    self._by_lemma[lemma] |= segs
+        out: set[int] = set()
+        for lemma in vocabulary.lemmas(word):
+            out |= self._by_lemma.get(lemma, set())
+        if len(word) >= 6:
+            for other, segs in self._by_word.items():
+                if _shared_start(word, other) or _compounded(word, other):
+                    out |= segs
+        return out
 
     def has_variant(self, word: str) -> bool:
         """Whether the text has another form of ``word``: the same lemma ("calves" / "calf"), or a long
@@ -93,13 +118,24 @@ class Indexed:
             return True
         if len(word) < 6:
             return False
-        for other in self.long_forms.vocabulary:
-            n = min(len(word), len(other))
-            if n >= 6 and other[:6] == word[:6]:
-                shared = next((i for i in range(n) if word[i] != other[i]), n)
-                if shared >= 6 and shared >= 0.75 * n:
-                    return True
+        return any(_shared_start(word, other) or _compounded(word, other) for other in self.long_forms.vocabulary)
+
+
+def _compounded(word: str, other: str) -> bool:
+    """``other`` is ``word`` after a combining form: "nasolaryngoscopy" for "laryngoscopy",
+    "videolaryngoscope" for "laryngoscope" (a summary may drop the first part, not add one)."""
+    cut = len(other) - len(word)
+    return len(word) >= 8 and cut >= 3 and other.endswith(word) and other[cut - 1] == "o"
+
+
+def _shared_start(word: str, other: str) -> bool:
+    """A long shared beginning: "diuresed" / "diuresis", "axillary" / "axillae" (six letters or more, and
+    three quarters of the shorter word)."""
+    n = min(len(word), len(other))
+    if n < 6 or other[:6] != word[:6]:
         return False
+    shared = next((i for i in range(n) if word[i] != other[i]), n)
+    return shared >= 0.75 * n
 
 
 _HEADING = re.compile(r"#{1,6}\s.*|\*\*[^*]{1,60}\*\*:?|[A-Za-z][\w /&-]{0,40}:|[A-Z][A-Z&/-]*(?: [A-Z0-9&/-]+){1,5}")
@@ -126,6 +162,8 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
             at = note.long_forms.find(token.word if token.word.isalpha() else summary.text[token.start : token.end])
             if at is not None:  # "EBL" backed by the note's "estimated blood loss"
                 out[i].add(max(0, bisect.bisect_right(starts, at) - 1))
+            elif (part := summary.text[token.start : token.end].lower()).isalpha() and len(part) >= 5:
+                out[i] |= note.variant_segments(part)  # "axillary" backed by the note's "axillae"
     return out
 
 

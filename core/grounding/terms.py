@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from core.grounding import implied, quantities, support, vocabulary
-from core.grounding.model import Flag, Taken, squash
+from core.grounding import equivalents, implied, quantities, support, vocabulary
+from core.grounding.findings import Flag, Taken, squash
 from core.grounding.support import Indexed
 
 # Words that report a test or a procedure: an unbacked noun next to one of them ("chest ultrasound
@@ -71,8 +71,10 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
     """One flag per run of adjacent unbacked terms (``lumbar puncture`` is one flag, not two)."""
     runs: list[list[int]] = []
     stated = None
+    phrased = _unstated_phrases(summary, note)
+    named = _unstated_diagnoses(summary, note, backed)
     for i, token in enumerate(summary.tokens):
-        if backed[i] or token.key.startswith("#") or not vocabulary.is_content(token) \
+        if (backed[i] and i not in named) or token.key.startswith("#") or not vocabulary.is_content(token) \
                 or re.fullmatch(r"q\d+\w*", token.key):  # "q4" of "q4-5 min": an interval, not a term
             continue
         if i in summary.med_of or taken.overlaps(token.start, token.end):
@@ -81,15 +83,18 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         if _label(summary.text, token) or _in_heading(summary.text, token):
             continue
         whole = token.word.lower()
-        if whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
+        if i in named:
+            pass  # each word is in the note, but never the diagnosis they name together
+        elif whole in note.words or re.sub(r"[-/]", "", whole) in note.words or part.lower() in note.words:
             continue
-        if note.has_variant(part.lower()) or implied.implied(part, note.values()) or whole in note.joined():
+        elif note.has_variant(part.lower()) or implied.implied(part, note.values()) or whole in note.joined():
             continue  # "handwash" for the note's "hand wash"
         if implied.is_label(part):
             stated = stated if stated is not None else {v for _, _, v in quantities.all_numbers(note.text)}
             if _value_after(summary.text, token.end, stated):
                 continue  # "BP 148/82", "Tmax 38.4 C": the value is the claim, checked as a value
-        if not is_term(part) and not _reported_test(summary, i, part) and not _diagnosed(summary, i, part):
+        if not is_term(part) and not _reported_test(summary, i, part) and not _diagnosed(summary, i, part) \
+                and i not in phrased and i not in named:
             continue
         previous = summary.tokens[runs[-1][-1]] if runs else None
         gap = summary.text[previous.end : token.start] if previous else "x"
@@ -102,6 +107,50 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         start, end = summary.tokens[run[0]].start, summary.tokens[run[-1]].end
         text = summary.text[start:end]
         out.append(Flag(start, end, "term", text, f"{squash(text)} is not in the note"))
+    return out
+
+
+def _unstated_phrases(summary: Indexed, note: Indexed) -> set[int]:
+    """Token indices of the summary's clinical phrases of everyday words ("frozen section", "bone scan"),
+    spellings of the abbreviation table's groups, that the note states in no spelling: the table says
+    they name a clinical thing, however ordinary their words are."""
+    out: set[int] = set()
+    for occ in summary.occurrences:
+        words = [k for k in range(occ.first, occ.last) if vocabulary.is_content(summary.tokens[k])]
+        if len(words) >= 2 and occ.group not in note.by_group:
+            out.update(range(occ.first, occ.last))
+    return out
+
+
+def _unstated_diagnoses(summary: Indexed, note: Indexed, backed: list[set[int]]) -> set[int]:
+    """Token indices of the summary's diagnoses named by the abbreviation table in words the note has,
+    but never together ("alcohol use disorder" where the note has "alcohol use" and "bipolar disorder"):
+    a spelling of two content words or more that ends in a disease word (ICD-10-CM's titles: "disorder",
+    "failure", "disease"), whose group the note never states, whose words no one note sentence backs
+    all of, and that no group the note states says with more detail ("heart failure" is in the note's
+    "heart failure with preserved ejection fraction"). A phrase with a word the note lacks altogether is
+    left to the word-by-word check."""
+    out: set[int] = set()
+    table = equivalents.table()
+    stated = None
+    for occ in summary.occurrences:
+        if occ.group in note.by_group:
+            continue
+        content = [k for k in range(occ.first, occ.last) if vocabulary.is_content(summary.tokens[k])]
+        words = [summary.tokens[k] for k in content]
+        if len(words) < 2 or words[-1].key.startswith("#") or not all(backed[k] for k in content):
+            continue
+        if set.intersection(*(backed[k] for k in content)):
+            continue  # one note sentence has every word: "SOB on exertion" for "shortness of breath on exertion"
+        head = words[-1].word.lower()
+        if vocabulary.stem(head) not in vocabulary.clinical_stems() or not vocabulary.can_be_noun(head):
+            continue
+        if stated is None:
+            stated = [frozenset(t.key for t in vocabulary.tokens(spelling) if vocabulary.is_content(t))
+                      for group in note.by_group for spelling in table.groups[group]]
+        keys = {t.key for t in words}
+        if not any(keys <= spelled for spelled in stated):
+            out.update(range(occ.first, occ.last))
     return out
 
 
@@ -120,7 +169,7 @@ def number_flags(summary: str, note: str, taken: Taken, note_dates=(), digits: s
     stated |= {float(x) for x in re.findall(r"(?<![A-Za-z])[xX×]\s?(\d+)\b", note)}  # "falls x2"
     stated |= {float(year) for d in note_dates for year, _, _ in d.key if year}  # "February 2033"
     words = set(re.findall(r"[a-z]+", note.lower()))
-    stated |= {float(v) for w, v in vocabulary.NUMBER_WORDS.items() if w in words}
+    stated |= {float(v) for w, v in (*vocabulary.NUMBER_WORDS.items(), *vocabulary.ORDINALS.items()) if w in words}
     out = []
     for start, end, value in quantities.all_numbers(digits or summary):
         while end < len(summary) and summary[end].isalpha() and summary[end - 1].isalpha():
@@ -134,8 +183,8 @@ def number_flags(summary: str, note: str, taken: Taken, note_dates=(), digits: s
 
 def _value_after(text: str, end: int, stated: set[float]) -> bool:
     """Whether a number the note states follows a label within a few words ("BP drop 148/82")."""
-    after = re.match(r"[^.;\n\d]{0,20}", text[end:])
-    numbers = quantities.all_numbers(text[end + after.end() : end + after.end() + 12])
+    gap = len(re.match(r"[^.;\n\d]{0,20}", text[end:]).group())  # type: ignore[union-attr]  # {0,} always matches
+    numbers = quantities.all_numbers(text[end + gap : end + gap + 12])
     return bool(numbers) and numbers[0][0] == 0 and numbers[0][2] in stated
 
 
@@ -161,7 +210,8 @@ def _reported_test(summary: Indexed, i: int, word: str) -> bool:
 
 _DIAGNOSIS_CUE = re.compile(
     r"\b(?:history\s+of|hx\s+of|h/o|pmh|past\s+medical\s+history|diagnosed\s+with|diagnosis\s+of|dx\s+of|"
-    r"known|complicated\s+by|secondary\s+to|due\s+to|consistent\s+with|suspected|presumed)\b",
+    r"known|complicated\s+by|secondary\s+to|due\s+to|consistent\s+with|suspected|presumed|"
+    r"concerning\s+for|concern\s+for|suspicious\s+for|suggestive\s+of|worrisome\s+for|c/w)\b",
     re.IGNORECASE,
 )
 

@@ -33,6 +33,9 @@ NUMBER_WORDS = {
     "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
     "twice": 2,
 }  # fmt: skip
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12}  # fmt: skip
+_ORDINAL_WORD = {value: word for word, value in ORDINALS.items()}
 # Function words: they carry no claim of their own (standard English stop words, plus "s" of
 # possessives). Negation words ("no", "not", "without") are here too: polarity is the negation
 # check's job, not a term's.
@@ -94,7 +97,11 @@ def tokens(text: str) -> list[Token]:
             out.append(Token(m.start(), m.start() + len(glued[1]), number_key(float(glued[1])), glued[1]))
             out.append(Token(m.start() + len(glued[1]), m.end(), stem(glued[2]), glued[2]))
             continue
-        if glued:  # "6MWT", "2nd": one word
+        ordinal = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", word, re.IGNORECASE)
+        if ordinal and int(ordinal[1]) in _ORDINAL_WORD:  # "2nd" is "second"
+            out.append(Token(m.start(), m.end(), stem(_ORDINAL_WORD[int(ordinal[1])]), word))
+            continue
+        if glued:  # "6MWT", "12th": one word
             out.append(Token(m.start(), m.end(), stem(word), word))
             continue
         for part in _PART.finditer(word):
@@ -134,13 +141,14 @@ def clinical_stems() -> frozenset[str]:
     """Stems of the words of ICD-10-CM's titles for diseases, symptoms and findings (chapters A-R).
 
     Injury mechanisms, external causes and encounter codes (S-Z) are left out: their words are
-    about circumstances ("encounter", "subsequent"), not findings.
+    about circumstances ("encounter", "subsequent"), not findings; except the complications of
+    transplanted organs (T86: "rejection"), which are diagnoses.
     """
     import simple_icd_10_cm as icd
 
     words: set[str] = set()
     for code in icd.get_all_codes(with_dots=False):
-        if code[:1] in "ABCDEFGHIJKLMNOPQR" and code[:1].isalpha():
+        if code[:1] in "ABCDEFGHIJKLMNOPQR" and code[:1].isalpha() or code.startswith("T86"):
             words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", icd.get_description(code)))
     return frozenset(stem(w) for w in words)
 

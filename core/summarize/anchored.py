@@ -122,6 +122,7 @@ def summarize(note: str, style: str, engine: Engine, *, should_stop: Callable[[]
               ) -> Iterator[Stage | Token | Finished]:
     """``narrative``: whether the model writes the narrative parts (None: ``writes_narrative(engine)``)."""
     from core import facts, grounding
+    from core.grounding import support as grounding_support
 
     stop = should_stop or (lambda: False)
     t_start = time.perf_counter()
@@ -139,6 +140,10 @@ def summarize(note: str, style: str, engine: Engine, *, should_stop: Callable[[]
         written, kept = written + n, kept + len(sentences)
     gen_s = time.perf_counter() - t_gen
     summary = structured.render(extraction, style, narratives)
+    fallback = not any(line.strip() and not grounding_support.heading(line) for line in summary.splitlines())
+    if fallback:  # nothing but headings (an empty I-PASS "Synthesis by receiver:")
+        yield Stage("facts", "No sections or facts found in this note; showing its first sentences as written.")
+        summary = structured.note_sentences(note)
     for line in summary.splitlines(keepends=True):
         yield Token(line)
     report = grounding.analyze(summary, note)
@@ -146,7 +151,8 @@ def summarize(note: str, style: str, engine: Engine, *, should_stop: Callable[[]
         summary=summary, style=style, flags=list(report.flags), grounding=report,
         chunking={"strategy": "facts", "parts": 1, "split_on": "none", "note_tokens": engine.count_tokens(note),
                   "facts": len(extraction.facts), "narrative": "model" if narrative else "note",
-                  "narrative_sentences_written": written, "narrative_sentences_kept": kept},
+                  "narrative_sentences_written": written, "narrative_sentences_kept": kept,
+                  "note_sentences_shown": fallback},
         engine={"name": engine.info.name, "variant": engine.info.variant, "model": engine.info.model_id,
                 "adapter": engine.info.adapter_id, "threads": engine.info.threads,
                 "loaded_from_cache": engine.info.loaded_from_cache},

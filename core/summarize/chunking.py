@@ -87,7 +87,7 @@ def chunk(text: str, count: Callable[[str], int], budget: int) -> Chunking:
             if packed is not None:
                 return Chunking(packed, name)
     # Mixed: split oversized sections further rather than giving up on their boundaries.
-    pieces: list[str] = []
+    pieces = []
     for sec in split_sections(text):
         if count(sec) <= budget:
             pieces.append(sec)

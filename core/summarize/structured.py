@@ -34,7 +34,7 @@ def medication_line(fact: Fact) -> str:
     label = (fact.change or "listed").upper()
     hit = med_facts.change_in(text, 0)
     # A repeated change word goes ("STARTED Start aspirin"); an arrow between two doses stays ("20 -> 80 mg").
-    word = bool(hit) and text[hit[1] : hit[2]].strip()[:1].isalpha()
+    word = hit is not None and text[hit[1] : hit[2]].strip()[:1].isalpha()
     if hit and word and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
         text = (text[: hit[1]] + text[hit[2] :]).strip(" :-–,")
         text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
@@ -141,3 +141,18 @@ def _candidates(extraction: Extraction, block: Block, narratives: dict[str, list
 def _overlaps(fact: Fact, used: list[tuple[int, int]]) -> bool:
     length = max(1, fact.end - fact.start)
     return any(min(fact.end, b) - max(fact.start, a) > 0.5 * min(length, b - a) for a, b in used)
+
+
+FALLBACK_SENTENCES = 8
+FALLBACK_HEADING = "From the note:"  # a heading (not a claim) for the grounding check
+
+
+def note_sentences(note: str, limit: int = FALLBACK_SENTENCES) -> str:
+    """The summary of a note the extractor finds nothing in (a short, heading-less note such as "Seen for a
+    cough. No fever. Plan: rest."): its first ``limit`` sentences, as written — never an empty summary, and
+    nothing the note does not say."""
+    from core.grounding import sentences
+
+    lines = [re.sub(r"\s+", " ", note[a:b]).strip() for a, b in sentences.split(note)[:limit]]
+    lines = [line for line in lines if line]
+    return "\n".join([FALLBACK_HEADING, *(f"- {line}" for line in lines)]) + "\n" if lines else ""

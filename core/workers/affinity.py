@@ -27,8 +27,18 @@ def training_cpus(cores: tuple[int, ...] | None) -> tuple[int, ...]:
 
 
 def pin_process(cpus: tuple[int, ...]) -> None:
-    """Restrict this process (and threads it starts later) to ``cpus``."""
-    os.sched_setaffinity(0, set(cpus))
+    """Restrict this process (and threads it starts later) to ``cpus``.
+
+    ``sched_setaffinity`` on Linux; psutil where the OS has another call for it (Windows); nothing where
+    a process cannot be pinned (macOS)."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(cpus))
+        return
+    import psutil
+
+    proc = psutil.Process()
+    if hasattr(proc, "cpu_affinity"):
+        proc.cpu_affinity(sorted(cpus))
 
 
 def omp_env(cpus: tuple[int, ...]) -> dict[str, str]:
@@ -69,7 +79,10 @@ def allocator_loaded() -> str:
 def thread_masks(pid: int | str = "self") -> dict[int, str]:
     """{thread id: Cpus_allowed_list} for every thread of ``pid``."""
     out: dict[int, str] = {}
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    tasks = Path(f"/proc/{pid}/task")
+    if not tasks.is_dir():  # no /proc (Windows, macOS): nothing to report
+        return out
+    for task in tasks.iterdir():
         try:
             for line in (task / "status").read_text().splitlines():
                 if line.startswith("Cpus_allowed_list:"):

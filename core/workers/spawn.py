@@ -1,8 +1,10 @@
 """Start a worker: ``python -m <module> ...`` with its environment decided in one place.
 
 Every worker gets OpenMP/MKL threads bound to its CPUs (set before the child imports torch; see
-:func:`core.workers.affinity.omp_env`), the repository on ``PYTHONPATH``, unbuffered output (its stdout
-carries JSON-line events) and the repository as working directory. The allocator differs on purpose:
+:func:`core.workers.affinity.omp_env`) and unbuffered output (its stdout carries JSON-line events). It runs
+as an *installed* module of the same interpreter — nothing put on ``PYTHONPATH``, the working directory
+kept off ``sys.path`` — or, in a frozen bundle (no ``python -m``), as the bundle's own executable with
+``--run-module`` (see :mod:`gui.launcher`). The allocator differs on purpose:
 the fine-tuning worker runs with IPEX-LLM's tcmalloc preloaded, while an evaluation worker must not
 have it (OpenVINO's runtime aborts when tcmalloc is preloaded), so it also drops an inherited one.
 """
@@ -16,12 +18,15 @@ from pathlib import Path
 
 from core.workers import affinity
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+RUN_MODULE = "--run-module"  # the frozen bundle's way to say ``-m``
 
 
 def command(module: str, argv: list[str]) -> list[str]:
-    """The worker's command line."""
-    return [sys.executable, "-m", module, *argv]
+    """The command line that runs ``module`` as ``__main__`` with ``argv``, in this installation."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, RUN_MODULE, module, *argv]
+    # -P: the working directory is not put on sys.path, so the child imports only what is installed.
+    return [sys.executable, "-P", "-m", module, *argv]
 
 
 def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -37,20 +42,19 @@ def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[st
         preloaded = [p for p in preloaded if "tcmalloc" not in p]
     if preloaded or "LD_PRELOAD" in env:
         env["LD_PRELOAD"] = ":".join(preloaded)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
 
 def spawn(module: str, argv: list[str], cpus: tuple[int, ...], *, preload_allocator: bool,
-          log_file: Path | None = None, new_session: bool = False) -> subprocess.Popen:
+          log_file: Path | None = None, new_session: bool = False) -> subprocess.Popen[str]:
     """Start the worker; its stdout is a text pipe of event lines, its stderr is appended to ``log_file``
     (default: inherited). ``new_session`` puts it in its own process group, so a kill reaches its children."""
     stderr = open(log_file, "ab") if log_file is not None else None  # noqa: SIM115 - the child owns it
     try:
         return subprocess.Popen(command(module, argv), stdout=subprocess.PIPE, stderr=stderr,
                                 stdin=subprocess.DEVNULL, env=environment(cpus, preload_allocator=preload_allocator),
-                                cwd=str(REPO_ROOT), start_new_session=new_session, text=True, bufsize=1)
+                                start_new_session=new_session, text=True, bufsize=1)
     finally:
         if stderr is not None:
             stderr.close()

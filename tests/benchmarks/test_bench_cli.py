@@ -26,13 +26,23 @@ def test_bench_runs_the_suite_as_its_own_program():
     from core.cli import bench, build_parser
 
     args = build_parser().parse_args(["bench", "--quick", "--json", "x.json", "--skip-training"])
-    assert bench.command(args) == [sys.executable, "-m", "benchmarks", "--quick", "--json", "x.json", "--skip-training"]
+    assert bench.arguments(args) == ["--quick", "--json", "x.json", "--skip-training"]
 
 
-def test_bench_finds_the_suite_from_any_folder(tmp_path, monkeypatch, capfd):
+def test_bench_runs_the_installed_suite_from_any_folder(tmp_path, monkeypatch, capfd):
     from core.cli import bench
 
-    monkeypatch.chdir(tmp_path)  # benchmarks/ is importable only through the checkout on PYTHONPATH
-    monkeypatch.setattr(bench, "command", lambda args: [sys.executable, "-m", "benchmarks.run", "--help"])
+    monkeypatch.chdir(tmp_path)  # nothing of the checkout on sys.path: the installed package is run
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.setattr(bench, "arguments", lambda args: ["--help"])
     assert bench.run(None) == 0
     assert "--skip-training" in capfd.readouterr().out
+
+
+def test_a_run_without_out_writes_to_the_data_folder_per_machine_kind(tmp_path, monkeypatch):
+    from benchmarks import run
+
+    monkeypatch.setenv("CHARTBRIEF_HOME", str(tmp_path))
+    assert run.default_out(False, "avx512") == tmp_path / "data" / "bench" / "avx512"
+    assert run.default_out(True, "avx2") == tmp_path / "data" / "bench" / "quick-avx2"
+    assert not run.default_out(False, "amx").is_relative_to(run.PACKAGE_DIR.parent)

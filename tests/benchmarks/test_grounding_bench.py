@@ -10,7 +10,8 @@ from benchmarks.grounding import KINDS, assemble, load, score
 from core.grounding import Flag, Report
 
 
-@pytest.mark.parametrize(("split", "pairs", "per_kind"), [("dev", 20, 4), ("test", 40, 8), ("test3", 40, 8)])
+@pytest.mark.parametrize(("split", "pairs", "per_kind"), [("dev", 20, 4), ("dev2", 40, 3), ("test", 40, 8),
+                                                               ("test3", 40, 8), ("test4", 40, 10)])
 def test_planted_sets_are_well_formed(split, pairs, per_kind):
     records = load(split)
     assert len(records) >= pairs

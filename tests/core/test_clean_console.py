@@ -13,8 +13,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# ``  ✗ …`` / ``    → …``: a note that failed and what to do, in ``chartbrief summarize DIR --out OUT``'s
+# closing list (core/cli/summarize_folder.py); its per-note lines are ``[done] …``/``[failed] …``. Its
+# progress bar is drawn only on a terminal, so a captured stderr never shows one.
 OWN_LINE = re.compile(
-    r"^(?:\[\w+\] .+|— .+|  ⚑ .+|(?:Loading|Converting|Measuring|Exporting|Quantizing|Using|Preparing|Reading|"
+    r"^(?:\[\w+\] .+|— .+|  ⚑ .+|  ✗ .+|    → .+|(?:Loading|Converting|Measuring|Exporting|Quantizing|Using|Preparing|Reading|"
     r"Building|Checking|Saving|Loaded|The embedded model).+)$"
 )
 

@@ -65,3 +65,38 @@ def test_real_flows_make_no_connection(tmp_path, embedded):
     blocked = [x for x in lines if x["kind"] != "installed"]
     assert len(pids) >= len(flows), "every process (CLI and worker) ran under the guard"
     assert blocked == [], f"connections were attempted: {blocked}"
+
+
+@pytest.mark.slow
+def test_serve_accepts_on_loopback_only_and_never_connects_out(tmp_path):
+    """``chartbrief serve`` runs under the guard, listens on loopback only, and answers chat, summary and check
+    requests without one connection that leaves the machine (the guard's report and the process's sockets)."""
+    import httpx
+    import psutil
+
+    from tests.core.serve.serving import start
+
+    report = tmp_path / "netguard.jsonl"
+    env = dict(os.environ, CHARTBRIEF_NETGUARD_REPORT=str(report))
+    env.pop("HF_HUB_OFFLINE", None)  # the app must set offline mode itself
+    env.pop("TRANSFORMERS_OFFLINE", None)
+    server = start(tmp_path / "home", "--engine", "reference", stderr=tmp_path / "serve.stderr", verbose=False,
+                   environ=env)
+    try:
+        with httpx.Client(base_url=server.url, timeout=300) as http:
+            model = http.get("/v1/models").json()["data"][0]["id"]
+            chat = http.post("/v1/chat/completions", json={"model": model, "max_tokens": 8, "messages": [
+                {"role": "user", "content": "Summarize: aspirin 81 mg daily started."}]})
+            summary = http.post("/v1/summaries", json={"note": SAMPLE.read_text(), "style": "brief"})
+            check = http.post("/v1/check", json={"note": SAMPLE.read_text(), "summary": summary.json()["summary"]})
+            assert [r.status_code for r in (chat, summary, check)] == [200, 200, 200]
+            sockets = psutil.Process(server.proc.pid).net_connections(kind="inet")  # while http's is open
+    finally:
+        assert server.stop() == 0
+    listening = [c for c in sockets if c.status == psutil.CONN_LISTEN]
+    assert listening and all(c.laddr.ip == "127.0.0.1" for c in listening), listening
+    assert any(c.status == psutil.CONN_ESTABLISHED for c in sockets), "the client's connection was seen"
+    assert all(netguard.is_local(c.laddr.ip) and (not c.raddr or netguard.is_local(c.raddr.ip)) for c in sockets)
+    lines = [json.loads(x) for x in report.read_text().splitlines()]
+    assert server.proc.pid in {x["pid"] for x in lines if x["kind"] == "installed"}, "serve ran under the guard"
+    assert [x for x in lines if x["kind"] != "installed"] == [], "connections were attempted"

@@ -73,11 +73,11 @@ def test_no_first_party_import_is_guarded():
 # A safety module that cannot be imported must make its users fail to import, not run without it.
 DEPENDENTS = [
     ("core.audit", "core.adapters"),
-    ("core.audit", "core.session"),
+    ("core.audit", "core.summarize.batch"),
     ("core.audit", "core.finetune.launcher"),
     ("core.audit", "core.finetune.worker"),
     ("core.audit", "core.evaluate.runner"),
-    ("core.privacy", "core.finetune.intake"),
+    ("core.privacy", "core.finetune.dataset_record"),
     ("core.logsafe", "gui.app"),
 ]
 

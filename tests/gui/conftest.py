@@ -20,21 +20,14 @@ SHORT_NOTE = (
 )
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _embedded_record_once():
-    """Read the embedded GGUF's header once per session (core re-parses it on every call: seconds)."""
-    from core.models import registry
+@pytest.fixture(autouse=True)
+def _garbage_collected_on_the_gui_thread(qapp):
+    """As in the app (gui.app.run_app): worker threads never run the cyclic collector."""
+    from gui.app import collect_garbage_on_gui_thread
 
-    real, cache = registry.embedded, []
-
-    def cached():
-        if not cache:
-            cache.append(real())
-        return cache[0]
-
-    registry.embedded = cached
+    undo = collect_garbage_on_gui_thread()
     yield
-    registry.embedded = real
+    undo()
 
 
 @pytest.fixture

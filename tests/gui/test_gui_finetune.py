@@ -14,6 +14,7 @@ from core import adapters
 from core.evaluate.metrics import NoteScore
 from core.evaluate.report import build
 from core.finetune import RunDir
+from core.workers import protocol
 from gui.finetune_view import FinetuneView
 from gui.training_panel import LEAVE, STOP
 from tests import tiny_model
@@ -300,21 +301,24 @@ def test_a_run_left_training_in_the_background_is_followed_by_the_next_session(q
         run.set_status("running", pid=worker.pid)
 
         def step(i):
-            return {"event": "step", "step": i, "max_steps": 3, "epoch": 0.1 * i, "loss": 2.0 / i, "lr": 1e-3,
-                    "tokens_per_s": 100.0, "eta_s": 5, "elapsed_s": i, "rss_mb": 900.0}
+            return protocol.Step(step=i, max_steps=3, epoch=0.1 * i, loss=2.0 / i, lr=1e-3, tokens_per_s=100.0,
+                                 eta_s=5, elapsed_s=i, rss_mb=900.0)
 
-        history = [{"event": "started", "pid": worker.pid - 1, "max_steps": 3}, step(1), step(2),
-                   {"event": "cancelled", "step": 2}, {"event": "started", "pid": worker.pid, "resumed_from": 2,
-                                                       "max_steps": 3}]
+        def started(pid, resumed_from):
+            return protocol.Started(run=run.id, pid=pid, cpus="0", threads=1, dtype="fp32", allocator=None,
+                                    train_rows=10, max_steps=3, resumed_from=resumed_from, budget_s=None, model_id="m")
+
+        history = [started(worker.pid - 1, None), step(1), step(2), protocol.Cancelled(message="", step=2),
+                   started(worker.pid, 2)]
         with open(run.events_file, "w") as f:
-            f.writelines(json.dumps(e) + "\n" for e in history)
+            f.writelines(protocol.encode(e) for e in history)
         view = FinetuneView()
         qtbot.addWidget(view)
         assert view.is_training() and view.runs.run_id == run.id and view.runs.cancel_button.isEnabled()
         qtbot.waitUntil(lambda: len(view.progress.plot.points()) == 2, timeout=10_000)
         with open(run.events_file, "a") as f:
-            f.writelines(json.dumps(e) + "\n" for e in (step(3), {"event": "finished", "adapter_id": "x-v1",
-                                                                  "steps": 3, "train_seconds": 3}))
+            f.writelines(protocol.encode(e) for e in (step(3), protocol.Finished(
+                run=run.id, adapter_id="x-v1", steps=3, train_seconds=3, tokens_per_s=100.0)))
         with qtbot.waitSignal(view.training_changed, timeout=10_000):
             pass
         assert view.progress.plot.points() == [(1, 2.0), (2, 1.0), (3, 2.0 / 3)]

@@ -28,9 +28,18 @@ def test_model_picker_lists_the_embedded_model_with_an_estimate(window, qtbot):
     qtbot.waitUntil(lambda: panel.model.count() == 1, timeout=60_000)
     assert panel.model.findData(EMBEDDED_ID) >= 0
     assert "GiB to run" in panel.estimate.text() and "available" in panel.estimate.text()
+    panel.engine.setCurrentText("auto")
+    assert "(openvino int4)" in panel.estimate.text()  # what auto runs when nothing was measured yet
+    from core.engines import auto
+    from core.engines.base import EngineInfo
+    from core.models import registry
+
+    auto.store_choice(registry.get(EMBEDDED_ID), {"engine": "ipex_llm", "variant": "sym_int4"})
+    panel.show_loaded(EngineInfo("ipex_llm", EMBEDDED_ID, "sym_int4"))  # auto measured, then loaded ipex_llm
+    assert "(ipex_llm sym_int4)" in panel.estimate.text()
     panel.engine.setCurrentText("reference")
     assert [panel.variant.itemText(i) for i in range(panel.variant.count())] == ["default", "fp32", "bf16"]
-    assert "(fp32)" in panel.estimate.text()
+    assert "(reference fp32)" in panel.estimate.text()
     assert window.settings.settings.engine == "reference"
     panel.engine.setCurrentText("auto")
     assert panel.variant.count() == 1

@@ -122,3 +122,15 @@ def test_auto_uses_the_engine_and_thread_count_the_bench_measured(embedded, home
         assert runtime.apply_torch_threads(eng.threads) == runtime._done["threads"]
     finally:
         torch.set_num_threads(before)
+
+
+def test_auto_says_what_it_measures_step_by_step_and_what_it_chose(embedded, home, monkeypatch):
+    monkeypatch.setattr(auto, "probe", lambda name, variant, record: {
+        "engine": name, "variant": variant, "est_summary_s": 12.0 if name == "openvino" else 31.0})
+    said = []
+    auto.choose(embedded, on_status=said.append)
+    (ipex, ipex_variant), (ov, ov_variant) = auto.candidates()
+    assert [m.split(" — ")[0] for m in said[:2]] == [f"Measuring {ipex} ({ipex_variant}) on this CPU, engine 1 of 2",
+                                                     f"Measuring {ov} ({ov_variant}) on this CPU, engine 2 of 2"]
+    assert said[2] == ("Using openvino (int4), measured fastest here: a typical summary ≈ 12 s "
+                       "(ipex_llm ≈ 31 s).")

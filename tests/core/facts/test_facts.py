@@ -198,3 +198,158 @@ def test_a_wrapped_line_that_starts_with_a_number_goes_on_but_a_numbered_item_do
     got = [note[a:b] for a, b in clauses.split(note)]
     assert "HbA1c\n8.4%." in got and "Antibiotics started\n2024-01-08." in got
     assert "1. Repeat CXR." in got or "Repeat CXR." in got
+
+
+def _got(note):
+    return {(f.drug, f.change) for f in extract(note).of("medication")}
+
+
+def test_a_drug_restarted_at_another_dose_is_changed_at_the_same_dose_started():
+    """Issue #12: a home drug held and then restarted at half its dose, or at another route and frequency, is
+    a change; restarted as before it is a start."""
+    note = ("HOME MEDICATIONS:\nsertraline 100 mg daily, aspirin 81 mg daily\n\nHOSPITAL COURSE:\n"
+            "HD1: sertraline held (QTc 508). Aspirin held (plt 62).\nHD2: start furosemide 40 mg IV BID.\n"
+            "HD6: furosemide held (hypotension).\nHD8: furosemide restarted as 40 mg PO daily.\n"
+            "HD13: sertraline restarted at 50 mg PO daily.\nHD14: aspirin 81 mg daily restarted.\n")
+    got = _got(note)
+    assert ("sertraline", "changed") in got and ("sertraline", "started") not in got
+    assert ("furosemide", "changed") in got and ("furosemide", "started") in got
+    assert ("aspirin", "started") in got and ("aspirin", "changed") not in got
+
+
+def test_a_restart_at_a_reduced_dose_reads_as_a_change_in_its_line():
+    note = "PLAN:\n1. HOLD warfarin tonight.\n2. Then resume warfarin at a reduced weekly dose of 30 mg.\n"
+    changed = [f for f in extract(note).of("medication") if f.change == "changed"]
+    assert [f.drug for f in changed] == ["warfarin"] and changed[0].text.startswith("warfarin")
+
+
+def test_a_plan_line_that_orders_a_new_drug_with_its_dose_starts_it():
+    """Issue #12: an admission plan lists the drips it orders with no cue word."""
+    note = ("HOME MEDS: metformin 1000 mg BID\n\nPlan:\n"
+            "- Sedation/analgesia: fentanyl infusion 50-150 mcg/h + propofol 10-40 mcg/kg/min; RASS goal -2.\n"
+            "- Endo: metformin 1000 mg BID\n- Oxycodone 5 mg PO q4h PRN pain.\n")
+    got = _got(note)
+    assert {("fentanyl", "started"), ("propofol", "started"), ("oxycodone", "started")} <= got
+    assert ("metformin", "started") not in got  # a home drug named again in the plan is not new
+
+
+def test_a_drug_named_mid_sentence_in_a_plan_is_not_ordered():
+    note = "Plan:\n- Rate control: HR 84-96 AF on metoprolol succinate 25 mg.\n"
+    assert ("metoprolol", "started") not in _got(note)
+
+
+def test_insulin_given_as_an_infusion_is_a_medication_not_a_result():
+    note = "POD1:\n- Insulin infusion -> insulin glargine 14 units at 21:00; insulin infusion off 23:00.\n"
+    assert ("insulin", "stopped") in _got(note)
+
+
+def test_a_short_label_with_a_change_word_governs_the_drugs_after_it():
+    note = ("DISCHARGE MEDICATIONS:\nGiven in hospital only: cefazolin (POD0-POD2), insulin infusion (POD0-POD1), "
+            "phenylephrine (POD6-POD7).\nStopped in the ICU (not continued): midazolam (HD9), fentanyl infusion "
+            "(HD11).\nDiscussed but never given: argatroban (HIT negative).\n")
+    got = _got(note)
+    assert {("cefazolin", "started"), ("insulin", "started"), ("phenylephrine", "started"),
+            ("midazolam", "stopped"), ("fentanyl", "stopped")} <= got
+    assert not [c for d, c in got if d == "argatroban" and c != "listed"]
+
+
+def test_a_change_said_after_two_drugs_joined_by_plus_applies_to_both():
+    note = "Plan:\n- ID: ceftriaxone 2 g IV q24h + azithromycin 500 mg IV q24h started 03:50 (severe CAP).\n"
+    assert {("ceftriaxone", "started"), ("azithromycin", "started")} <= _got(note)
+
+
+def test_a_change_word_before_an_arrow_belongs_to_the_event_before_it():
+    note = "Plan:\n- GI ppx: home omeprazole held while intubated -> pantoprazole 40 mg IV daily.\n"
+    got = _got(note)
+    assert ("omeprazole", "held") in got and ("pantoprazole", "started") in got
+    assert ("pantoprazole", "held") not in got
+
+
+def test_switched_to_another_drug_starts_it():
+    note = ("COURSE:\nSedation: propofol d/c'd 10:00, switched to midazolam infusion 1-4 mg/h.\n"
+            "Diuresis: furosemide 40 mg daily -> switch to torsemide 20 mg daily.\n")
+    got = _got(note)
+    assert {("propofol", "stopped"), ("midazolam", "started"), ("furosemide", "stopped"),
+            ("torsemide", "started")} <= got
+    assert ("midazolam", "changed") not in got
+
+
+def test_a_contingency_or_a_restart_not_done_is_not_a_change():
+    note = ("Plan:\n- If PF4 ELISA returns positive -> start argatroban (pharmacy to dose).\n"
+            "- Consider restarting lisinopril once Cr < 1.5 -> NOT restarted now; stays held.\n")
+    got = _got(note)
+    assert ("argatroban", "started") not in got and ("lisinopril", "started") not in got
+
+
+def test_a_drug_given_instead_of_another_is_started():
+    note = "Plan:\n- STOP ibuprofen and all NSAIDs; acetaminophen up to 3 g/day for knee pain instead.\n"
+    assert {("ibuprofen", "stopped"), ("acetaminophen", "started")} <= _got(note)
+
+
+def test_a_later_mention_without_a_dose_does_not_replace_one_with_it():
+    note = ("DISCHARGE MEDICATIONS:\n- metoprolol succinate 50 mg once daily (new).\n"
+            "| Metoprolol succinate | - | NEW (replaces tartrate) |\n")
+    started = [f for f in extract(note).of("medication") if f.change == "started"]
+    assert len(started) == 1 and "50 mg" in started[0].text
+
+
+def test_a_heading_with_a_qualifier_in_parentheses_is_a_section():
+    note = "Labs: Hgb 11.2.\nAssessment/Plan (HD1):\n - Oxycodone 2.5 mg PO q4h PRN pain.\n"
+    ex = extract(note)
+    assert [f.section for f in ex.of("medication")] == ["observation_and_plan"]
+    assert ("oxycodone", "started") in {(f.drug, f.change) for f in ex.of("medication")}
+
+
+@pytest.mark.parametrize(("text", "anchor", "change"), [
+    ("acetaminophen up to 3 g/day for knee pain instead", 0, "started"),
+    ("we are giving azithromycin", 14, "started"),
+    ("metformin back on", 0, "started"),
+    ("the apixaban dose reduction", 4, "changed"),
+    ("donepezil is not indicated for delirium - do not start", 0, "none"),
+    ("cardiology to set the amiodarone stop date", 19, "none"),
+    ("argatroban never given", 0, "none"),
+    ("consider restarting lisinopril", 20, "none"),
+])
+def test_change_words_added_for_long_notes(text, anchor, change):
+    hit = change_in(text, anchor)
+    assert hit is not None and hit[0] == change
+
+
+def test_an_entry_that_a_correction_withdraws_is_not_a_change():
+    note = ("COURSE:\n- Furosemide 20 mg daily restarted. [see correction 01/20]\n"
+            'CORRECTION (01/20): the 01/19 entry says "furosemide 20 mg daily restarted." That is an error - '
+            "furosemide remains HELD.\n")
+    assert _got(note) == {("furosemide", "held")}
+
+
+def test_a_restart_only_if_something_happens_is_not_a_change():
+    note = "Plan:\n- restart furosemide 20 mg only if weight > 52.3 kg.\n"
+    assert not [f for f in extract(note).of("medication") if f.change != "listed"]
+
+
+def test_a_dose_in_international_units_makes_vitamin_d_a_medication():
+    note = "Plan:\n#3 GC risk - vit D 1000 IU qd started.\n"
+    assert ("vitamin d", "started") in _got(note) or ("cholecalciferol", "started") in _got(note)
+
+
+def test_a_recap_list_does_not_replace_the_course_line_that_says_more():
+    note = ("HOSPITAL COURSE:\nPOD6: fresh frozen plasma 2 units given (INR 2.4 -> 1.5).\n\n"
+            "DISCHARGE MEDICATIONS:\nGiven in hospital only: fresh frozen plasma 2 units (POD6), "
+            "phenylephrine (POD6-POD7).\n")
+    started = {f.drug: f.text for f in extract(note).of("medication") if f.change == "started"}
+    assert "INR 2.4" in started["fresh frozen plasma"] and "phenylephrine" in started
+
+
+def test_a_change_word_past_a_semicolon_belongs_to_the_next_drug():
+    note = ("Plan:\n3. Naproxen 500 mg PO twice daily with food for 10 days; stop ibuprofen while taking it.\n"
+            "   Continue albuterol as needed.\n")
+    changes = {f.drug: f.change for f in extract(note).of("medication")}
+    assert changes["naproxen"] == "started" and changes["ibuprofen"] == "stopped"  # was: naproxen stopped
+
+
+def test_where_a_patient_was_referred_from_is_not_a_follow_up_but_a_return_visit_is():
+    note = ("Visit type: New patient, referred by primary care.\n\nPlan:\n"
+            "1. Return visit on June 13, 2024, or sooner for locking.\n2. Referred to physical therapy.\n")
+    texts = [f.text for f in extract(note).of("follow_up")]
+    assert not any("referred by" in t for t in texts)
+    assert any("Return visit on June 13" in t for t in texts) and any("Referred to physical" in t for t in texts)

@@ -43,6 +43,22 @@ def test_finetune_refuses_identifiers_without_yes_when_not_interactive(tiny_id, 
     assert code == 2 and "likely patient identifiers" in err and "--yes" in err
 
 
+def test_finetune_scrub_trains_on_a_copy_without_identifiers(tiny_id, small_data, capsys, monkeypatch):
+    from core.finetune.rundir import list_runs
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)  # no --yes: only a clean copy may start
+    original = small_data.read_bytes()
+    code = main(["finetune", str(small_data), "--model", tiny_id, "--max-steps", "1", "--grad-accum", "1",
+                 "--max-length", "512", "--eval-limit", "1", "--eval-engine", "reference", "--max-new-tokens", "2",
+                 "--cores", "0", "--scrub"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Likely identifiers" in out and "Training on a copy with the identifiers replaced" in err
+    dataset = json.loads(list_runs()[-1].dataset_file.read_text())
+    assert str(dataset["path"]).endswith(".scrubbed.jsonl")
+    assert small_data.read_bytes() == original
+
+
 def test_finetune_bad_option_is_a_clear_error(capsys):
     assert main(["finetune", "x.jsonl", "--rank", "0"]) == 2
     assert "lora_r=0 is invalid" in capsys.readouterr().err

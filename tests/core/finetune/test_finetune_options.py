@@ -53,10 +53,29 @@ def test_auto_dtype_follows_native_bf16():
 
 
 def test_measured_training_dtype_is_cached_per_cpu(home):
-    from core.finetune import measured
+    from core.finetune import dtype_choice
 
-    assert measured.compute_dtype() is None
-    assert measured.store({"fp32": 40.0, "bf16": 2.5}, basis="test") == "fp32"
-    assert measured.compute_dtype() == "fp32"
-    assert measured.store({"fp32": 40.0, "bf16": 55.0}, basis="test") == "bf16"
-    assert measured.compute_dtype() == "bf16"
+    assert dtype_choice.compute_dtype() is None
+    assert dtype_choice.store({"fp32": 40.0, "bf16": 2.5}, basis="test") == "fp32"
+    assert dtype_choice.compute_dtype() == "fp32"
+    assert dtype_choice.store({"fp32": 40.0, "bf16": 55.0}, basis="test") == "bf16"
+    assert dtype_choice.compute_dtype() == "bf16"
+
+
+def test_the_cli_flags_come_from_the_options_dataclass(home):
+    """Every option but the CPU list (--cores, parsed apart) has a flag; no flag given = the dataclass defaults;
+    the help shows the dataclass's own default and help text."""
+    import dataclasses
+
+    from core.cli import build_parser
+    from core.cli.finetune import _FLAGS, build_options
+
+    assert set(_FLAGS.values()) == {f.name for f in dataclasses.fields(TrainOptions)} - {"cores"}
+    assert build_options(build_parser().parse_args(["finetune", "x.jsonl"])) == TrainOptions()
+    args = build_parser().parse_args(["finetune", "x.jsonl", "--rank", "4", "--targets", "q_proj, v_proj",
+                                      "--gradient-checkpointing", "--dropout", "0.1", "--eval-engine", "openvino"])
+    assert build_options(args) == TrainOptions(lora_r=4, target_modules=("q_proj", "v_proj"),
+                                               gradient_checkpointing=True, lora_dropout=0.1, eval_engine="openvino")
+    sub = build_parser()._subparsers._group_actions[0].choices["finetune"]
+    helps = {a.dest: a.help for a in sub._actions}
+    assert helps["rank"] == "LoRA rank (default 16)" and helps["dropout"].endswith("(default 0.0)")

@@ -96,3 +96,48 @@ def test_time_budget_ends_training_within_it(tiny_id, small_data):
     lrs = [e["lr"] for e in events if e["event"] == "step"]
     assert lrs[-1] < max(lrs)  # the schedule decays with the time used, not only with steps
     assert events[-1]["event"] == "finished"
+
+
+def test_worker_alive_knows_a_worker_from_another_process_with_its_number():
+    import subprocess
+    import sys
+
+    from core.finetune.launcher import worker_alive
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "core.finetune.worker"])
+    try:
+        assert worker_alive(worker.pid) and not worker_alive(other.pid)
+        assert not worker_alive(None) and not worker_alive(0)
+    finally:
+        for p in (other, worker):
+            p.kill()
+            p.wait()
+    assert not worker_alive(worker.pid)
+
+
+def test_an_unfinished_run_is_found_with_its_live_worker(home):
+    import subprocess
+    import sys
+
+    from core.finetune import launcher
+    from core.finetune.rundir import RunDir
+    from core.workers import protocol
+
+    assert launcher.unfinished_run() is None  # no runs yet
+    run = RunDir.create()
+    run.options_file.write_text("{}")
+    assert run.worker_pid() is None
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "core.finetune.worker"])
+    try:
+        started = protocol.Started(run=run.id, pid=worker.pid, cpus="1", threads=1, dtype="fp32", allocator=None,
+                                   train_rows=4, max_steps=2, resumed_from=None, budget_s=None, model_id="m")
+        run.events_file.write_text(protocol.encode(started))  # no pid in status.json: the event has it
+        assert run.worker_pid() == worker.pid
+        assert launcher.unfinished_run() == (run, worker.pid)
+    finally:
+        worker.kill()
+        worker.wait()
+    assert launcher.unfinished_run() == (run, None)  # unfinished, its worker gone: offer Resume
+    run.set_status("finished")
+    assert launcher.unfinished_run() is None

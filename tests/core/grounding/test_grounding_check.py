@@ -155,3 +155,131 @@ def test_headings_and_capitalized_words_are_not_terms():
     assert check(summary, note) == []
     assert [f.text for f in check("Medication changes:\n- STARTED apixaban 5 mg with gabapentinoid", note)
             if f.kind == "term"] == ["gabapentinoid"]
+
+
+def test_one_ingredient_of_a_combination_the_note_gives_is_no_new_drug():
+    note = "Continue carbidopa-levodopa 25/100 three times daily."
+    assert [f for f in check("His levodopa wears off.", note) if f.kind == "medication"] == []
+    assert [f.text for f in check("His carbidopa wears off; entacapone added.", note) if f.kind == "medication"] \
+        == ["entacapone"]
+
+
+def test_a_device_brand_and_an_obstetric_drug_are_known_names():
+    note = "Tiotropium 2.5 mcg 2 inhalations daily. Induction with oxytocin."
+    assert check("Spiriva Respimat 2.5 mcg two puffs daily.", note) == []
+    assert [f.text for f in check("Pitocin induction, then Methergine.", note) if f.kind == "medication"] \
+        == ["Methergine"]
+
+
+def test_ordinal_digits_match_ordinal_words():
+    note = "Synovitis of the second and third MCP joints."
+    assert check("Synovitis of the 2nd and 3rd MCP joints.", note) == []
+    assert any("4" in f.text for f in check("Synovitis of the 2nd and 4th MCP joints.", note))
+
+
+def test_a_frequency_in_doses_a_day():
+    note = "Sinemet 25/100 1 tablet four doses a day."
+    assert check("Sinemet 25/100 1 tablet four times daily.", note) == []
+    assert [f.kind for f in check("Sinemet 25/100 1 tablet three times daily.", note)] == ["frequency"]
+
+
+def test_sides_said_another_way():
+    note = "Feet: sensation intact bilaterally. Cellulitis of the left lower extremity. Pits on the right thumbnail."
+    assert check("Sensation intact in both feet; left leg cellulitis; right thumb pitting.", note) == []
+    flags = check("Right leg cellulitis; left thumb pitting.", note)
+    assert [f.text for f in flags if f.kind == "laterality"] == ["Right leg", "left thumb"]
+
+
+def test_bilateral_where_the_sources_give_each_side():
+    note = "Rest tremor of the right hand and of the left hand."
+    assert [f for f in check("Bilateral hand tremor.", note) if f.kind == "laterality"] == []
+
+
+def test_a_frequency_the_note_gives_another_drug_does_not_back_this_one():
+    note = "Start methotrexate 20 mg once weekly. Folic acid 1 mg daily."
+    assert [f.text for f in check("Methotrexate 20 mg daily with folic acid 1 mg daily.", note)] == ["daily"]
+    assert check("Methotrexate 20 mg weekly with folic acid 1 mg daily.", note) == []
+
+
+def test_in_one_week_is_a_time_not_a_frequency():
+    from core.grounding import frequencies
+
+    assert frequencies.find("follow-up in 1 week") == []
+    assert [m.key for m in frequencies.find("PT 2x/week, twice weekly")] == ["2/w", "2/w"]
+
+
+def test_million_units_and_penicillin_shorthand():
+    note = "Penicillin G 4 million units IV q4h."
+    assert check("PCN G 4 million units IV q4h.", note) == []
+    assert {f.kind for f in check("PCN G 3 million units IV q6h.", note)} >= {"dose", "frequency"}
+
+
+def test_a_diagnosis_named_by_words_the_note_has_only_apart():
+    note = "She drinks two beers most nights. Family history: no bipolar disorder."
+    flags = check("She has alcohol use disorder, drinking two beers most nights.", note)
+    assert [f.text for f in flags if f.kind == "term"] == ["alcohol use disorder"]
+    note = "Known heart failure with preserved ejection fraction."
+    assert check("Known heart failure.", note) == []
+
+
+def test_family_side_and_apnea_type_contrast():
+    note = "Her maternal uncle had colon cancer. Obstructive apneas predominated."
+    flags = check("Her paternal uncle had colon cancer. Central apneas predominated.", note)
+    assert [f.text for f in flags] == ["paternal", "Central"]
+
+
+def test_a_grade_after_what_it_grades_and_a_severity_swap():
+    note = "Airway: Mallampati IV? no. Mallampati III, mouth opening 3 cm. Severe hydronephrosis on CT."
+    assert [f.text for f in check("Mallampati II airway.", note) if f.kind == "term"] == ["II"]
+    assert [f.text for f in check("CT showed moderate hydronephrosis.", note) if f.kind == "term"] == ["moderate"]
+    assert check("CT showed severe hydronephrosis.", note) == []
+
+
+def test_from_a_to_b_is_a_change_between_two_values():
+    from core.grounding import quantities
+
+    assert [m.text for m in quantities.find("weight up from 70 to 74 kg; range 2 to 3 cm")] == [
+        "70", "74 kg", "2 to 3 cm"]
+    assert check("Weight rose to 74 kg.", "Weight up from 70 to 74 kg.") == []
+
+
+def test_a_value_reached_by_a_trend_is_labelled():
+    note = "Creatinine 2.2 on admission; creatinine improved to 1.3 by discharge."
+    assert check("Creatinine improved to 1.3.", note) == []
+    assert [f.text for f in check("Creatinine improved to 1.1.", note) if f.kind == "number"] == ["1.1"]
+
+
+def test_a_share_written_as_a_fraction():
+    note = "Ventilator: FiO2 0.35-0.40, PEEP 8."
+    assert [f for f in check("FiO2 35-40%.", note) if f.kind == "number"] == []
+    assert [f.kind for f in check("FiO2 50%.", note)] == ["number"]
+
+
+def test_a_disease_word_after_concerning_for_is_a_claimed_diagnosis():
+    note = "Kidney transplant 2031. Creatinine up to 2.0 with a high tacrolimus level: likely drug toxicity."
+    flags = check("Creatinine up to 2.0, concerning for rejection.", note)
+    assert [f.text for f in flags if f.kind == "term"] == ["rejection"]
+
+
+def test_an_option_the_note_only_weighs_is_not_scheduled():
+    note = "Discussed ablation vs. cardioversion; he prefers ablation. Ablation scheduled 05/02/2031."
+    flags = check("Cardioversion scheduled 05/02/2031.", note)
+    assert [f.kind for f in flags] == ["negation"]
+    assert check("Ablation scheduled 05/02/2031.", note) == []
+
+
+def test_a_drug_given_under_a_condition_is_as_needed():
+    note = "If unable to sleep, zolpidem 5 mg. Lisinopril 10 mg daily."
+    assert [f for f in check("Zolpidem 5 mg PRN insomnia.", note) if f.kind == "frequency"] == []
+    assert [f.text for f in check("Lisinopril 10 mg PRN.", note) if f.kind == "frequency"] == ["PRN"]
+
+
+def test_a_frequency_of_a_combination_product_is_each_drugs():
+    note = "Clindamycin 1%/benzoyl peroxide 5% gel nightly; doxycycline 100 mg twice daily."
+    assert [f for f in check("Clindamycin gel at bedtime.", note) if f.kind == "frequency"] == []
+    assert [f.text for f in check("Clindamycin gel twice daily.", note) if f.kind == "frequency"] == ["twice daily"]
+
+
+def test_a_panel_is_stated_by_its_tests_values():
+    assert [f for f in check("LFTs were checked.", "AST 31, ALT 40.") if f.kind == "term"] == []
+    assert [f.text for f in check("LFTs were checked.", "Creatinine 0.9.") if f.kind == "term"] == ["LFTs"]

@@ -158,4 +158,30 @@ def test_a_result_in_brackets_or_a_culture_that_grew():
 
     assert found("Rheumatoid factor 64 IU/mL (positive), anti-CCP 210.") == [(["factor", "rheumatoid"], True)]
     assert found("Blood cultures (peripheral) grew E. coli.") == [(["blood", "cultur"], True)]
-    assert found("Blood cultures showed no growth.") == [(["blood", "cultur", "show"], False)]
+    assert found("Blood cultures showed no growth.") == [(["blood", "cultur"], False)]
+
+
+def test_frequencies_in_doses_a_day_and_every_n_days():
+    from core.grounding import frequencies
+
+    keys = [m.key for m in frequencies.find("two doses a day; 3 doses daily; every 3 days; q2d; every 7 days")]
+    assert keys == ["2/d", "3/d", "q3d", "qod", "weekly"]
+    assert frequencies.find("for 3 days, day 5") == []
+
+
+def test_inhalations_are_puffs():
+    a, b = quantities.find("2 inhalations")[0].key, quantities.find("two puffs".replace("two", "2"))[0].key
+    assert quantities.matches(a, b)
+
+
+def test_a_part_of_a_part_and_a_limb_by_its_everyday_name():
+    assert [m.key.phrase() for m in laterality.find("right thumbnail, left leg, R arm")] == [
+        "right thumb", "left lower extremity", "right upper extremity"]
+    assert [m.key.phrase() for m in laterality.after_part("Hands: tremor bilaterally. Feet: pulses 2+")] == [
+        "bilateral hand"]
+
+
+def test_ordinals_are_their_words():
+    from core.grounding import vocabulary
+
+    assert [t.key for t in vocabulary.tokens("2nd 3rd")] == [vocabulary.stem("second"), vocabulary.stem("third")]

@@ -157,3 +157,84 @@ def test_what_a_patient_did_not_do_is_denied():
     flags = [f for f in check("He had wheezing and lightheadedness, and briefly lost consciousness.", note)
              if f.kind == "negation"]
     assert [f.text for f in flags] == ["lost consciousness"]
+
+
+def test_w_slash_o_and_avoiding_are_negation_cues():
+    assert negated("Tension headache w/o nausea.") == ["nausea"]
+    assert negated("She is avoiding caffeine and chocolate.") == ["caffeine", "chocolate"]
+    note = "Plan: avoiding caffeine while on the new tablets."
+    assert [f for f in check("Told to avoid caffeine.", note) if f.kind == "negation"] == []
+
+
+def test_more_participles_after_the_thing_not_done():
+    assert negated("A chest tube was not used.") == ["chest tube"]
+    assert negated("Throat swab not taken.") == ["Throat swab"]
+    assert negated("Deep sleep was not recorded.") == ["Deep sleep"]
+    assert negated("Lumbar puncture will not be performed.") == ["Lumbar puncture"]
+
+
+def test_a_trailing_cue_does_not_reach_past_a_clause_with_its_own_verb():
+    assert negated("Goals were reviewed with the son, intubation will not be started.") == ["intubation"]
+    assert negated("Heparin, aspirin, or clopidogrel were not given.") == ["Heparin", "aspirin", "clopidogrel"]
+
+
+def test_a_stated_finding_after_a_negated_list_item_ends_the_scope():
+    assert negated("Throat: no exudate, uvula soft, neck supple.") == ["exudate"]
+    assert negated("Echo: no thrombus, normal wall motion, limited views.") == ["thrombus"]
+    assert negated("Denies alcohol, currently active in sports.") == ["alcohol"]
+    assert negated("No rash, and her brother has eczema.") == ["rash"]
+
+
+def test_an_ing_verb_after_a_negated_list_starts_a_clause():
+    assert negated("Not breastfeeding, hoping to conceive next year.") == ["breastfeeding"]
+    assert negated("No fever, using a humidifier.") == ["fever"]
+    assert negated("Denies cough, wheezing, or vomiting.") == ["cough", "wheezing", "vomiting"]
+    assert negated("No numbness, tingling, or weakness in the legs.") == ["numbness", "tingling", "weakness"]
+
+
+def test_no_one_is_no_negation():
+    assert negated("No one at home smokes.") == []
+
+
+def test_nontender_describing_a_noun_or_in_a_list_of_predicates_negates_nothing_before_it():
+    assert negated("A firm non-tender nodule.") == []
+    assert negated("Abdomen soft, nontender, nondistended.") == []
+    assert negated("Shin soft and non-tender.") == []
+    assert negated("Calf nontender.") == ["Calf"]
+
+
+def test_a_test_reported_negative_agrees_with_an_undetectable_note():
+    note = "Tox screen: salicylate undetectable."
+    assert [f for f in check("The salicylate level was negative.", note) if f.kind == "negation"] == []
+    assert [f.text for f in check("The salicylate level was elevated at admission.", note) if f.kind == "negation"] \
+        == ["salicylate"]
+
+
+def test_a_name_with_digits_is_a_finding_a_count_is_not():
+    assert negated("Parents declined the HPV-9 vaccine.") == ["HPV-9 vaccine"]
+    assert negated("No cough x 4 days.") == ["cough"]
+
+
+def test_an_intervention_not_done_contradicts_a_summary_that_does_it():
+    note = "Closure: a drain was not placed. Splint not used."
+    assert [f.text for f in check("A drain was placed at closure.", note) if f.kind == "negation"] == ["drain"]
+    assert [f.kind for f in check("She went home in a splint.", note)] == ["negation"]
+
+
+def test_return_precautions_with_an_adverb_or_shorthand_are_conditional():
+    note = "No stridor today. Return sooner for stridor or drooling."
+    assert [f for f in check("RTC sooner for stridor.", note) if f.kind == "negation"] == []
+    assert [f for f in check("Call if stridor.", note) if f.kind == "negation"] == []
+    assert [f.text for f in check("Has stridor.", note) if f.kind == "negation"] == ["stridor"]
+
+
+def test_a_refusal_in_the_next_clause_negates_what_was_offered():
+    assert negated("Hepatitis A vaccine offered; declined.") == ["Hepatitis A vaccine"]
+    assert negated("Physical therapy discussed; he refused given cost.") == ["Physical therapy"]
+    note = "Shingles vaccine discussed; she declined given cost."
+    assert [f.kind for f in check("She received the shingles vaccine.", note)] == ["negation"]
+
+
+def test_not_recommended_or_advised_negates_what_comes_before():
+    assert negated("Surgery was not recommended.") == ["Surgery"]
+    assert negated("Antibiotics not advised.") == ["Antibiotics"]

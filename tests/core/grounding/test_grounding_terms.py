@@ -43,3 +43,13 @@ def test_a_noun_next_to_a_treatment_verb_is_a_claimed_procedure():
     note = "Six teeth, brushed with a smear of fluoride toothpaste."
     flags = [f for f in check("Fluoride varnish applied.", note) if f.kind == "term"]
     assert [f.text for f in flags] == ["varnish"]
+
+
+def test_a_clinical_phrase_of_everyday_words_the_note_never_states_is_flagged():
+    note = "Specimen retrieved in an endocatch bag and sent to pathology. Section of the report pending."
+    flags = [f.text for f in check("Specimen sent to pathology with frozen section.", note) if f.kind == "term"]
+    assert flags == ["frozen"]
+    note_fs = "Specimen sent to pathology; intraoperative frozen section benign."
+    assert [f for f in check("Specimen sent with frozen section.", note_fs) if f.kind == "term"] == []
+    # "history of" is a table spelling too, but of one content word: no claim of its own
+    assert [f for f in check("No history of thrombosis.", "Never had a blood clot.") if f.kind == "term"] == []

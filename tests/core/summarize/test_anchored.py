@@ -9,36 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from core.engines.base import EngineInfo
 from core.errors import Cancelled
 from core.facts import extract
-from core.summarize import Finished, Token, anchored, pipeline, structured, summarize
+from core.summarize import Finished, Stage, Token, anchored, pipeline, structured, summarize
 from core.summarize.blocks import STYLES
+from tests.stub_engine import StubEngine
 
 DEV = Path(__file__).parents[3] / "resources" / "evalsets" / "summaries" / "dev.jsonl"
 NOTES = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-class StubEngine:
-    """Writes ``reply`` for every prompt; ``stop`` is polled per word like a real engine."""
-
-    def __init__(self, reply: str):
-        self.reply = reply
-        self.prompts: list[str] = []
-        self.info = EngineInfo(name="stub", model_id="stub", variant="none")
-
-    def chat_prompt(self, system: str, user: str) -> str:
-        return f"{system}\n{user}"
-
-    def count_tokens(self, text: str) -> int:
-        return len(text.split())
-
-    def stream(self, prompt, settings, stop):
-        self.prompts.append(prompt)
-        for word in self.reply.split(" "):
-            if stop():
-                return
-            yield word + " "
 
 
 def _body_lines(summary: str) -> list[str]:
@@ -151,3 +129,14 @@ def test_without_a_model_one_liner_the_handoff_opens_with_the_notes_own():
     lines = summary.splitlines()
     assert lines[0] == "Patient summary:"
     assert lines[1].startswith("- HPI: 67-year-old man with hypertension"), summary
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_a_short_note_without_sections_or_facts_shows_its_own_sentences_not_nothing(style):
+    note = "Seen for a cough for 3 days. No fever. Plan: rest and fluids.\n"
+    events = list(anchored.summarize(note, style, StubEngine("Pneumonia."), narrative=False))
+    result = events[-1].result
+    assert _body_lines(result.summary) == ["Seen for a cough for 3 days.", "No fever.", "Plan: rest and fluids."]
+    stages = [e.message for e in events if isinstance(e, Stage)]
+    assert result.chunking["note_sentences_shown"] and "first sentences as written" in stages[-1]
+    assert not result.flags and not [s for s in result.grounding.sentences if s.status == "unsupported"]

@@ -1,4 +1,5 @@
-"""Save a summary as .txt or .docx, atomically, and audit it (hashes only).
+"""Save a summary as .txt or .docx, atomically, and audit it (hashes only): the window's Export and
+``chartbrief summarize NOTE --save FILE``.
 
 With its grounding report the summary is written as Copy gives it: every flag a bracketed mark
 (``[not in note: …]``, ``[not supported by the note: …]``, see :mod:`core.grounding.render`), the
@@ -11,6 +12,7 @@ import logging
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from core import atomic, audit
 from core.errors import ChartBriefError
@@ -31,15 +33,37 @@ def default_name(style: str, suffix: str = ".txt") -> str:
     return f"summary-{style}-{time.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
 
+def report_of(result) -> Any:
+    """The result's grounding report (:class:`core.grounding.Report`); results from before sentence
+    support carry only flags."""
+    from core.grounding import Report
+
+    if result.grounding is not None:
+        return result.grounding
+    return Report(flags=tuple(result.flags), sentences=())
+
+
+def check_target(path: Path | str) -> Path:
+    """``path`` if a summary can be saved there (.txt or .docx); else a :class:`ChartBriefError` — asked
+    before a summary is made, so a wrong name costs nothing."""
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise ChartBriefError(f"Summaries can be saved as {' or '.join(FORMATS)}, not “{path.suffix or path.name}”.",
+                              hint="Choose a file name ending in .txt or .docx.")
+    return path
+
+
+def save_result(path: Path | str, result, policy: str = "mark") -> Path:
+    """Save a :class:`core.summarize.SummaryResult` with its grounding marks under ``policy``."""
+    return export_summary(path, result.summary, result.flags, report=report_of(result), policy=policy)
+
+
 def export_summary(path: Path | str, summary: str, flags=(), *, report=None, policy: str = "mark") -> Path:
     """Write ``summary`` to ``path`` (.txt or .docx by its suffix); returns the path written.
 
     With ``report`` (a :class:`core.grounding.Report`) the marked text under ``policy`` is written."""
-    path = Path(path)
+    path = check_target(path)
     suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise ChartBriefError(f"Summaries can be saved as {' or '.join(FORMATS)}, not “{path.suffix or path.name}”.",
-                              hint="Choose a file name ending in .txt or .docx.")
     if not summary.strip():
         raise ChartBriefError("There is no summary to save yet.", hint="Summarize a note first.")
     if report is not None:

@@ -67,7 +67,7 @@ def prepare(data: Path | str, options: TrainOptions) -> Prepared:
     # validate() counts tokens of render(pair); counting the encoded pair itself is exact (prompt and
     # summary are tokenized apart, as in training).
     report = validate(pairs, fmt.length, options.max_length, record.context_length,
-                      render=lambda p: p)  # type: ignore[arg-type, return-value]
+                      render=lambda p: p)
     usable_idx = [i for i in range(len(pairs)) if i not in report.excluded]
     usable = [pairs[i] for i in usable_idx]
     if not usable:

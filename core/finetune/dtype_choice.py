@@ -37,7 +37,7 @@ def store(tokens_per_s: dict[str, float], basis: str) -> str:
     rates = {d: v for d, v in tokens_per_s.items() if d in DTYPES and v}
     if not rates:
         raise ValueError("no training rate to store")
-    best = max(rates, key=rates.get)
+    best = max(rates, key=lambda d: rates[d])
     try:
         data = json.loads(_file().read_text())
         data = data if isinstance(data, dict) else {}

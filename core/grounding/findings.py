@@ -113,7 +113,7 @@ class Report:
         from dataclasses import asdict
 
         def source(span: tuple[int, int]) -> dict:
-            out = {"start": span[0], "end": span[1]}
+            out: dict[str, object] = {"start": span[0], "end": span[1]}
             if note is not None:
                 out["text"] = note[span[0] : span[1]]
             return out

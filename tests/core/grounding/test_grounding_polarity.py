@@ -1,0 +1,107 @@
+"""Polarity wording added for issue #11: more negation cues, return precautions, list ends, circumstances,
+yes/no boxes, "A&O x3", culture results and a drug's stopped/continued status."""
+
+from __future__ import annotations
+
+from core.grounding import check, med_status, medications
+
+
+def _negations(summary: str, note: str) -> list[str]:
+    return [f.text for f in check(summary, note) if f.kind == "negation"]
+
+
+def test_excluded_and_withheld_negate_what_they_follow():
+    assert _negations("Peanut allergy has been excluded.", "Peanut allergy is ruled out by testing.") == []
+    assert _negations("Antibiotics are being withheld while cultures are pending.",
+                      "No antibiotics for now; blood culture pending.") == []
+
+
+def test_return_precautions_report_nothing():
+    note = "No vomiting today. Return precautions: fever, persistent vomiting -> ED immediately."
+    assert _negations("To the ED for fever or persistent vomiting.", note) == []
+
+
+def test_a_measured_value_ends_a_negated_list():
+    note = "Reassess: no stridor at rest, RR 26, SpO2 98%. Tolerated popsicle and juice."
+    assert _negations("No stridor at rest, RR 26, SpO2 98%, tolerating popsicle and juice.", note) == []
+
+
+def test_a_circumstance_of_a_negated_finding_is_not_negated():
+    assert _negations("Cried during the exam, then settled.", "No stridor at rest or with crying today.") == []
+    assert _negations("Stridor with crying.", "No stridor at rest or with crying today.") == ["Stridor"]
+
+
+def test_a_yes_no_question_answered_no_is_negated_however_everyday_its_words():
+    note = "Able to get up unaided: [ ] yes [x] no (lay 20 min after the fall)"
+    assert _negations("Got up unaided after the fall.", note) == ["Got up unaided"]
+
+
+def test_alert_and_oriented_shorthand():
+    note = "Mild confusion this afternoon resolved; now A&O x3."
+    assert _negations("Remains confused and not oriented.", note)
+    assert [f for f in check("Alert and oriented.", note) if f.kind in ("term", "negation")] == []
+
+
+def test_no_growth_shorthand_is_a_negative_culture():
+    assert _negations("Blood cultures x2 from 03/29 grew MSSA.", "BCx x2 03/29 NG x 5d.") == ["grew"]
+    assert _negations("Blood cultures x2 from 03/29 had no growth.", "BCx x2 03/29 NG x 5d.") == []
+
+
+def test_a_result_is_compared_with_the_same_test_not_a_similar_one():
+    note = "Blood cultures x2 grew E. coli. Urine culture negative."
+    assert _negations("Blood cultures showed no growth.", note) == ["no growth"]
+    assert _negations("Urine culture was negative.", note) == []
+
+
+def test_a_drug_stopped_where_the_note_continued_it():
+    note = "Octreotide 100 mcg SC q8h continued. Haloperidol PRN."
+    flags = [f for f in check("Octreotide has been discontinued.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["Octreotide"] and "continued" in flags[0].reason
+    assert _negations("Octreotide was continued.", note) == []
+    assert _negations("Continue aspirin.", "Aspirin stopped for GI bleed.") == ["aspirin"]
+
+
+def test_a_stop_is_a_change_not_an_absence():
+    note = "Lisinopril was stopped and sacubitril/valsartan started. Continue lisinopril until then."
+    assert _negations("Lisinopril was switched to Entresto.", note) == []
+    assert _negations("Stop methimazole if fever or sore throat develops.", "Continue methimazole 10 mg daily.") == []
+
+
+def test_status_reads_the_drugs_own_clause():
+    text = "carvedilol continued, lisinopril was stopped; hold metoprolol"
+    meds = medications.find(text)
+    assert [med_status.status(text, m, meds) for m in meds] == ["continued", "stopped", "stopped"]
+
+
+def test_what_comes_with_a_refused_thing_is_refused():
+    note = "She declined a rhythm-control strategy with cardioversion at this time. Apixaban started."
+    assert _negations("She agreed to elective cardioversion.", note) == ["cardioversion"]
+    assert _negations("She declined cardioversion for now.", note) == []
+
+
+def test_not_sent_for_a_test_negates_the_test():
+    note = "Purulent fluid, about 60 mL; peritoneal fluid sent for culture."
+    assert _negations("About 60 mL of pus, not sent for culture.", note) == ["not sent for culture"]
+
+
+def test_a_series_or_course_of_a_thing_is_that_thing_and_the_flag_holds_the_cue_after_it():
+    note = "Shingles (recombinant zoster): [x] dose 1 given today"
+    flags = [f for f in check("The recombinant zoster series was not started today.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["recombinant zoster series was not started"]
+
+
+def test_a_thing_the_note_only_plans_is_not_done():
+    note = "CPAP 5, wean FiO2 to SpO2 90-95%; surfactant if FiO2 > 0.40 persistently."
+    flags = [f for f in check("On CPAP 5; surfactant was given on admission.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["surfactant was given"]
+    assert [f for f in check("Surfactant if FiO2 stays above 0.40.", note) if f.kind == "negation"] == []
+    given = note + " Surfactant given at 2 h of life."
+    assert [f for f in check("Surfactant was given on admission.", given) if f.kind == "negation"] == []
+
+
+def test_if_after_a_plan_item_makes_it_conditional_but_not_after_a_verb():
+    from core.grounding import negation
+
+    text = "Wean FiO2; surfactant if FiO2 > 0.40.\nReturn if fever."
+    uncertain = [text[s.start : s.end].strip() for s in negation.scopes(text) if s.polarity == "uncertain"]
+    assert uncertain == ["surfactant", "FiO2 > 0.40", "fever"]
