@@ -22,7 +22,8 @@ _FLAGS = {"model": "model_id", "minutes": "minutes", "epochs": "epochs", "max_st
           "targets": "target_modules", "max_length": "max_length", "batch_size": "batch_size",
           "grad_accum": "grad_accum", "warmup": "warmup_steps", "gradient_checkpointing": "gradient_checkpointing",
           "dtype": "compute_dtype", "checkpoint_every": "checkpoint_every", "seed": "seed",
-          "eval_limit": "eval_limit", "eval_engine": "eval_engine", "max_new_tokens": "eval_max_new_tokens"}
+          "eval_limit": "eval_limit", "eval_engine": "eval_engine", "max_new_tokens": "eval_max_new_tokens",
+          "nproc_per_node": "nproc_per_node", "nnodes": "nnodes", "rdzv": "rdzv"}
 _CHOICES = {"compute_dtype": DTYPES, "eval_engine": ENGINE_NAMES}
 
 
@@ -108,6 +109,9 @@ def run(args) -> int:
         job = launcher.start(data, options, prepared=prepared)
         print(f"Run {job.id} started (worker pid {job.pid}); resume it with: chartbrief finetune --resume {job.id}",
               file=sys.stderr)
+        if options.nnodes > 1:
+            print(f"Waiting for {options.nnodes} machines at {options.rdzv}: run the same command, with the same "
+                  f"data and options, on each of the others.", file=sys.stderr)
     return follow(job, as_json=args.json, activate=args.activate)
 
 
@@ -156,6 +160,8 @@ def follow(job, *, as_json: bool = False, activate: bool = False) -> int:
             state = "active" if activate else f"activate it with: chartbrief adapters activate {adapter_id}"
             print(f"New adapter: {adapter_id} ({state}); trained {last.steps} steps in "
                   f"{last.train_seconds} s at {last.tokens_per_s} tokens/s.")
+        return 0
+    if isinstance(last, protocol.PeerDone):
         return 0
     if isinstance(last, protocol.Cancelled):
         return 130

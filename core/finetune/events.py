@@ -12,6 +12,7 @@ The events themselves (one dataclass per kind, the writer and the one reader) ar
     evaluation   report (the evaluation JSON)
     registered   adapter_id
     finished     adapter_id, train_seconds
+    peer-done    rank, world_size, steps (another machine's share of a torchrun run is done)
     cancelled    step, checkpoint (resume it with ``chartbrief finetune --resume RUN``)
     error        type, message, hint
 """
@@ -45,8 +46,11 @@ def describe(e: Mapping[str, Any]) -> str | None:
     kind = e.get("event")
     if kind == "started":
         how = f"resumed from step {e['resumed_from']}" if e.get("resumed_from") else "started"
+        procs = e.get("processes") or 1
+        where = (f"{procs} processes (torchrun), rank 0 on CPUs {e.get('cpus')}" if procs > 1
+                 else f"CPUs {e.get('cpus')}")
         return (f"Run {e.get('run')} {how}: {e.get('train_rows')} training rows, up to {e.get('max_steps')} steps, "
-                f"CPUs {e.get('cpus')} ({e.get('threads')} threads), {e.get('dtype')} compute, "
+                f"{where} ({e.get('threads')} threads), {e.get('dtype')} compute, "
                 f"{e.get('allocator')} allocator" + budget_line(e))
     if kind == "affinity":
         state = "OK" if e.get("ok") else "NOT confined"
@@ -60,7 +64,12 @@ def describe(e: Mapping[str, Any]) -> str | None:
     if kind == "trained":
         reason = str(e.get("reason"))
         why = {"time": "time budget reached", "done": "all steps done"}.get(reason, reason)
-        return f"Training finished ({why}) after {e.get('steps')} steps, {_duration(e.get('train_seconds'))}"
+        procs = e.get("processes") or 1
+        return (f"Training finished ({why}) after {e.get('steps')} steps, {_duration(e.get('train_seconds'))}, "
+                f"{e.get('tokens_per_s')} tokens/s" + (f" over {procs} processes" if procs > 1 else ""))
+    if kind == "peer-done":
+        return (f"This machine's share is done (rank {e.get('rank')} of {e.get('world_size')}, {e.get('steps')} "
+                f"steps); the machine with rank 0 saves, registers and evaluates the adapter.")
     if kind == "eval":
         return f"evaluating {e['phase']}: {e['done']}/{e['total']}"
     if kind == "registered":

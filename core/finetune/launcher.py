@@ -9,6 +9,9 @@
 
 The GUI may instead run :func:`worker_command` in a ``QProcess`` with :func:`worker_env` and read the same
 JSON lines from its stdout.
+
+With ``nproc_per_node``/``nnodes`` above 1 the worker runs under PyTorch's own launcher, torchrun
+(:mod:`core.workers.distributed`): the process followed here is torchrun, and rank 0 writes the events.
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from core.errors import ChartBriefError
 from core.finetune.dataset_record import Prepared, prepare
 from core.finetune.options import TrainOptions
 from core.finetune.rundir import RunDir
+from core.workers import distributed, spawn
 from core.workers import protocol as wp
-from core.workers import spawn
 from core.workers.affinity import training_cpus
 
 log = logging.getLogger(__name__)
@@ -61,11 +64,30 @@ def unfinished_run() -> tuple[RunDir, int | None] | None:
 
 
 def _worker_argv(run: RunDir, resume: bool) -> list[str]:
-    return ["--run", str(run.path), *(["--resume"] if resume else [])]
+    return ["--run-dir", str(run.path), *(["--resume"] if resume else [])]
+
+
+def _entry(run: RunDir, options: TrainOptions, resume: bool) -> tuple[str, list[str]]:
+    """The module to start and its arguments: the worker itself, or torchrun around it."""
+    argv = _worker_argv(run, resume)
+    if options.world_size == 1:
+        return WORKER_MODULE, argv
+    import sys
+
+    if getattr(sys, "frozen", False):
+        raise ChartBriefError("Training with several processes (torchrun) needs ChartBrief installed with pip, not "
+                              "the desktop bundle.", hint="Leave --nproc-per-node and --nnodes at 1, or install "
+                                                          "the Python package (README).")
+    info = run.read_json(run.dataset_file)
+    rdzv_id = distributed.rendezvous_id(info["sha256"], options.hyperparameters())
+    return distributed.LAUNCHER_MODULE, distributed.torchrun_argv(
+        WORKER_MODULE, argv, nproc_per_node=options.nproc_per_node, nnodes=options.nnodes, rdzv=options.rdzv,
+        rdzv_id=rdzv_id)
 
 
 def worker_command(run: RunDir, resume: bool = False) -> list[str]:
-    return spawn.command(WORKER_MODULE, _worker_argv(run, resume))
+    options = TrainOptions.from_dict(run.read_json(run.options_file))
+    return spawn.command(*_entry(run, options, resume))
 
 
 def worker_env(options: TrainOptions, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -112,8 +134,20 @@ class Run:
         atomic.write_text(self.dir.cancel_file, "cancel\n")
 
     def kill(self) -> None:
-        """SIGKILL the worker and its children (its own process group); checkpoints stay."""
+        """SIGKILL the worker and its children (its own process group; torchrun's training processes, which
+        torchrun starts in sessions of their own, by name); checkpoints stay."""
         if self.proc is not None and self.proc.poll() is None:
+            import psutil
+
+            try:
+                children = psutil.Process(self.proc.pid).children(recursive=True)
+            except psutil.Error:
+                children = []
+            for child in children:
+                try:
+                    child.kill()
+                except psutil.Error:
+                    pass
             try:
                 if hasattr(os, "killpg"):
                     os.killpg(self.proc.pid, signal.SIGKILL)
@@ -129,7 +163,8 @@ class Run:
 
 def start(data: Path | str, options: TrainOptions, *, prepared: Prepared | None = None) -> Run:
     """Validate the data (unless already ``prepared``), create the run folder, start the worker."""
-    training_cpus(options.cores)  # refuse CPUs this process may not use before any work
+    cpus = training_cpus(options.cores)  # refuse CPUs this process may not use before any work
+    distributed.process_cpus(cpus, 0, options.nproc_per_node)  # and too many processes for them
     prepared = prepared or prepare(data, options)
     if not prepared.info["train"]:
         raise ChartBriefError("No training rows are left after validation and the held-out split.",
@@ -155,7 +190,8 @@ def resume(run_id: str | Path) -> Run:
 
 
 def _spawn(run: RunDir, options: TrainOptions, *, resume: bool) -> Run:
-    proc = spawn.spawn(WORKER_MODULE, _worker_argv(run, resume), training_cpus(options.cores),
-                       preload_allocator=True, log_file=run.log_file, new_session=True)
+    module, argv = _entry(run, options, resume)
+    proc = spawn.spawn(module, argv, training_cpus(options.cores), preload_allocator=True, log_file=run.log_file,
+                       new_session=True, bind=module == WORKER_MODULE)  # torchrun's workers bind their own share
     log.info("fine-tuning worker %d started for run %s", proc.pid, run.id)
     return Run(run, proc)

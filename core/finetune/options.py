@@ -57,12 +57,19 @@ class TrainOptions:
     eval_max_new_tokens: int = field(default=160, metadata={"help": "summary tokens generated per note"})
     eval_engine: str = field(default="reference", metadata={"help": "engine for the before/after evaluation "
                                                                     "(reference: fp32 + stock peft, exact)"})
+    nproc_per_node: int = field(default=1, metadata={"help": "training processes on this machine, each pinned to "
+                                                             "its share of the training CPUs (torchrun, DDP over "
+                                                             "gloo); each takes batch-size rows per forward pass"})
+    nnodes: int = field(default=1, metadata={"help": "machines taking part (torchrun); run the same command with "
+                                                     "the same data and --rdzv on each"})
+    rdzv: str | None = field(default=None, metadata={"help": "HOST:PORT where the machines meet (torchrun's c10d "
+                                                             "rendezvous; needed with --nnodes above 1)"})
 
     def __post_init__(self) -> None:
         ints = {"lora_r": (1, 1024), "lora_alpha": (1, 4096), "warmup_steps": (0, 100_000),
                 "max_length": (16, 131_072), "batch_size": (1, 256), "grad_accum": (1, 1024),
                 "checkpoint_every": (1, 1_000_000), "seed": (0, 2**32 - 1), "eval_limit": (0, 100_000),
-                "eval_max_new_tokens": (1, 4096)}
+                "eval_max_new_tokens": (1, 4096), "nproc_per_node": (1, 1024), "nnodes": (1, 1024)}
         for name, (lo, hi) in ints.items():
             value = getattr(self, name)
             if type(value) is not int or not lo <= value <= hi:
@@ -85,6 +92,15 @@ class TrainOptions:
             _bad("cores", self.cores, "CPU numbers such as 1-3 or 0,2")
         if self.eval_engine not in ("auto", "ipex_llm", "reference", "openvino"):
             _bad("eval_engine", self.eval_engine, "auto, ipex_llm, reference or openvino")
+        if self.nnodes > 1 and not _host_port(self.rdzv):
+            _bad("rdzv", self.rdzv, "HOST:PORT of the first machine (e.g. 10.0.0.5:29400) when nnodes is above 1")
+        if self.rdzv is not None and not _host_port(self.rdzv):
+            _bad("rdzv", self.rdzv, "HOST:PORT, e.g. 10.0.0.5:29400")
+
+    @property
+    def world_size(self) -> int:
+        """Training processes in all: one optimizer step takes ``batch_size * grad_accum`` rows from each."""
+        return self.nproc_per_node * self.nnodes
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -111,7 +127,7 @@ class TrainOptions:
 
     def hyperparameters(self) -> dict[str, Any]:
         """What an adapter's metadata records about how it was trained."""
-        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine"}
+        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine", "rdzv"}
         return {k: v for k, v in self.to_dict().items() if k not in skip}
 
 
@@ -128,6 +144,11 @@ def resolve_dtype(requested: str, bf16_native: bool, measured: str | None = None
             return measured
         return "bf16" if bf16_native else "fp32"
     return requested
+
+
+def _host_port(value: str | None) -> bool:
+    host, sep, port = (value or "").rpartition(":")
+    return bool(sep and host and port.isdigit() and 0 < int(port) < 65536)
 
 
 def _bad(name: str, value: Any, expected: str) -> None:

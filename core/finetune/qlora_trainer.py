@@ -8,6 +8,10 @@
   so a SIGKILL leaves either a complete checkpoint or none; the newest two are kept.
 - Resume: adapter weights load with peft's ``set_peft_model_state_dict`` (the Trainer then restores the
   optimizer, scheduler, RNG state and skips the rows already seen).
+- Several processes (torchrun, :mod:`core.workers.distributed`): the Trainer wraps the model in DDP; the loss
+  then goes through the wrapper's forward (DDP averages gradients only for a forward it ran), asking the
+  model for the logits of the summary tail only (``num_logits_to_keep``); every process stops at the same
+  step, and a checkpoint is renamed into place only after every process wrote its part.
 
 Three private ``Trainer`` methods are overridden because no public callback or argument does their job;
 ``tests/core/finetune/test_trainer_internals.py`` pins the transformers behaviour each relies on:
@@ -41,6 +45,7 @@ from transformers import Trainer, TrainerCallback
 from core import atomic
 from core.finetune.dataset import IGNORE
 from core.finetune.rundir import CHECKPOINT_PREFIX
+from core.workers import distributed
 from core.workers import protocol as wp
 
 FLOOR = 0.1  # the learning rate ends at 10% of its peak
@@ -59,11 +64,12 @@ class Clock:
 
 
 class Meter:
-    """Tokens the model processed in this process (for tokens/s)."""
+    """Tokens the model processed in this process, and in all training processes (for tokens/s)."""
 
     def __init__(self) -> None:
         self.tokens = 0
         self.target_tokens = 0
+        self.total_tokens = 0  # all processes, as of the last step's agreement (core.workers.distributed)
 
 
 class QLoraTrainer(Trainer):
@@ -76,15 +82,27 @@ class QLoraTrainer(Trainer):
     # -- loss ---------------------------------------------------------------------------------
     def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
         labels, ids, mask = inputs["labels"], inputs["input_ids"], inputs["attention_mask"]
-        base = model.get_base_model() if hasattr(model, "get_base_model") else model
-        hidden = base.model(input_ids=ids, attention_mask=mask).last_hidden_state
         shifted = labels[:, 1:]
         keep = shifted != IGNORE
-        logits = base.lm_head(hidden[:, :-1][keep]).float()
-        loss = F.cross_entropy(logits, shifted[keep])
+        if isinstance(model, torch.nn.parallel.DistributedDataParallel):
+            loss = self._ddp_loss(model, ids, mask, shifted, keep)
+        else:
+            base = model.get_base_model() if hasattr(model, "get_base_model") else model
+            hidden = base.model(input_ids=ids, attention_mask=mask).last_hidden_state
+            logits = base.lm_head(hidden[:, :-1][keep]).float()
+            loss = F.cross_entropy(logits, shifted[keep])
         self.meter.tokens += int(mask.sum())
         self.meter.target_tokens += int(keep.sum())
         return (loss, {"loss": loss}) if return_outputs else loss
+
+    @staticmethod
+    def _ddp_loss(model, ids, mask, shifted, keep):
+        """The same loss through DDP's forward: logits for the positions from the first summary token on."""
+        positions = keep.any(dim=0).nonzero()
+        first = int(positions[0]) if len(positions) else shifted.shape[1] - 1
+        tail = shifted.shape[1] - first  # logits of positions first .. n-2 predict tokens first+1 .. n-1
+        logits = model(input_ids=ids, attention_mask=mask, num_logits_to_keep=tail + 1).logits[:, :-1]
+        return F.cross_entropy(logits[keep[:, first:]].float(), shifted[:, first:][keep[:, first:]])
 
     # -- schedule ------------------------------------------------------------------------------
     def create_scheduler(self, num_training_steps: int, optimizer=None):
@@ -107,13 +125,22 @@ class QLoraTrainer(Trainer):
     def _save_checkpoint(self, model, trial, metrics=None):
         root = Path(self.args.output_dir)
         staging = root / ".staging"
-        shutil.rmtree(staging, ignore_errors=True)
+        writer = self.args.should_save  # the one process per run folder that renames and prunes
+        if writer:
+            shutil.rmtree(staging, ignore_errors=True)
+        self.accelerator.wait_for_everyone()  # (no-op in one process) nobody writes into a folder being removed
         step = self.state.global_step
         self.args.output_dir = str(staging)
         try:
             super()._save_checkpoint(model, trial, metrics)
         finally:
             self.args.output_dir = str(root)
+        self.accelerator.wait_for_everyone()  # every process's RNG state is in the folder before it is renamed
+        if writer:
+            self._publish(root, staging, step)
+        self.accelerator.wait_for_everyone()
+
+    def _publish(self, root: Path, staging: Path, step: int) -> None:
         src = staging / f"{CHECKPOINT_PREFIX}{step}"
         (src / "progress.json").write_text(json.dumps({
             "step": step, "elapsed_s": self.clock.elapsed(), "tokens": self.meter.tokens,
@@ -147,7 +174,9 @@ class QLoraTrainer(Trainer):
 
     def _load_rng_state(self, checkpoint):
         # Our own file: numpy's RNG state needs the full unpickler (torch.load defaults to weights_only).
-        path = Path(checkpoint or "") / "rng_state.pth"
+        # One file per process under torchrun (the Trainer's own naming), else rng_state.pth.
+        name = f"rng_state_{self.args.process_index}.pth" if self.args.world_size > 1 else "rng_state.pth"
+        path = Path(checkpoint or "") / name
         if checkpoint is None or not path.is_file():
             return
         import random
@@ -175,18 +204,24 @@ class Progress(TrainerCallback):
     def on_train_begin(self, args, state, control, **kwargs):
         self._t0 = time.monotonic()
         self._first_step = state.global_step
-        self._last = (self._t0, self.meter.tokens)
+        self._last = (self._t0, self.meter.total_tokens)
 
     def on_step_end(self, args, state, control, **kwargs):
         if self.on_first_step is not None:
             self.on_first_step()
             self.on_first_step = None
-        if self.cancel_file.exists():
+        cancel = self.cancel_file.exists()
+        # the next step would end after the budget: stop within it
+        late = bool(self.budget_s and self.clock.elapsed() + self._step_seconds(state) > self.budget_s)
+        # Every process must stop at the same step (one alone would wait for the others forever); the cancel
+        # file is on rank 0's machine, so its word reaches the others through the agreement.
+        (cancel, late), self.meter.total_tokens = distributed.agree((cancel, late), self.meter.tokens)
+        if cancel:
             self.stop_reason = "cancel"
             control.should_training_stop = True
             control.should_save = True
-        elif self.budget_s and self.clock.elapsed() + self._step_seconds(state) > self.budget_s:
-            self.stop_reason = "time"  # the next step would end after the budget: stop within it
+        elif late:
+            self.stop_reason = "time"
             control.should_training_stop = True
         return control
 
@@ -200,13 +235,13 @@ class Progress(TrainerCallback):
             return
         now = time.monotonic()
         t_prev, tok_prev = self._last
-        self._last = (now, self.meter.tokens)
+        self._last = (now, self.meter.total_tokens)
         eta = max(0, state.max_steps - state.global_step) * self._step_seconds(state)
         if self.budget_s:
             eta = min(eta, max(0.0, self.budget_s - self.clock.elapsed()))
         self.emit(wp.Step(step=state.global_step, max_steps=state.max_steps, epoch=round(state.epoch or 0, 4),
                           loss=round(float(logs["loss"]), 5), lr=float(logs.get("learning_rate", 0.0)),
-                          tokens_per_s=round((self.meter.tokens - tok_prev) / max(1e-6, now - t_prev), 1),
+                          tokens_per_s=round((self.meter.total_tokens - tok_prev) / max(1e-6, now - t_prev), 1),
                           eta_s=round(eta, 1), elapsed_s=round(self.clock.elapsed(), 1), rss_mb=rss_mb()))
 
 

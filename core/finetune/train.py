@@ -23,16 +23,18 @@ from core.finetune.options import TrainOptions
 from core.finetune.rundir import RunDir
 from core.workers import affinity
 from core.workers import protocol as wp
+from core.workers.distributed import Rank
 
 log = logging.getLogger(__name__)
 
 
 def plan_steps(rows: int, opts: TrainOptions) -> int:
     """Optimizer steps the Trainer will run (its own arithmetic: ``max_steps`` if set, else whole
-    accumulation groups per epoch times epochs). A time budget may stop it earlier."""
+    accumulation groups per epoch times epochs; with several processes each sees its share of the rows).
+    A time budget may stop it earlier."""
     if opts.max_steps:
         return opts.max_steps
-    per_epoch = max(1, math.ceil(rows / opts.batch_size) // opts.grad_accum)
+    per_epoch = max(1, math.ceil(math.ceil(rows / opts.world_size) / opts.batch_size) // opts.grad_accum)
     return math.ceil(opts.epochs * per_epoch)
 
 
@@ -48,6 +50,11 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
     from core.models.convert import hf_folder
 
     runtime.apply_torch_threads()
+    rank = Rank.from_env()
+    if rank.distributed:
+        from core.workers.distributed import accept_indexed_cpu_locations
+
+        accept_indexed_cpu_locations()
     record = registry.get(opts.model_id)
     folder = hf_folder(record)
     tokenizer = AutoTokenizer.from_pretrained(folder)
@@ -66,7 +73,8 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
     shares = job_budget.split(opts.minutes, eval_notes=opts.eval_limit, model_id=record.id, engine=opts.eval_engine,
                               max_new_tokens=opts.eval_max_new_tokens)
     budget = shares.train_s if shares else None  # the evaluation after training gets the rest (job_budget)
-    run.set_status("running", pid=os.getpid(), eval_notes=shares.eval_notes if shares else opts.eval_limit)
+    if rank.main:
+        run.set_status("running", pid=os.getpid(), eval_notes=shares.eval_notes if shares else opts.eval_limit)
     max_steps = plan_steps(len(rows), opts)
 
     def on_first_step() -> None:
@@ -82,7 +90,11 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
         logging_strategy="steps", logging_steps=1, save_strategy="steps", save_steps=opts.checkpoint_every,
         seed=opts.seed, data_seed=opts.seed, use_cpu=True, bf16=dtype == "bf16", report_to=[],
         disable_tqdm=True, dataloader_num_workers=0, remove_unused_columns=False, optim="adamw_torch",
-        save_safetensors=True, log_level="warning", gradient_checkpointing=False)
+        save_safetensors=True, log_level="warning", gradient_checkpointing=False,
+        # torchrun (several processes): DDP over gloo; every LoRA weight takes part in every step; with
+        # several machines each one's first process keeps a whole checkpoint in its own run folder.
+        ddp_backend="gloo" if rank.distributed else None, ddp_find_unused_parameters=False,
+        save_on_each_node=opts.nnodes > 1)
     trainer = QLoraTrainer(model=model, args=args, train_dataset=rows, data_collator=collate(pad_id(tokenizer)),
                            callbacks=[progress], clock=clock, meter=meter, budget_s=budget,
                            warmup=opts.warmup_steps,
@@ -92,18 +104,24 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
                     train_rows=len(rows), max_steps=max_steps, resumed_from=_step_of(checkpoint),
                     budget_s=budget, model_id=record.id, job_budget_s=shares.total_s if shares else None,
                     eval_estimate_s=shares.eval_s if shares else None,
-                    eval_notes=shares.eval_notes if shares else opts.eval_limit))
+                    eval_notes=shares.eval_notes if shares else opts.eval_limit, processes=rank.world_size))
     trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     steps = trainer.state.global_step
+    elapsed = clock.elapsed()
+    if rank.distributed:  # every process is done with the others; rank 0 goes on alone
+        trainer.accelerator.wait_for_everyone()
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
     if progress.stop_reason == "cancel":
         latest = run.latest_checkpoint()
         raise Cancelled(f"Fine-tuning cancelled at step {steps}; checkpoint {latest.name if latest else 'none'} kept.")
-    save_adapter(trainer.model, run.adapter_dir, base_ref=str(folder))
-    elapsed = clock.elapsed()
+    if rank.main:
+        save_adapter(trainer.model, run.adapter_dir, base_ref=str(folder))
     return {"reason": progress.stop_reason or "done", "steps": steps, "max_steps": max_steps,
             "train_seconds": round(elapsed, 1), "dtype": dtype, "cpus": affinity.format_cpu_list(cpus),
-            "tokens_per_s": round(meter.tokens / max(1e-6, elapsed - prior), 1),
-            "final_loss": _last_loss(trainer)}
+            "tokens_per_s": round(meter.total_tokens / max(1e-6, elapsed - prior), 1),
+            "final_loss": _last_loss(trainer), "processes": rank.world_size}
 
 
 def _load_model(folder: Path, opts: TrainOptions, dtype: str):

@@ -11,6 +11,11 @@ global patches that IPEX-LLM's QLoRA import applies to peft stay out of the app.
 
 Progress goes to stdout as JSON lines (:mod:`core.workers.protocol`); exit status 0 finished,
 130 cancelled, 2 a user-facing error, 1 a bug (traceback in ``worker.log``).
+
+Under ``torchrun`` (``--nproc-per-node``/``--nnodes``, :mod:`core.workers.distributed`) every process runs
+this same module on its own share of the training CPUs and trains its share of each optimizer step; only
+rank 0 reports progress, writes the run's status, saves, registers and evaluates the adapter. Another
+machine's first process ends with a ``peer-done`` event; the other processes report nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from core.finetune.rundir import RunDir
 from core.workers import affinity, spawn
 from core.workers import protocol as wp
 from core.workers.affinity import training_cpus
+from core.workers.distributed import Rank, process_cpus
 
 log = logging.getLogger("core.finetune.worker")
 # Started by module name, not imported: core.evaluate sits above core.finetune in the house plan
@@ -36,34 +42,45 @@ EVALUATION_WORKER = "core.evaluate.worker"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.finetune.worker")
-    parser.add_argument("--run", required=True, help="run folder (created by core.finetune.launcher)")
+    # --run-dir: torchrun's own parser reads an abbreviated "--run" as its --run-path
+    parser.add_argument("--run", "--run-dir", dest="run", required=True,
+                        help="run folder (created by core.finetune.launcher)")
     parser.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
     args = parser.parse_args(argv)
     run = RunDir.open(args.run)
-    emit = wp.Emitter(run.events_file)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    rank = Rank.from_env()
+    # Rank 0 alone writes the run's events; another machine's first process writes only its final line.
+    emit: wp.Emitter = wp.Emitter(run.events_file) if rank.main else wp.Emitter(None, discard=rank.local_rank != 0)
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s %(levelname)s %(name)s"
+                                                   f"{f' [rank {rank.rank}]' if rank.distributed else ''}: %(message)s")
     try:
         opts = TrainOptions.from_dict(run.read_json(run.options_file))
-        cpus = training_cpus(opts.cores)
+        cpus = process_cpus(training_cpus(opts.cores), rank.local_rank, rank.local_world_size)
         affinity.pin_process(cpus)
         os.environ.update(affinity.omp_env(cpus))
         from core import runtime
 
         runtime.setup(role="training", cpus=cpus)  # offline env; before torch is imported
+        if not rank.main:
+            return _peer(run, opts, cpus, emit, args.resume, rank)
         return _pipeline(run, opts, cpus, emit, args.resume)
     except Cancelled as exc:
+        if not rank.main:
+            return 130
         run.set_status("cancelled")
         latest = run.latest_checkpoint()
         emit(wp.Cancelled(run=run.id, message=exc.message, checkpoint=str(latest) if latest else None,
                           step=int(latest.name.rsplit("-", 1)[1]) if latest else 0))
         return 130
     except ChartBriefError as exc:
-        run.set_status("failed", error=type(exc).__name__)
+        if rank.main:
+            run.set_status("failed", error=type(exc).__name__)
         emit(wp.Failed(run=run.id, type=type(exc).__name__, message=exc.message, hint=exc.hint))
         return 2
     except Exception as exc:  # a bug: the traceback goes to worker.log, the event names where to look
         log.exception("fine-tuning worker failed")
-        run.set_status("failed", error=type(exc).__name__)
+        if rank.main:
+            run.set_status("failed", error=type(exc).__name__)
         emit(wp.Failed(run=run.id, type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}",
                        hint=f"Details are in {run.log_file}."))
         return 1
@@ -95,6 +112,17 @@ def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.E
            train_seconds=training.get("train_seconds"))
     emit(wp.Finished(run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
                      tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps")))
+    return 0
+
+
+def _peer(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.Emitter, resume: bool, rank: Rank) -> int:
+    """A process other than rank 0: train its share, then stop (rank 0 saves, registers and evaluates)."""
+    from core.finetune import dtype_choice
+    from core.finetune.train import train
+
+    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, dtype_choice.compute_dtype())
+    summary = train(run, opts, cpus, dtype, emit, resume)
+    emit(wp.PeerDone(run=run.id, rank=rank.rank, world_size=rank.world_size, steps=summary["steps"]))
     return 0
 
 

@@ -71,6 +71,7 @@ class Started(Event):
     job_budget_s: float | None = None  # the whole budget: training, then evaluation and registration
     eval_estimate_s: float | None = None  # the evaluation's estimated share (core.finetune.job_budget)
     eval_notes: int | None = None  # held-out notes the evaluation will use (fewer than asked on a short budget)
+    processes: int = 1  # training processes (torchrun); cpus and threads are this one's (rank 0)
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,9 @@ class Trained(Event):
     train_seconds: float
     dtype: str
     cpus: str
-    tokens_per_s: float
+    tokens_per_s: float  # all training processes together
     final_loss: float | None
+    processes: int = 1  # training processes (torchrun); 1 without it
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,18 @@ class Finished(Event):
 
 
 @dataclass(frozen=True)
+class PeerDone(Event):
+    """Another machine's processes of a multi-machine run trained their share; rank 0's machine saves,
+    registers and evaluates the adapter."""
+
+    KIND: ClassVar[str] = "peer-done"
+    run: str
+    rank: int
+    world_size: int
+    steps: int
+
+
+@dataclass(frozen=True)
 class Cancelled(Event):
     KIND: ClassVar[str] = "cancelled"
     message: str
@@ -169,8 +183,8 @@ class Failed(Event):
 
 
 KINDS: dict[str, type[Event]] = {cls.KIND: cls for cls in (Started, Affinity, Step, Checkpoint, Trained, EvalProgress,
-                                                           Evaluation, Registered, Finished, Cancelled, Failed)}
-TERMINAL = frozenset({Finished.KIND, Cancelled.KIND, Failed.KIND})
+                                                           Evaluation, Registered, Finished, PeerDone, Cancelled, Failed)}
+TERMINAL = frozenset({Finished.KIND, PeerDone.KIND, Cancelled.KIND, Failed.KIND})
 
 
 def encode(event: Event) -> str:
@@ -212,10 +226,12 @@ class Emitter:
     """The writer: events as JSON lines to a private copy of stdout, and optionally appended to a file.
 
     With ``take_stdout`` (a worker process), fd 1 is pointed at stderr first, so that a stray ``print`` in a
-    library goes to the worker log instead of corrupting the event stream.
+    library goes to the worker log instead of corrupting the event stream. With ``discard`` nothing is
+    written (a training process other than the one that reports).
     """
 
-    def __init__(self, log_file: Path | None = None, *, take_stdout: bool = True):
+    def __init__(self, log_file: Path | None = None, *, take_stdout: bool = True, discard: bool = False):
+        self.discard = discard
         if take_stdout:
             self._fd = os.dup(1)
             os.dup2(2, 1)
@@ -226,6 +242,8 @@ class Emitter:
     def __call__(self, event: Event) -> Event:
         if not event.time:
             event = dataclasses.replace(event, time=round(_time.time(), 3))
+        if self.discard:
+            return event
         line = encode(event)
         data = line.encode("utf-8")
         while data:

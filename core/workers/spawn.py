@@ -29,10 +29,18 @@ def command(module: str, argv: list[str]) -> list[str]:
     return [sys.executable, "-P", "-m", module, *argv]
 
 
-def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[str, str] | None = None) -> dict[str, str]:
-    """The worker's environment: ``base`` (default: this process's) plus threads, allocator and paths."""
+def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[str, str] | None = None,
+                bind: bool = True) -> dict[str, str]:
+    """The worker's environment: ``base`` (default: this process's) plus threads, allocator and paths.
+
+    ``bind=False`` (a launcher such as torchrun that starts several workers, each binding its own share):
+    no OpenMP binding, which would pin the launcher's main thread, and with it every child, to the first CPU."""
     env = dict(os.environ if base is None else base)
-    env.update(affinity.omp_env(cpus))
+    if bind:
+        env.update(affinity.omp_env(cpus))
+    else:
+        for name in affinity.omp_env(cpus):
+            env.pop(name, None)
     preloaded = [p for p in env.get("LD_PRELOAD", "").split(":") if p]
     if preload_allocator:
         lib = affinity.allocator_path()
@@ -47,13 +55,13 @@ def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[st
 
 
 def spawn(module: str, argv: list[str], cpus: tuple[int, ...], *, preload_allocator: bool,
-          log_file: Path | None = None, new_session: bool = False) -> subprocess.Popen[str]:
+          log_file: Path | None = None, new_session: bool = False, bind: bool = True) -> subprocess.Popen[str]:
     """Start the worker; its stdout is a text pipe of event lines, its stderr is appended to ``log_file``
     (default: inherited). ``new_session`` puts it in its own process group, so a kill reaches its children."""
     stderr = open(log_file, "ab") if log_file is not None else None  # noqa: SIM115 - the child owns it
     try:
         return subprocess.Popen(command(module, argv), stdout=subprocess.PIPE, stderr=stderr,
-                                stdin=subprocess.DEVNULL, env=environment(cpus, preload_allocator=preload_allocator),
+                                stdin=subprocess.DEVNULL, env=environment(cpus, preload_allocator=preload_allocator, bind=bind),
                                 start_new_session=new_session, text=True, bufsize=1)
     finally:
         if stderr is not None:

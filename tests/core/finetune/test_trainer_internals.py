@@ -54,5 +54,32 @@ def test_the_stock_rng_loader_cannot_read_a_numpy_state_but_ours_can(tmp_path):
         torch.load(tmp_path / "rng_state.pth")
     expected = np.random.rand()  # the draw right after the saved state
     np.random.seed(0)
-    QLoraTrainer._load_rng_state(SimpleNamespace(), str(tmp_path))
+    QLoraTrainer._load_rng_state(SimpleNamespace(args=SimpleNamespace(world_size=1, process_index=0)), str(tmp_path))
     assert np.random.rand() == expected
+
+
+def test_several_processes_keep_one_rng_file_each_under_the_stock_name(tmp_path):
+    """Under torchrun the stock save writes ``rng_state_<process index>.pth``; the override reads that name."""
+    assert 'f"rng_state_{self.args.process_index}.pth"' in inspect.getsource(Trainer._save_rng_state)
+    before = torch.random.get_rng_state()
+    torch.manual_seed(123)
+    wanted = torch.random.get_rng_state()
+    torch.save({"python": random.getstate(), "numpy": np.random.get_state(), "cpu": wanted},
+               tmp_path / "rng_state_1.pth")
+    torch.random.set_rng_state(before)
+    QLoraTrainer._load_rng_state(SimpleNamespace(args=SimpleNamespace(world_size=2, process_index=1)), str(tmp_path))
+    assert torch.equal(torch.random.get_rng_state(), wanted)
+
+
+def test_an_optimizer_saved_by_one_of_several_cpu_processes_loads_again(tmp_path):
+    """accelerate gives each CPU process the device ``cpu:<index>`` and the stock resume loads the optimizer with
+    that device as ``map_location``, which torch's own loader refuses; core.workers.distributed registers a
+    loader (torch's public register_package) that reads such tensors as the CPU tensors they are."""
+    from core.workers import distributed
+
+    assert "map_location = self.args.device if self.args.world_size > 1" in inspect.getsource(
+        Trainer._load_optimizer_and_scheduler)
+    torch.save({"exp_avg": torch.arange(4.0)}, tmp_path / "optimizer.pt")
+    distributed.accept_indexed_cpu_locations()
+    loaded = torch.load(tmp_path / "optimizer.pt", map_location=torch.device("cpu", 0))
+    assert torch.equal(loaded["exp_avg"], torch.arange(4.0))
