@@ -7,7 +7,10 @@ The process is also free of IPEX-LLM's peft patches (the fine-tuning worker has 
 
 With ``--run`` the run's held-out split and options are used and ``evaluation.json`` is written into the
 run folder; with ``--adapter`` the adapter's own training file (or ``--data``) is used. Either way the
-report is kept with the adapter and the evaluation is audited.
+report is kept with the adapter and the evaluation is audited. With ``--finish-run`` (the fine-tuning worker
+``exec``s this module once its adapter is registered) it also ends the run: status ``finished``, the
+audit entry and the ``finished`` event — or, if the evaluation fails, a ``failed`` event that says the
+adapter is registered without metrics.
 """
 
 from __future__ import annotations
@@ -47,29 +50,62 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-new-tokens", type=int)
     p.add_argument("--seed", type=int)
     p.add_argument("--cores", help="CPU list (default: the core plan's training CPUs)")
+    p.add_argument("--finish-run", action="store_true", help="with --run: end the fine-tuning run after evaluating")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    emit = wp.Emitter(None)
+    finishing = bool(args.finish_run and args.run)
+    from core.finetune.rundir import RunDir
+
+    run = RunDir.open(args.run) if finishing else None
+    emit = wp.Emitter(run.events_file if run else None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         report = _run(args, emit)
         from core.evaluate.report import format_table
 
         emit(wp.Evaluation(adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report)))
+        if run is not None:
+            finish_run(run, emit)
         return 0
     except Cancelled as exc:
-        emit(wp.Cancelled(message=exc.message))
+        if run is not None:
+            run.set_status("cancelled")
+            emit(wp.Cancelled(run=run.id, message="Evaluation cancelled; the adapter is registered, without metrics."))
+        else:
+            emit(wp.Cancelled(message=exc.message))
         return 130
     except ChartBriefError as exc:
-        emit(wp.Failed(type=type(exc).__name__, message=exc.message, hint=exc.hint))
+        emit(_failed(run, args, type(exc).__name__, exc.message, exc.hint))
         return 2
     except Exception as exc:
         log.exception("evaluation failed")
-        emit(wp.Failed(type=type(exc).__name__, message=f"{type(exc).__name__}: {str(exc)[:300]}"))
+        emit(_failed(run, args, type(exc).__name__, f"{type(exc).__name__}: {str(exc)[:300]}", None))
         return 1
+
+
+def finish_run(run, emit) -> None:
+    """End a fine-tuning run whose adapter is registered and evaluated: status, audit, ``finished`` event."""
+    from core import audit
+
+    status = run.status()
+    training, adapter_id = status.get("training", {}), status["adapter_id"]
+    run.set_status("finished")
+    audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
+                 train_seconds=training.get("train_seconds"))
+    emit(wp.Finished(run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
+                     tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps")))
+
+
+def _failed(run, args, kind: str, message: str, hint: str | None) -> wp.Failed:
+    if run is None:
+        return wp.Failed(type=kind, message=message, hint=hint)
+    run.set_status("failed", error=kind)
+    return wp.Failed(type=kind, run=run.id,
+                     message=f"Evaluation failed ({message}); the adapter {args.adapter} is registered, without metrics.",
+                     hint=f"Details are in {run.log_file}. Retry with: chartbrief evaluate --adapter {args.adapter}")
 
 
 def _run(args, emit) -> dict:

@@ -34,6 +34,7 @@ from core.workers.affinity import training_cpus
 
 log = logging.getLogger(__name__)
 WORKER_MODULE = "core.finetune.worker"
+EVALUATION_MODULE = "core.evaluate.worker"  # what the worker becomes once its adapter is registered
 
 
 def worker_alive(pid: int | None) -> bool:
@@ -45,7 +46,9 @@ def worker_alive(pid: int | None) -> bool:
         return False
     try:
         proc = psutil.Process(int(pid))
-        return proc.status() != psutil.STATUS_ZOMBIE and any(WORKER_MODULE in part for part in proc.cmdline())
+        # after training the worker process continues as the evaluation worker (exec, same pid)
+        return proc.status() != psutil.STATUS_ZOMBIE and any(
+            module in part for part in proc.cmdline() for module in (WORKER_MODULE, EVALUATION_MODULE))
     except (psutil.Error, ValueError):
         return False
 

@@ -6,8 +6,10 @@ global patches that IPEX-LLM's QLoRA import applies to peft stay out of the app.
 1. pin this process to the training CPUs and set OpenMP/MKL threads and binding, before torch loads
    (the launcher already put the same variables and ``LD_PRELOAD`` of IPEX-LLM's tcmalloc in the env);
 2. train (:mod:`core.finetune.train`), resuming from the newest checkpoint with ``--resume``;
-3. register the adapter (:mod:`core.adapters`), then evaluate it against the base model in a fresh
-   child process (clean peft) and record the metrics with the adapter.
+3. register the adapter (:mod:`core.adapters`), then *become* the evaluation worker (``exec``: same
+   process id, same event stream, a fresh interpreter without IPEX-LLM's peft patches or tcmalloc), so
+   the training process and its memory are gone before the evaluation starts; the evaluation worker
+   records the metrics with the adapter and finishes the run (:func:`core.evaluate.worker.finish_run`).
 
 Progress goes to stdout as JSON lines (:mod:`core.workers.protocol`); exit status 0 finished,
 130 cancelled, 2 a user-facing error, 1 a bug (traceback in ``worker.log``).
@@ -106,10 +108,10 @@ def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.E
     emit(wp.Registered(run=run.id, adapter_id=adapter_id))
     notes = run.status().get("eval_notes", opts.eval_limit)  # the time budget's share (core.finetune.job_budget)
     if notes:
-        _evaluate(run, opts, adapter_id, emit, notes)
+        _become_evaluation(run, opts, adapter_id, emit, notes)  # does not return
     run.set_status("finished")
     audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
-           train_seconds=training.get("train_seconds"))
+                 train_seconds=training.get("train_seconds"))
     emit(wp.Finished(run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
                      tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps")))
     return 0
@@ -138,28 +140,21 @@ def _register(run: RunDir, opts: TrainOptions, training: dict) -> str:
     return record.id
 
 
-def _evaluate(run: RunDir, opts: TrainOptions, adapter_id: str, emit: wp.Emitter, notes: int) -> None:
-    """Evaluate in a fresh interpreter: this one has IPEX-LLM's peft patches (and tcmalloc) loaded."""
-    failure: wp.Event | None = None
-    argv = ["--run", str(run.path), "--adapter", adapter_id, "--limit", str(notes)]
-    with spawn.spawn(EVALUATION_WORKER, argv, training_cpus(opts.cores),
-                     preload_allocator=False) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            event = wp.read(line)
-            if event is None:
-                continue
-            if event.KIND in (wp.Failed.KIND, wp.Cancelled.KIND):
-                failure = event
-            else:
-                emit(event)  # relayed as it came, its time included
-        code = proc.wait()
-    if code == 130:
-        raise Cancelled("Evaluation cancelled; the adapter is registered, without metrics.")
-    if code != 0:
-        why = getattr(failure, "message", None) or f"exit status {code}"
-        raise ChartBriefError(f"Evaluation failed ({why}); the adapter {adapter_id} is registered, without metrics.",
-                              hint=f"Details are in {run.log_file}. Retry with: chartbrief evaluate --adapter {adapter_id}")
+def _become_evaluation(run: RunDir, opts: TrainOptions, adapter_id: str, emit: wp.Emitter, notes: int) -> None:
+    """Replace this process with the evaluation worker (``exec``), which evaluates and finishes the run.
+
+    Same process id (the launcher, the window and torchrun keep following it) and the same event stream (fd 1
+    is given back to the event pipe first); the new interpreter starts without this one's memory, IPEX-LLM's
+    peft patches or tcmalloc (OpenVINO's runtime aborts under it)."""
+    argv = ["--run", str(run.path), "--adapter", adapter_id, "--limit", str(notes), "--finish-run"]
+    command = spawn.command(EVALUATION_WORKER, argv)
+    env = spawn.environment(training_cpus(opts.cores), preload_allocator=False)
+    run.set_status("evaluating", adapter_id=adapter_id, pid=os.getpid())
+    log.info("training done; this process continues as the evaluation worker")
+    logging.shutdown()  # flush the log before the image is replaced
+    emit.give_back_stdout()
+    sys.stderr.flush()
+    os.execve(command[0], command, env)
 
 
 if __name__ == "__main__":

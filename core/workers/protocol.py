@@ -239,6 +239,11 @@ class Emitter:
             self._fd = 1
         self.log_file = log_file
 
+    def give_back_stdout(self) -> None:
+        """Point fd 1 at the event stream again (before this process ``exec``s another worker)."""
+        if self._fd != 1:
+            os.dup2(self._fd, 1)
+
     def __call__(self, event: Event) -> Event:
         if not event.time:
             event = dataclasses.replace(event, time=round(_time.time(), 3))

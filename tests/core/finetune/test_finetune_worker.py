@@ -141,3 +141,33 @@ def test_an_unfinished_run_is_found_with_its_live_worker(home):
     assert launcher.unfinished_run() == (run, None)  # unfinished, its worker gone: offer Resume
     run.set_status("finished")
     assert launcher.unfinished_run() is None
+
+
+def test_the_training_process_is_gone_before_the_evaluation_starts(tiny_id, small_data):
+    """After registering the adapter the worker execs the evaluation worker: same pid and event stream, but a
+    fresh interpreter without the training's memory, IPEX-LLM (its peft patches) or tcmalloc."""
+    run = _start(small_data, quick_options(tiny_id, max_steps=2, eval_limit=2))
+    try:
+        before = follow(run, until=lambda e: e["event"] == "step")
+        training_maps = Path(f"/proc/{run.pid}/maps").read_text()
+        events = follow(run, until=lambda e: e["event"] == "eval")
+        cmdline = Path(f"/proc/{run.pid}/cmdline").read_bytes().split(b"\0")
+        maps = Path(f"/proc/{run.pid}/maps").read_text()
+        from core.finetune.launcher import worker_alive
+
+        alive = worker_alive(run.pid)
+        rest = follow(run)
+    finally:
+        run.kill()
+    assert "libtcmalloc" in training_maps and "ipex_llm" in training_maps  # the training process had both
+    assert b"core.evaluate.worker" in cmdline and b"core.finetune.worker" not in cmdline
+    assert "libtcmalloc" not in maps and "ipex_llm" not in maps
+    assert alive  # the window and the CLI still see a live worker for the run
+    kinds = [e["event"] for e in before + events + rest]
+    assert kinds.index("registered") < kinds.index("eval") < kinds.index("evaluation") < kinds.index("finished")
+    assert kinds[-1] == "finished" and run.wait() == 0
+    status = RunDir.open(run.id).status()
+    assert status["state"] == "finished" and (RunDir.open(run.id).evaluation_file).is_file()
+    from core import adapters
+
+    assert adapters.get(status["adapter_id"]).metrics  # the metrics are kept with the adapter
