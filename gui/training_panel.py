@@ -152,7 +152,7 @@ class TrainingPanel(QWidget):
             self.adapter_registered.emit(self.adapter_id)
         elif kind == "finished":
             self.adapter_id = event.get("adapter_id") or self.adapter_id
-            self.adapter_label.setText(f"New adapter: {self.adapter_id}")
+            self.adapter_label.setText(f"New adapter: {self.adapter_id}. {self._recommendation()}")
             if not self.evaluated:
                 self.table.show_message("Not evaluated (the evaluation was set to skip).")
         elif kind in ("cancelled", "error"):
@@ -173,6 +173,12 @@ class TrainingPanel(QWidget):
         if not self.adapter_id:
             return False
         try:
+            from core.evaluate.verdict import recommend
+
+            verdict = recommend(adapters.get(self.adapter_id).metrics)
+            if verdict.overall == "worse" and not self.confirm_worse(verdict):
+                self.adapter_label.setText(f"Adapter {self.adapter_id} was not activated: {verdict.text().splitlines()[0]}")
+                return False
             adapters.activate(self.adapter_id)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message through gui.errors
             errors.report(self, exc)
@@ -180,6 +186,26 @@ class TrainingPanel(QWidget):
         self.adapter_label.setText(f"Adapter {self.adapter_id} is active; the summarizer reloads with it.")
         self.adapter_activated.emit(self.adapter_id)
         return True
+
+    def _recommendation(self) -> str:
+        from core import adapters
+        from core.evaluate.verdict import recommend
+
+        try:
+            return recommend(adapters.get(self.adapter_id).metrics).text().splitlines()[0]
+        except Exception:  # noqa: BLE001 - the label is informative only; activation checks again
+            return ""
+
+    def confirm_worse(self, verdict) -> bool:
+        """Ask before activating an adapter its evaluation found worse than the base model on some group."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "The adapter is worse on some notes",
+                          verdict.text().splitlines()[0], QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Before/after evaluation on held-out notes:\n" + "\n".join(
+            line.strip() for line in verdict.text().splitlines()[1:]) + "\n\nUse it anyway?")
+        use = box.addButton("Use it anyway", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() == use
 
     # --- closing --------------------------------------------------------------------------------
     def ask_on_close(self) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 
 def register(sub) -> None:
@@ -15,8 +16,10 @@ def register(sub) -> None:
     c = cmds.add_parser("show", help="one adapter's metadata and metrics as JSON")
     c.add_argument("id")
     c.set_defaults(func=run_show)
-    c = cmds.add_parser("activate", help="use this adapter for summaries of its base model")
+    c = cmds.add_parser("activate", help="use this adapter for summaries of its base model (asks first if its "
+                                         "evaluation found it worse than the base model)")
     c.add_argument("id")
+    c.add_argument("-y", "--yes", action="store_true", help="activate without asking, even if it is worse")
     c.set_defaults(func=run_activate)
     c = cmds.add_parser("deactivate", help="summarize with the base model alone")
     c.add_argument("--model", help="base model id (default: the embedded model)")
@@ -67,9 +70,31 @@ def run_show(args) -> int:
 def run_activate(args) -> int:
     from core import adapters
 
+    if not confirm_activation(args.id, assume_yes=args.yes):
+        return 1
     info = adapters.activate(args.id)
     print(f"Active adapter for {info.base_model_id}: {info.id}")
     return 0
+
+
+def confirm_activation(adapter_id: str, *, assume_yes: bool) -> bool:
+    """Print the adapter's recommendation (:mod:`core.evaluate.verdict`); if it is worse than the base model on
+    any held-out group, activate only when the user says so (or ``--yes``). Without a terminal to ask, not."""
+    from core import adapters
+    from core.evaluate.verdict import recommend
+
+    verdict = recommend(adapters.get(adapter_id).metrics)
+    print(verdict.text())
+    if verdict.overall != "worse" or assume_yes:
+        return True
+    if not sys.stdin.isatty():
+        print(f"Not activated. To use it anyway: chartbrief adapters activate {adapter_id} --yes", file=sys.stderr)
+        return False
+    answer = input(f"Activate {adapter_id} anyway? [y/N] ").strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    print("Not activated.", file=sys.stderr)
+    return False
 
 
 def run_deactivate(args) -> int:

@@ -53,8 +53,10 @@ def register(sub) -> None:
     p.add_argument("--resume", metavar="RUN", help="continue a cancelled or killed run from its newest checkpoint")
     p.add_argument("--cores", help="CPUs for training, e.g. 1 or 2-5 (default: settings, else the core plan)")
     _option_arguments(p)
-    p.add_argument("--activate", action="store_true", help="make the new adapter active when it is done")
-    p.add_argument("-y", "--yes", action="store_true", help="start without asking, even if identifiers were found")
+    p.add_argument("--activate", action="store_true", help="make the new adapter active when it is done (asks "
+                                                           "first if the evaluation found it worse than the base)")
+    p.add_argument("-y", "--yes", action="store_true", help="answer yes: start even if identifiers were found, "
+                                                            "and with --activate activate even a worse adapter")
     p.add_argument("--scrub", action="store_true",
                    help="if the privacy scan finds likely identifiers, train on a copy with them replaced "
                         "([NAME], [MRN], …; written to the data folder, the original untouched)")
@@ -112,7 +114,7 @@ def run(args) -> int:
         if options.nnodes > 1:
             print(f"Waiting for {options.nnodes} machines at {options.rdzv}: run the same command, with the same "
                   f"data and options, on each of the others.", file=sys.stderr)
-    return follow(job, as_json=args.json, activate=args.activate)
+    return follow(job, as_json=args.json, activate=args.activate, assume_yes=args.yes)
 
 
 def _confirm(args, prepared) -> None:
@@ -130,7 +132,7 @@ def _confirm(args, prepared) -> None:
         raise ChartBriefError("Not started.")
 
 
-def follow(job, *, as_json: bool = False, activate: bool = False) -> int:
+def follow(job, *, as_json: bool = False, activate: bool = False, assume_yes: bool = False) -> int:
     """Stream a run's events to stdout until it ends; returns the exit status."""
     from core.workers import protocol
 
@@ -154,8 +156,16 @@ def follow(job, *, as_json: bool = False, activate: bool = False) -> int:
         adapter_id = last.adapter_id
         if activate and adapter_id:
             from core import adapters
+            from core.cli.adapters import confirm_activation
 
-            adapters.activate(adapter_id)
+            activate = confirm_activation(adapter_id, assume_yes=assume_yes)
+            if activate:
+                adapters.activate(adapter_id)
+        elif adapter_id and not as_json:
+            from core import adapters
+            from core.evaluate.verdict import recommend
+
+            print(recommend(adapters.get(adapter_id).metrics).text())
         if not as_json:
             state = "active" if activate else f"activate it with: chartbrief adapters activate {adapter_id}"
             print(f"New adapter: {adapter_id} ({state}); trained {last.steps} steps in "

@@ -117,3 +117,24 @@ def test_the_window_reloads_the_summarizer_when_an_adapter_is_used(make_window, 
     window.adapters_panel.select(first.id)
     window.adapters_panel.activate_button.click()
     assert reloads == [True, True] and adapters.active_for(None)[0] == first.id and not messages
+
+
+def test_use_this_adapter_asks_before_activating_a_worse_adapter(make_window, qtbot, tmp_path, home, messages):
+    worse = {"seen": {"base_fact_recall": 0.3, "adapter_fact_recall": 0.5, "base_rougeL": 20, "adapter_rougeL": 30,
+                      "notes": 12},
+             "unseen": {"base_fact_recall": 0.5, "adapter_fact_recall": 0.3, "base_rougeL": 30, "adapter_rougeL": 20,
+                        "notes": 12}}
+    record = _register(tmp_path, 1, metrics=worse)
+    window = make_window()
+    window.controller.reload_engine = lambda: None
+    runs = window.finetune_view.runs
+    runs.adapter_id = record.id  # as after a finished run
+    runs.update_buttons()
+    asked = []
+    runs.confirm_worse = lambda verdict: asked.append(verdict.overall) or False  # the user says Cancel
+    runs.use_button.click()
+    assert asked == ["worse"] and adapters.active_for(None) is None
+    assert "not activated" in runs.adapter_label.text() and "worse than the base model on unseen" in runs.adapter_label.text()
+    runs.confirm_worse = lambda verdict: asked.append(verdict.overall) or True  # "Use it anyway"
+    runs.use_button.click()
+    assert asked == ["worse", "worse"] and adapters.active_for(None)[0] == record.id

@@ -209,6 +209,8 @@ def test_tiny_run_trains_evaluates_and_its_adapter_can_be_used(view, qtbot, tiny
     assert any(x.startswith("Seen") for x in labels) and any(x.startswith("Unseen") for x in labels)
     assert view.table.cell(1, 1) == "Adapter" and view.table.cell(2, 1) == "Change"
     assert len(ticks) > 0.5 * elapsed / 0.05  # the event loop kept running all along
+    asked = []
+    view.runs.confirm_worse = lambda verdict: asked.append(verdict) or True  # 4 steps on a random model: may be worse
     with qtbot.waitSignal(view.adapter_activated, timeout=5_000):
         view.runs.use_button.click()
     assert adapters.active_for(tiny_id)[0] == view.runs.adapter_id
