@@ -15,7 +15,7 @@ from gui import qtcompat  # noqa: F401 - applies the emit() reference-count fix
 COLUMNS = ("Held-out notes", "Model", "ROUGE-1", "ROUGE-2", "ROUGE-L", "Fact recall", "Flags/note")
 METRICS = ("rouge1", "rouge2", "rougeL", "fact_recall", "flags_per_note")
 GROUPS = {"seen": "Seen", "unseen": "Unseen", "unseen:specialty": "Unseen specialty",
-          "unseen:layout": "Unseen layout", "all": "All"}
+          "unseen:layout": "Unseen layout", "all": "All", "independent": "Independent set"}
 LOWER_IS_BETTER = {"flags_per_note"}
 BETTER, WORSE = QColor("#1b7a2f"), QColor("#b00020")
 
@@ -44,7 +44,8 @@ class EvaluationTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.setToolTip("Seen: held-out notes like the training notes. Unseen: notes of a specialty or layout "
-                        "never trained on. ROUGE in points (0-100) and fact recall (0-1): higher is better; "
+                        "never trained on. Independent set: notes "
+                        "shipped with ChartBrief, written apart from any training data. ROUGE in points (0-100) and fact recall (0-1): higher is better; "
                         "grounding flags per note: lower is better. Same engine and greedy settings for both.")
 
     def show_groups(self, groups: dict) -> None:

@@ -147,6 +147,14 @@ class TrainingPanel(QWidget):
         elif kind == "evaluation":
             self.evaluated = True
             self.table.show_groups(event.get("groups") or {})
+            agreement = event.get("agreement")
+            if agreement:
+                from core.evaluate.report import agreement_line
+
+                self.table.setToolTip(self.table.toolTip().split("\n\n")[0] + "\n\n" + agreement_line(
+                    agreement, "The fast engine"))
+                if not agreement.get("agrees"):
+                    self.adapter_label.setText(agreement_line(agreement, "The fast engine"))
         elif kind == "registered":
             self.adapter_id = event.get("adapter_id")
             self.adapter_registered.emit(self.adapter_id)

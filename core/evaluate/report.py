@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 from core.evaluate.metrics import ROUGE_TYPES, NoteScore, aggregate
 
 DELTA_KEYS = (*ROUGE_TYPES, "fact_recall", "flags_per_note")
-GROUP_ORDER = ("seen", "unseen", "unseen:specialty", "unseen:layout", "all")
+GROUP_ORDER = ("seen", "unseen", "unseen:specialty", "unseen:layout", "all", "independent")
 
 
 def _members(scores: list[NoteScore], group: str) -> list[NoteScore]:
-    if group == "all":
-        return list(scores)
+    if group == "all":  # the held-out rows of the training data; the independent set is its own group
+        return [s for s in scores if s.group != "independent"]
     if group.startswith("unseen:"):
         return [s for s in scores if group in s.tags]
     return [s for s in scores if s.group == group]
@@ -92,4 +92,18 @@ def format_table(report: dict) -> str:
             lines.append(f"{label if i == 0 else '':28}{who:9}" + "".join(f"{fmt(values.get(c), c):>12}" for c in cols))
     lines.append(f"engine {report.get('engine')} ({report.get('variant')}), greedy, "
                  f"max {report.get('max_new_tokens')} new tokens, style {report.get('style')}")
+    if "independent" in report.get("groups", {}):
+        lines.append("independent: notes of the shipped evaluation set, written apart from any training data")
+    agreement = report.get("agreement")
+    if agreement:
+        lines.append(agreement_line(agreement, report.get("engine")))
     return "\n".join(lines)
+
+
+def agreement_line(a: dict, engine: str | None) -> str:
+    """The fast engine against the reference engine on the agreement sample, in words."""
+    verdict = "agrees" if a.get("agrees") else "DISAGREES: read the verdict with care"
+    recall = (f"fact recall {_fmt(a.get('fact_recall_fast'), 'fact_recall')} vs "
+              f"{_fmt(a.get('fact_recall_reference'), 'fact_recall')}")
+    return (f"{engine} vs reference engine (fp32) on {a.get('notes')} held-out notes: {a.get('identical')} identical, "
+            f"ROUGE-L between them {_fmt(a.get('rougeL_between'), 'rougeL')}, {recall}: {verdict}")

@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         report = _run(args, emit)
         from core.evaluate.report import format_table
 
-        emit(wp.Evaluation(adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report)))
+        emit(wp.Evaluation(adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report),
+                           agreement=report.get("agreement")))
         if run is not None:
             finish_run(run, emit)
         return 0
@@ -131,7 +132,8 @@ def _run(args, emit) -> dict:
         seed=args.seed if args.seed is not None else opts.seed, engine=args.engine or opts.eval_engine,
         max_new_tokens=args.max_new_tokens or opts.eval_max_new_tokens,
         on_progress=lambda phase, done, total: emit(wp.EvalProgress(phase=phase, done=done, total=total)),
-        should_stop=run.cancel_file.exists if run else None)
+        should_stop=run.cancel_file.exists if run else None,
+        independent=opts.eval_independent if run else 0, agreement_notes=opts.eval_agreement if run else 0)
     if run:
         info = run.read_json(run.dataset_file)
         report.update(run_id=run.id, dataset_sha256=info["sha256"])

@@ -69,9 +69,11 @@ def measured(key_: str) -> tuple[float, float] | None:
 
 
 def split(minutes: float | None, *, eval_notes: int, model_id: str | None, engine: str,
-          max_new_tokens: int) -> Split | None:
-    """The training share of ``minutes`` (None: no budget). The evaluation summarizes ``eval_notes`` notes
-    twice (base and adapter; base summaries cached from an earlier run only make it end sooner)."""
+          max_new_tokens: int, independent: int = 0, agreement: int = 0) -> Split | None:
+    """The training share of ``minutes`` (None: no budget). The evaluation summarizes ``eval_notes`` held-out
+    notes and ``independent`` notes of the independent set twice (base and adapter; base summaries cached
+    from an earlier run only make it end sooner), and ``agreement`` notes once more on the reference engine
+    when ``engine`` is another one. Only the held-out notes are cut on a short budget."""
     if not minutes:
         return None
     total = minutes * 60.0
@@ -79,14 +81,19 @@ def split(minutes: float | None, *, eval_notes: int, model_id: str | None, engin
         return Split(total, total, 0.0, 0, True)
     got = measured(key(model_id, engine, max_new_tokens))
     per, load = got or (DEFAULT_PER_SUMMARY_S, DEFAULT_LOAD_S)
+    check = 0.0
+    if agreement and engine != "reference":
+        ref_per, ref_load = measured(key(model_id, "reference", max_new_tokens)) or (DEFAULT_PER_SUMMARY_S,
+                                                                                     DEFAULT_LOAD_S)
+        check = ref_load + min(agreement, eval_notes) * ref_per
 
     def cost(notes: int) -> float:
-        return 2 * load + 2 * notes * per
+        return 2 * load + 2 * (notes + independent) * per + check
 
     room = total * (1 - MIN_TRAIN_SHARE) - REGISTER_S
     notes = eval_notes
     if cost(notes) > room:
-        notes = min(eval_notes, max(MIN_EVAL_NOTES, int((room - 2 * load) // (2 * per))))
+        notes = min(eval_notes, max(MIN_EVAL_NOTES, int((room - 2 * load - check) // (2 * per)) - independent))
     eval_s = cost(notes)
     train = max(total - eval_s - REGISTER_S, MIN_TRAIN_SHARE * total)
     return Split(total, round(train, 1), round(eval_s, 1), notes, got is not None)

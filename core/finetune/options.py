@@ -55,8 +55,15 @@ class TrainOptions:
     eval_limit: int = field(default=24, metadata={"help": "held-out notes to evaluate (half seen, half unseen);"
                                                           " 0 skips evaluation"})
     eval_max_new_tokens: int = field(default=160, metadata={"help": "summary tokens generated per note"})
-    eval_engine: str = field(default="reference", metadata={"help": "engine for the before/after evaluation "
-                                                                    "(reference: fp32 + stock peft, exact)"})
+    eval_engine: str = field(default="auto", metadata={"help": "engine for the before/after evaluation (auto: "
+                                                               "the fastest measured here, checked against the "
+                                                               "reference engine on a sample; reference: fp32 + "
+                                                               "stock peft, exact but slow)"})
+    eval_independent: int = field(default=4, metadata={"help": "notes of the shipped independent evaluation set "
+                                                               "also evaluated, reported apart; 0 skips"})
+    eval_agreement: int = field(default=2, metadata={"help": "held-out notes the reference engine also "
+                                                             "summarizes, to check the faster engine's verdict; "
+                                                             "0 skips"})
     nproc_per_node: int = field(default=1, metadata={"help": "training processes on this machine, each pinned to "
                                                              "its share of the training CPUs (torchrun, DDP over "
                                                              "gloo); each takes batch-size rows per forward pass"})
@@ -69,7 +76,8 @@ class TrainOptions:
         ints = {"lora_r": (1, 1024), "lora_alpha": (1, 4096), "warmup_steps": (0, 100_000),
                 "max_length": (16, 131_072), "batch_size": (1, 256), "grad_accum": (1, 1024),
                 "checkpoint_every": (1, 1_000_000), "seed": (0, 2**32 - 1), "eval_limit": (0, 100_000),
-                "eval_max_new_tokens": (1, 4096), "nproc_per_node": (1, 1024), "nnodes": (1, 1024)}
+                "eval_max_new_tokens": (1, 4096), "nproc_per_node": (1, 1024), "nnodes": (1, 1024),
+                "eval_independent": (0, 1000), "eval_agreement": (0, 1000)}
         for name, (lo, hi) in ints.items():
             value = getattr(self, name)
             if type(value) is not int or not lo <= value <= hi:
@@ -127,7 +135,8 @@ class TrainOptions:
 
     def hyperparameters(self) -> dict[str, Any]:
         """What an adapter's metadata records about how it was trained."""
-        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine", "rdzv"}
+        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine", "eval_independent",
+                "eval_agreement", "rdzv"}
         return {k: v for k, v in self.to_dict().items() if k not in skip}
 
 

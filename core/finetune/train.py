@@ -71,6 +71,7 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
     prior = json.loads((checkpoint / "progress.json").read_text())["elapsed_s"] if checkpoint else 0.0
     clock, meter = Clock(prior), Meter()
     shares = job_budget.split(opts.minutes, eval_notes=opts.eval_limit, model_id=record.id, engine=opts.eval_engine,
+                              independent=opts.eval_independent, agreement=opts.eval_agreement,
                               max_new_tokens=opts.eval_max_new_tokens)
     budget = shares.train_s if shares else None  # the evaluation after training gets the rest (job_budget)
     if rank.main:

@@ -133,6 +133,7 @@ class Evaluation(Event):
     adapter_id: str | None
     groups: dict[str, Any]
     table: str
+    agreement: dict[str, Any] | None = None  # the fast engine against the reference on a sample (evaluate.runner)
 
 
 @dataclass(frozen=True)

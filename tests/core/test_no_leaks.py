@@ -86,7 +86,7 @@ def test_canary_never_leaves_the_training_data(tmp_path):
     env = dict(os.environ, CHARTBRIEF_HOME=str(home), TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
     proc = subprocess.Popen([sys.executable, "-m", "gui.launcher", "-v", "finetune", str(data), "--max-steps", "2",
                              "--max-length", "1152", "--yes", "--eval-limit", "2", "--max-new-tokens", "16",
-                             "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--eval-engine", "openvino", "--eval-independent", "1", "--json"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     workers = _worker_cmdlines(lambda: proc.poll() is not None)
     out, err = proc.communicate(timeout=1800)
     assert proc.returncode == 0, err[-3000:].decode(errors="replace")

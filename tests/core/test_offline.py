@@ -55,7 +55,8 @@ def test_real_flows_make_no_connection(tmp_path, embedded):
               for e in ("ipex_llm", "openvino", "reference")]
     data = ROOT / "resources" / "datasets" / "synthetic_notes.jsonl"
     flows.append(["finetune", str(data), "--max-steps", "2", "--grad-accum", "1", "--max-length", "768",
-                  "--yes", "--eval-limit", "2", "--max-new-tokens", "16"])  # training + evaluation workers
+                  "--yes", "--eval-limit", "2", "--max-new-tokens", "16", "--eval-engine", "openvino",
+                  "--eval-independent", "1"])  # training + evaluation workers, the fast engine checked on reference
     pids = set()
     for args in flows:
         proc = run_cli(args, env)

@@ -125,11 +125,13 @@ def test_bundle_finetunes_and_evaluates_in_its_workers(bundle, outside):
     data.write_bytes((ROOT / "resources" / "datasets" / "synthetic_notes.jsonl").read_bytes())
     started = time.monotonic()
     run = subprocess.run([str(bundle / "ChartBrief"), "finetune", str(data), "--max-steps", "2", "--eval-limit", "1",
-                          "--eval-engine", "openvino", "--max-new-tokens", "16", "-y"], cwd=work, env=env,
+                          "--eval-engine", "openvino", "--max-new-tokens", "16", "--eval-independent", "1", "-y"], cwd=work, env=env,
                          capture_output=True, text=True, timeout=1500, check=False)
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-5000:]
     assert "tcmalloc allocator" in out, out[-3000:]
     assert re.search(r"New adapter: \S+", out), out[-3000:]
+    assert "openvino vs reference engine (fp32) on 1 held-out notes" in out, out[-3000:]  # the agreement check
+    assert re.search(r"^independent \(1 notes\)", out, re.MULTILINE), out[-3000:]
     assert list((work / "home" / "data" / "adapters").rglob("adapter_model.safetensors"))
     print(f"\nbundle: 2 fine-tuning steps + evaluation {time.monotonic() - started:.1f} s")

@@ -74,3 +74,62 @@ def test_base_and_adapter_use_the_same_settings_and_base_is_cached(fake_engines,
     again = evaluate(rows, model_id="hf:fake", adapter=("a-v2", tmp_path), engine="fake", max_new_tokens=17)
     assert [a for a, _ in FakeEngine.calls] == ["a-v2"] * 4  # base scores came from the cache
     assert again["groups"]["all"]["base"] == g["all"]["base"]
+
+
+def test_the_independent_set_is_its_own_group_and_not_part_of_all(fake_engines, tmp_path):
+    from core.evaluate.runner import INDEPENDENT, independent_rows
+
+    extra = independent_rows(2)
+    assert len(extra) == 2 and {h.group for h in extra} == {INDEPENDENT}
+    assert len(extra[0].pair.note) <= len(extra[1].pair.note)  # the shortest notes: the cheapest to evaluate
+    report = evaluate(_rows() + extra, model_id="hf:fake", adapter=("a-v1", tmp_path), engine="fake")
+    groups = report["groups"]
+    assert groups["independent"]["base"]["notes"] == 2 and groups["all"]["base"]["notes"] == 4
+    assert independent_rows(0) == [] and independent_rows(3, tmp_path / "not-installed.jsonl") == []
+    from core.evaluate.report import format_table
+
+    assert "independent: notes of the shipped evaluation set" in format_table(report)
+
+
+@pytest.mark.parametrize("reference_writes", ["metoprolol 25 mg daily", "a patient was seen"])
+def test_the_fast_engine_is_checked_against_the_reference_on_a_sample(fake_engines, monkeypatch, tmp_path,
+                                                                      reference_writes):
+    made = []
+
+    class Engine(FakeEngine):
+        def __init__(self, record, variant, adapter, name):
+            super().__init__(record, variant, adapter)
+            self.name = name
+            made.append(name)
+
+        def stream(self, prompt, settings, should_stop=None):
+            if self.name == "reference":
+                yield reference_writes
+            else:
+                yield from super().stream(prompt, settings, should_stop)
+
+    monkeypatch.setattr("core.engines.create", lambda engine, model_id=None, variant=None, adapter=None,
+                        on_status=None: Engine(fake_engines, variant or "int4", adapter, engine))
+    report = evaluate(_rows(), model_id="hf:fake", adapter=("a-v1", tmp_path), engine="openvino", agreement_notes=2)
+    assert made == ["openvino", "openvino", "reference"]  # base, adapter, then the reference on the sample only
+    a = report["agreement"]
+    assert a["notes"] == 2 and a["fact_recall_fast"] == 1.0
+    if reference_writes.startswith("metoprolol"):
+        assert a["identical"] == 2 and a["agrees"] and a["fact_recall_reference"] == 1.0
+    else:
+        assert a["identical"] == 0 and not a["agrees"] and a["fact_recall_reference"] == 0.0
+        from core.evaluate.report import format_table
+
+        assert "DISAGREES" in format_table(report)
+    assert "metoprolol" not in str(report)
+
+
+def test_no_agreement_check_when_the_evaluation_runs_on_the_reference_engine(fake_engines, monkeypatch, tmp_path):
+    def create(engine, model_id=None, variant=None, adapter=None, on_status=None):
+        made = FakeEngine(fake_engines, variant or "fp32", adapter)
+        made.name = engine
+        return made
+
+    monkeypatch.setattr("core.engines.create", create)
+    report = evaluate(_rows(), model_id="hf:fake", adapter=("a-v1", tmp_path), engine="reference", agreement_notes=2)
+    assert "agreement" not in report and [a for a, _ in FakeEngine.calls] == [None] * 4 + ["a-v1"] * 4

@@ -27,7 +27,8 @@ def quick_options(model_id: str, **changes):
     from core.finetune import TrainOptions
 
     base = {"model_id": model_id, "max_length": 512, "batch_size": 1, "grad_accum": 1, "checkpoint_every": 2,
-            "warmup_steps": 1, "eval_limit": 0, "eval_engine": "reference", "eval_max_new_tokens": 8}
+            "warmup_steps": 1, "eval_limit": 0, "eval_engine": "reference", "eval_max_new_tokens": 8,
+            "eval_independent": 0, "eval_agreement": 0}
     return TrainOptions(**{**base, **changes})
 
 

@@ -146,7 +146,7 @@ def test_an_unfinished_run_is_found_with_its_live_worker(home):
 def test_the_training_process_is_gone_before_the_evaluation_starts(tiny_id, small_data):
     """After registering the adapter the worker execs the evaluation worker: same pid and event stream, but a
     fresh interpreter without the training's memory, IPEX-LLM (its peft patches) or tcmalloc."""
-    run = _start(small_data, quick_options(tiny_id, max_steps=2, eval_limit=2))
+    run = _start(small_data, quick_options(tiny_id, max_steps=2, eval_limit=2, eval_independent=1))
     try:
         before = follow(run, until=lambda e: e["event"] == "step")
         training_maps = Path(f"/proc/{run.pid}/maps").read_text()
@@ -168,6 +168,10 @@ def test_the_training_process_is_gone_before_the_evaluation_starts(tiny_id, smal
     assert kinds[-1] == "finished" and run.wait() == 0
     status = RunDir.open(run.id).status()
     assert status["state"] == "finished" and (RunDir.open(run.id).evaluation_file).is_file()
+    import json
+
+    groups = json.loads(RunDir.open(run.id).evaluation_file.read_text())["groups"]
+    assert groups["independent"]["base"]["notes"] == 1 and groups["all"]["base"]["notes"] == 2
     from core import adapters
 
     assert adapters.get(status["adapter_id"]).metrics  # the metrics are kept with the adapter

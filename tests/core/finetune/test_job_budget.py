@@ -51,3 +51,17 @@ def test_training_stops_early_enough_to_leave_the_evaluation_its_time(tiny_id, s
     trained = next(e for e in events if e["event"] == "trained")
     assert trained["reason"] == "time" and trained["train_seconds"] <= 15.0
     assert any(e["event"] == "evaluation" for e in events) and events[-1]["event"] == "finished"
+
+
+def test_the_independent_set_and_the_agreement_check_are_in_the_estimate(home):
+    job_budget.record(job_budget.key("m", "openvino", 160), per_summary_s=5.0, load_s=10.0)
+    job_budget.record(job_budget.key("m", "reference", 160), per_summary_s=20.0, load_s=15.0)
+    plain = job_budget.split(15, eval_notes=24, model_id="m", engine="openvino", max_new_tokens=160)
+    full = job_budget.split(15, eval_notes=24, model_id="m", engine="openvino", max_new_tokens=160,
+                            independent=4, agreement=2)
+    assert plain.eval_s == 2 * 10 + 2 * 24 * 5
+    assert full.eval_s == plain.eval_s + 2 * 4 * 5 + (15 + 2 * 20)  # 4 more notes twice; 2 on the reference
+    on_reference = job_budget.split(15, eval_notes=24, model_id="m", engine="reference", max_new_tokens=160,
+                                    independent=4, agreement=2)
+    # no check of the reference against itself; the held-out notes (not the independent ones) are cut to fit half
+    assert on_reference.eval_notes == 6 and on_reference.eval_s == 2 * 15 + 2 * (6 + 4) * 20
