@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QVBoxLayout, QWi
 from gui import qtcompat  # noqa: F401 - applies the emit() reference-count fix
 from gui.loss_plot import LossPlot
 
-STATS = ("Step", "Epoch", "Loss", "Tokens/s", "ETA", "Memory")
-PHASES = {"base": "the base model", "adapter": "the new adapter"}
+STATS = ("Step", "Epoch", "Loss", "Tokens/s", "ETA", "Memory")  # ETA: the whole job, its phase named
+PHASES = {"base": "the base model", "adapter": "the new adapter",
+          "agreement": "the new adapter on the reference engine (agreement check)"}
 
 
 def duration(seconds) -> str:
@@ -20,6 +21,13 @@ def duration(seconds) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h} h {m:02d} min" if h else f"{m} min {s:02d} s" if m else f"{s} s"
+
+
+def job_eta(step: dict) -> str:
+    """The whole job's ETA with its phase (training, then evaluation and registration), or training's alone."""
+    if step.get("job_eta_s") is None:
+        return duration(step.get("eta_s"))
+    return f"{duration(step['job_eta_s'])} (training: {duration(step.get('eta_s'))}, then evaluation)"
 
 
 def status_text(event: dict) -> str | None:
@@ -85,6 +93,10 @@ class TrainingProgress(QWidget):
             self.plot.truncate(int(event["resumed_from"]))
         if kind == "step":
             self.show_step(event)
+        if kind == "eval" and event.get("job_eta_s") is not None:
+            self.stats["ETA"].setText(f"{duration(event['job_eta_s'])} (evaluating)")
+        if kind in ("finished", "cancelled", "error"):
+            self.stats["ETA"].setText("–")
         text = status_text(event)
         if text:
             self.status.setText(text)
@@ -93,7 +105,7 @@ class TrainingProgress(QWidget):
         self.plot.add(e["step"], e["loss"])
         values = {"Step": f"{e.get('step')} of {e.get('max_steps')}", "Epoch": f"{e.get('epoch', 0):.2f}",
                   "Loss": f"{e.get('loss', 0):.4f}", "Tokens/s": f"{e.get('tokens_per_s', 0):.0f}",
-                  "ETA": duration(e.get("eta_s")), "Memory": f"{e.get('rss_mb', 0) / 1024:.2f} GiB"}
+                  "ETA": job_eta(e), "Memory": f"{e.get('rss_mb', 0) / 1024:.2f} GiB"}
         for name, text in values.items():
             self.stats[name].setText(text)
         self.status.setText(f"Training: step {e.get('step')} of {e.get('max_steps')}, "

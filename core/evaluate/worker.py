@@ -126,12 +126,25 @@ def _run(args, emit) -> dict:
     from core.evaluate.runner import evaluate_pairs, record
 
     pairs, profile = _pairs_and_profile(run, args)
+    from core.finetune.job_budget import EvaluationEta
+
+    engine = args.engine or opts.eval_engine
+    from core import adapters
+    from core.models import registry
+
+    base_id = adapters.get(args.adapter).base_model_id if args.adapter else registry.get(args.model).id
+    eta = EvaluationEta(model_id=base_id, engine=engine,
+                        max_new_tokens=args.max_new_tokens or opts.eval_max_new_tokens,
+                        agreement=opts.eval_agreement if run else 0)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        emit(wp.EvalProgress(phase=phase, done=done, total=total, job_eta_s=eta.update(phase, done, total)))
+
     report = evaluate_pairs(
         pairs, profile, adapter_id=args.adapter, model_id=args.model,
         limit=args.limit if args.limit is not None else opts.eval_limit,
-        seed=args.seed if args.seed is not None else opts.seed, engine=args.engine or opts.eval_engine,
-        max_new_tokens=args.max_new_tokens or opts.eval_max_new_tokens,
-        on_progress=lambda phase, done, total: emit(wp.EvalProgress(phase=phase, done=done, total=total)),
+        seed=args.seed if args.seed is not None else opts.seed, engine=engine,
+        max_new_tokens=args.max_new_tokens or opts.eval_max_new_tokens, on_progress=progress,
         should_stop=run.cancel_file.exists if run else None,
         independent=opts.eval_independent if run else 0, agreement_notes=opts.eval_agreement if run else 0)
     if run:

@@ -56,8 +56,9 @@ def describe(e: Mapping[str, Any]) -> str | None:
         state = "OK" if e.get("ok") else "NOT confined"
         return f"Thread pinning {state}: {len(e.get('threads', {}))} threads on CPUs {e.get('cpus')}"
     if kind == "step":
+        job = f" (whole job {_duration(e['job_eta_s'])})" if e.get("job_eta_s") is not None else ""
         return (f"step {e['step']}/{e['max_steps']}  epoch {e['epoch']:.2f}  loss {e['loss']:.4f}  "
-                f"lr {e['lr']:.2e}  {e['tokens_per_s']:.0f} tok/s  ETA {_duration(e.get('eta_s'))}  "
+                f"lr {e['lr']:.2e}  {e['tokens_per_s']:.0f} tok/s  training ETA {_duration(e.get('eta_s'))}{job}  "
                 f"RSS {e['rss_mb'] / 1024:.2f} GiB")
     if kind == "checkpoint":
         return f"checkpoint saved at step {e['step']}"
@@ -71,7 +72,8 @@ def describe(e: Mapping[str, Any]) -> str | None:
         return (f"This machine's share is done (rank {e.get('rank')} of {e.get('world_size')}, {e.get('steps')} "
                 f"steps); the machine with rank 0 saves, registers and evaluates the adapter.")
     if kind == "eval":
-        return f"evaluating {e['phase']}: {e['done']}/{e['total']}"
+        job = f"  job ETA {_duration(e['job_eta_s'])}" if e.get("job_eta_s") is not None else ""
+        return f"evaluating {e['phase']}: {e['done']}/{e['total']}{job}"
     if kind == "registered":
         return f"Adapter registered: {e['adapter_id']}"
     if kind == "cancelled":

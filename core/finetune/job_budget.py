@@ -68,6 +68,23 @@ def measured(key_: str) -> tuple[float, float] | None:
         return None
 
 
+def evaluation_s(eval_notes: int, *, model_id: str | None, engine: str, max_new_tokens: int, independent: int = 0,
+                 agreement: int = 0) -> float:
+    """Estimated seconds of the evaluation after training (see :func:`split`), from this machine's measurements."""
+    if not eval_notes:
+        return 0.0
+    per, load = measured(key(model_id, engine, max_new_tokens)) or (DEFAULT_PER_SUMMARY_S, DEFAULT_LOAD_S)
+    return 2 * load + 2 * (eval_notes + independent) * per + _check_s(eval_notes, model_id, engine, max_new_tokens,
+                                                                     agreement)
+
+
+def _check_s(eval_notes: int, model_id: str | None, engine: str, max_new_tokens: int, agreement: int) -> float:
+    if not agreement or engine == "reference":
+        return 0.0
+    ref_per, ref_load = measured(key(model_id, "reference", max_new_tokens)) or (DEFAULT_PER_SUMMARY_S, DEFAULT_LOAD_S)
+    return ref_load + min(agreement, eval_notes) * ref_per
+
+
 def split(minutes: float | None, *, eval_notes: int, model_id: str | None, engine: str,
           max_new_tokens: int, independent: int = 0, agreement: int = 0) -> Split | None:
     """The training share of ``minutes`` (None: no budget). The evaluation summarizes ``eval_notes`` held-out
@@ -81,11 +98,7 @@ def split(minutes: float | None, *, eval_notes: int, model_id: str | None, engin
         return Split(total, total, 0.0, 0, True)
     got = measured(key(model_id, engine, max_new_tokens))
     per, load = got or (DEFAULT_PER_SUMMARY_S, DEFAULT_LOAD_S)
-    check = 0.0
-    if agreement and engine != "reference":
-        ref_per, ref_load = measured(key(model_id, "reference", max_new_tokens)) or (DEFAULT_PER_SUMMARY_S,
-                                                                                     DEFAULT_LOAD_S)
-        check = ref_load + min(agreement, eval_notes) * ref_per
+    check = _check_s(eval_notes, model_id, engine, max_new_tokens, agreement)
 
     def cost(notes: int) -> float:
         return 2 * load + 2 * (notes + independent) * per + check
@@ -97,3 +110,35 @@ def split(minutes: float | None, *, eval_notes: int, model_id: str | None, engin
     eval_s = cost(notes)
     train = max(total - eval_s - REGISTER_S, MIN_TRAIN_SHARE * total)
     return Split(total, round(train, 1), round(eval_s, 1), notes, got is not None)
+
+
+class EvaluationEta:
+    """Seconds left in the evaluation worker, from its progress: the rest of this phase at the pace measured in
+    it (or this machine's earlier measurement before the first summary), then the phases after it
+    (``base`` → ``adapter`` → ``agreement``, each with its engine load)."""
+
+    def __init__(self, *, model_id: str | None, engine: str, max_new_tokens: int, agreement: int):
+        import time
+
+        self._now = time.monotonic
+        self.agreement = agreement if engine != "reference" else 0
+        self.per, self.load = measured(key(model_id, engine, max_new_tokens)) or (DEFAULT_PER_SUMMARY_S,
+                                                                                DEFAULT_LOAD_S)
+        self.ref_per, self.ref_load = (measured(key(model_id, "reference", max_new_tokens))
+                                       or (DEFAULT_PER_SUMMARY_S, DEFAULT_LOAD_S))
+        self._phase: str | None = None
+        self._start = (0.0, 0)
+
+    def update(self, phase: str, done: int, total: int) -> float:
+        now = self._now()
+        if phase != self._phase:  # the phase's first report comes when its first note is done
+            self._phase, self._start = phase, (now, done)
+        t0, d0 = self._start
+        default = self.ref_per if phase == "agreement" else self.per
+        pace = (now - t0) / (done - d0) if done > d0 else default
+        left = (total - done) * pace
+        if phase == "base":  # the adapter pass summarizes the same notes
+            left += self.load + total * self.per
+        if phase in ("base", "adapter") and self.agreement:
+            left += self.ref_load + self.agreement * self.ref_per
+        return round(left, 1)

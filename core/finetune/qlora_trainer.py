@@ -193,8 +193,9 @@ class Progress(TrainerCallback):
     """Turns Trainer logs into progress events; enforces the time budget; polls the cancel file."""
 
     def __init__(self, emit: Callable[..., object], clock: Clock, meter: Meter, budget_s: float | None,
-                 cancel_file: Path, on_first_step: Callable[[], None] | None = None):
+                 cancel_file: Path, on_first_step: Callable[[], None] | None = None, after_s: float = 0.0):
         self.emit, self.clock, self.meter, self.budget_s = emit, clock, meter, budget_s
+        self.after_s = after_s  # estimated seconds after training: registering and evaluating the adapter
         self.cancel_file, self.on_first_step = cancel_file, on_first_step
         self.stop_reason: str | None = None
         self._t0 = time.monotonic()
@@ -242,7 +243,8 @@ class Progress(TrainerCallback):
         self.emit(wp.Step(step=state.global_step, max_steps=state.max_steps, epoch=round(state.epoch or 0, 4),
                           loss=round(float(logs["loss"]), 5), lr=float(logs.get("learning_rate", 0.0)),
                           tokens_per_s=round((self.meter.total_tokens - tok_prev) / max(1e-6, now - t_prev), 1),
-                          eta_s=round(eta, 1), elapsed_s=round(self.clock.elapsed(), 1), rss_mb=rss_mb()))
+                          eta_s=round(eta, 1), elapsed_s=round(self.clock.elapsed(), 1), rss_mb=rss_mb(),
+                          job_eta_s=round(eta + self.after_s, 1)))
 
 
 def rss_mb() -> float:

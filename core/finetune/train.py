@@ -83,7 +83,11 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
         emit(wp.Affinity(cpus=affinity.format_cpu_list(cpus), threads={str(k): v for k, v in masks.items()},
                          ok=affinity.masks_ok(masks, cpus)))
 
-    progress = Progress(emit, clock, meter, budget, run.cancel_file, on_first_step)
+    notes = shares.eval_notes if shares else opts.eval_limit
+    after = (shares.eval_s if shares else job_budget.evaluation_s(
+        notes, model_id=record.id, engine=opts.eval_engine, max_new_tokens=opts.eval_max_new_tokens,
+        independent=opts.eval_independent, agreement=opts.eval_agreement)) + job_budget.REGISTER_S
+    progress = Progress(emit, clock, meter, budget, run.cancel_file, on_first_step, after_s=after)
     args = TrainingArguments(
         output_dir=str(run.checkpoints), per_device_train_batch_size=opts.batch_size,
         gradient_accumulation_steps=opts.grad_accum, learning_rate=opts.learning_rate,

@@ -94,6 +94,7 @@ class Step(Event):
     eta_s: float
     elapsed_s: float
     rss_mb: float
+    job_eta_s: float | None = None  # the whole job: the rest of training, then evaluation and registration
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,10 @@ class Trained(Event):
 @dataclass(frozen=True)
 class EvalProgress(Event):
     KIND: ClassVar[str] = "eval"
-    phase: str  # base | adapter
+    phase: str  # base | adapter | agreement
     done: int
     total: int
+    job_eta_s: float | None = None  # the rest of the evaluation, then finishing the run
 
 
 @dataclass(frozen=True)

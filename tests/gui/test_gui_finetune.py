@@ -330,3 +330,20 @@ def test_a_run_left_training_in_the_background_is_followed_by_the_next_session(q
         worker.wait()
         if view is not None:
             view.shutdown()
+
+
+def test_the_eta_is_the_whole_jobs_with_its_phase(qtbot):
+    from gui.training_progress import TrainingProgress, job_eta
+
+    assert job_eta({"eta_s": 90}) == "1 min 30 s"  # no evaluation planned: training's own
+    assert job_eta({"eta_s": 90, "job_eta_s": 400}) == "6 min 40 s (training: 1 min 30 s, then evaluation)"
+    progress = TrainingProgress()
+    qtbot.addWidget(progress)
+    progress.show_event({"event": "step", "step": 1, "max_steps": 4, "epoch": 0.1, "loss": 2.0, "lr": 1e-3,
+                         "tokens_per_s": 50, "eta_s": 30, "elapsed_s": 10, "rss_mb": 900, "job_eta_s": 130})
+    assert progress.stats["ETA"].text() == "2 min 10 s (training: 30 s, then evaluation)"
+    progress.show_event({"event": "eval", "phase": "adapter", "done": 1, "total": 4, "job_eta_s": 45})
+    assert progress.stats["ETA"].text() == "45 s (evaluating)"
+    assert "new adapter" in progress.status.text()
+    progress.show_event({"event": "finished", "adapter_id": "a-v1", "steps": 4, "train_seconds": 40})
+    assert progress.stats["ETA"].text() == "–"

@@ -51,6 +51,10 @@ def test_training_stops_early_enough_to_leave_the_evaluation_its_time(tiny_id, s
     trained = next(e for e in events if e["event"] == "trained")
     assert trained["reason"] == "time" and trained["train_seconds"] <= 15.0
     assert any(e["event"] == "evaluation" for e in events) and events[-1]["event"] == "finished"
+    steps = [e for e in events if e["event"] == "step"]
+    assert all(e["job_eta_s"] >= e["eta_s"] + 6.0 for e in steps)  # the whole job: training, then evaluation
+    evals = [e for e in events if e["event"] == "eval"]
+    assert evals and all(e["job_eta_s"] is not None for e in evals) and evals[-1]["job_eta_s"] == 0
 
 
 def test_the_independent_set_and_the_agreement_check_are_in_the_estimate(home):
@@ -65,3 +69,21 @@ def test_the_independent_set_and_the_agreement_check_are_in_the_estimate(home):
                                     independent=4, agreement=2)
     # no check of the reference against itself; the held-out notes (not the independent ones) are cut to fit half
     assert on_reference.eval_notes == 6 and on_reference.eval_s == 2 * 15 + 2 * (6 + 4) * 20
+
+
+def test_the_evaluation_eta_counts_the_phases_still_to_come(home, monkeypatch):
+    job_budget.record(job_budget.key("m", "openvino", 160), per_summary_s=5.0, load_s=10.0)
+    job_budget.record(job_budget.key("m", "reference", 160), per_summary_s=20.0, load_s=15.0)
+    clock = iter([0.0, 8.0, 16.0, 100.0, 104.0, 200.0, 230.0])
+    eta = job_budget.EvaluationEta(model_id="m", engine="openvino", max_new_tokens=160, agreement=2)
+    eta._now = lambda: next(clock)
+    # base, first of 4 done: 3 more at the measured 5 s, then load + 4 adapter summaries, then the reference check
+    assert eta.update("base", 1, 4) == 3 * 5 + 10 + 4 * 5 + 15 + 2 * 20
+    assert eta.update("base", 2, 4) == 2 * 8 + 10 + 4 * 5 + 15 + 2 * 20  # this phase's own pace: 8 s a note
+    assert eta.update("base", 3, 4) == 1 * 8 + 10 + 4 * 5 + 15 + 2 * 20
+    assert eta.update("adapter", 1, 4) == 3 * 5 + 15 + 2 * 20
+    assert eta.update("adapter", 2, 4) == 2 * 4 + 15 + 2 * 20
+    assert eta.update("agreement", 1, 2) == 1 * 20
+    assert eta.update("agreement", 2, 2) == 0
+    on_reference = job_budget.EvaluationEta(model_id="m", engine="reference", max_new_tokens=160, agreement=2)
+    assert on_reference.agreement == 0  # the reference engine is not checked against itself
