@@ -1,7 +1,9 @@
 """Fine-tune → activate → summarize, on every engine a user can pick (ipex_llm, openvino — the default on most
 CPUs — and reference), through the ``chartbrief`` commands a user types; each engine's next-token choice after
 the prompt agrees with the stock-peft merged model (``PeftModel.merge_and_unload``) built from the same adapter
-files, and the plain-precision engine matches its logits."""
+files, and the plain-precision engine matches its logits. OpenVINO computes in bf16 on CPUs with native bf16
+(AVX-512-BF16, AMX) by default; the summary runs that way, the logits check at f32, so that it tests the merged
+weights rather than the runtime's precision (the tiny random model's top logits lie closer than bf16 resolves)."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ def _next_logits(model, tokenizer, prompt):
 
 
 @pytest.mark.slow
-def test_finetune_activate_then_summarize_on_every_engine(tiny_id, tiny_model_dir, small_data, tmp_path, capsys):
+def test_finetune_activate_then_summarize_on_every_engine(tiny_id, tiny_model_dir, small_data, tmp_path, capsys,
+                                                          monkeypatch):
     import torch
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
@@ -49,6 +52,13 @@ def test_finetune_activate_then_summarize_on_every_engine(tiny_id, tiny_model_di
         result = json.loads(capsys.readouterr().out)
         assert result["engine"]["adapter"] == adapter_id, (name, result["engine"])
 
+        if name == "openvino":
+            from core.engines.openvino import OpenVinoEngine
+
+            def f32_config(self, default=OpenVinoEngine._ov_config):
+                return {**default(self), "INFERENCE_PRECISION_HINT": "f32"}
+
+            monkeypatch.setattr(OpenVinoEngine, "_ov_config", f32_config)
         engine = engines.load(name, tiny_id, variant, adapters.resolve(adapter_id))
         prompt = engine.chat_prompt(*PROMPT)
         want = _next_logits(merged, engine.tokenizer, prompt)

@@ -98,14 +98,28 @@ def test_time_budget_ends_training_within_it(tiny_id, small_data):
     assert events[-1]["event"] == "finished"
 
 
-def test_worker_alive_knows_a_worker_from_another_process_with_its_number():
+def _started(argv):
+    """A child whose command line the kernel shows already: between a vfork'd child's exec and the kernel
+    setting up its arguments, /proc/PID/cmdline reads empty (seen in CI under load)."""
     import subprocess
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen(argv)
+    deadline = time.monotonic() + 10
+    while not psutil.Process(proc.pid).cmdline() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc
+
+
+def test_worker_alive_knows_a_worker_from_another_process_with_its_number():
     import sys
 
     from core.finetune.launcher import worker_alive
 
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "core.finetune.worker"])
+    other = _started([sys.executable, "-c", "import time; time.sleep(30)"])
+    worker = _started([sys.executable, "-c", "import time; time.sleep(30)", "core.finetune.worker"])
     try:
         assert worker_alive(worker.pid) and not worker_alive(other.pid)
         assert not worker_alive(None) and not worker_alive(0)
@@ -117,7 +131,6 @@ def test_worker_alive_knows_a_worker_from_another_process_with_its_number():
 
 
 def test_an_unfinished_run_is_found_with_its_live_worker(home):
-    import subprocess
     import sys
 
     from core.finetune import launcher
@@ -128,7 +141,7 @@ def test_an_unfinished_run_is_found_with_its_live_worker(home):
     run = RunDir.create()
     run.options_file.write_text("{}")
     assert run.worker_pid() is None
-    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "core.finetune.worker"])
+    worker = _started([sys.executable, "-c", "import time; time.sleep(30)", "core.finetune.worker"])
     try:
         started = protocol.Started(run=run.id, pid=worker.pid, cpus="1", threads=1, dtype="fp32", allocator=None,
                                    train_rows=4, max_steps=2, resumed_from=None, budget_s=None, model_id="m")
