@@ -19,6 +19,7 @@ from core import atomic, hardware, paths
 DEFAULT_PER_SUMMARY_S = 20.0
 DEFAULT_LOAD_S = 20.0
 REGISTER_S = 10.0  # saving, registering the adapter and starting the evaluation process
+AUTO_PROBE_S = 90.0  # engine "auto" not yet measured for this model here: its first use measures the candidates
 MIN_TRAIN_SHARE = 0.5
 MIN_EVAL_NOTES = 4  # two seen-like and two unseen-like notes
 
@@ -79,10 +80,22 @@ def evaluation_s(eval_notes: int, *, model_id: str | None, engine: str, max_new_
 
 
 def _check_s(eval_notes: int, model_id: str | None, engine: str, max_new_tokens: int, agreement: int) -> float:
+    """The reference-engine check, and the first use of ``auto`` where it has not measured this model yet."""
+    probe = AUTO_PROBE_S if engine == "auto" and not _auto_measured(model_id) else 0.0
     if not agreement or engine == "reference":
-        return 0.0
+        return probe
     ref_per, ref_load = measured(key(model_id, "reference", max_new_tokens)) or (DEFAULT_PER_SUMMARY_S, DEFAULT_LOAD_S)
-    return ref_load + min(agreement, eval_notes) * ref_per
+    return probe + ref_load + min(agreement, eval_notes) * ref_per
+
+
+def _auto_measured(model_id: str | None) -> bool:
+    from core.engines import auto
+    from core.models import registry
+
+    try:
+        return auto.cached_choice(registry.get(model_id)) is not None
+    except Exception:  # noqa: BLE001 - an unknown model is the evaluation's error to report, not the estimate's
+        return False
 
 
 def split(minutes: float | None, *, eval_notes: int, model_id: str | None, engine: str,

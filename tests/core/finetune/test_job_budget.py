@@ -87,3 +87,12 @@ def test_the_evaluation_eta_counts_the_phases_still_to_come(home, monkeypatch):
     assert eta.update("agreement", 2, 2) == 0
     on_reference = job_budget.EvaluationEta(model_id="m", engine="reference", max_new_tokens=160, agreement=2)
     assert on_reference.agreement == 0  # the reference engine is not checked against itself
+
+
+def test_the_first_use_of_auto_is_in_the_estimate(home, monkeypatch):
+    job_budget.record(job_budget.key("m", "auto", 160), per_summary_s=5.0, load_s=10.0)
+    monkeypatch.setattr(job_budget, "_auto_measured", lambda model_id: False)
+    first = job_budget.evaluation_s(4, model_id="m", engine="auto", max_new_tokens=160)
+    monkeypatch.setattr(job_budget, "_auto_measured", lambda model_id: True)
+    later = job_budget.evaluation_s(4, model_id="m", engine="auto", max_new_tokens=160)
+    assert first == later + job_budget.AUTO_PROBE_S and later == 2 * 10 + 2 * 4 * 5
