@@ -120,5 +120,6 @@ class OptionsForm(QWidget):
         values = {"model_id": model_id, "minutes": self.minutes.value() or None, "cores": cores,
                   "learning_rate": lr, "lora_r": self.rank.value(), "lora_alpha": 2 * self.rank.value(),
                   "max_length": self.max_length.value(), "max_steps": self.max_steps.value() or None,
-                  "eval_limit": self.eval_limit.value()}
+                  "eval_limit": self.eval_limit.value(),
+                  "eval_cores": "training"}  # the window keeps its summarizer's CPU while it evaluates
         return TrainOptions(**{**values, **(overrides or {})})

@@ -24,8 +24,8 @@ _FLAGS = {"model": "model_id", "minutes": "minutes", "epochs": "epochs", "max_st
           "dtype": "compute_dtype", "checkpoint_every": "checkpoint_every", "seed": "seed",
           "eval_limit": "eval_limit", "eval_engine": "eval_engine", "max_new_tokens": "eval_max_new_tokens",
           "nproc_per_node": "nproc_per_node", "nnodes": "nnodes", "rdzv": "rdzv",
-          "eval_independent": "eval_independent", "eval_agreement": "eval_agreement"}
-_CHOICES = {"compute_dtype": DTYPES, "eval_engine": ENGINE_NAMES}
+          "eval_independent": "eval_independent", "eval_agreement": "eval_agreement", "eval_cores": "eval_cores"}
+_CHOICES = {"compute_dtype": DTYPES, "eval_engine": ENGINE_NAMES, "eval_cores": ("all", "training")}
 
 
 def _option_arguments(p) -> None:

@@ -59,6 +59,10 @@ class TrainOptions:
                                                                "the fastest measured here, checked against the "
                                                                "reference engine on a sample; reference: fp32 + "
                                                                "stock peft, exact but slow)"})
+    eval_cores: str = field(default="all", metadata={"help": "CPUs for the evaluation after training: all (every "
+                                                             "CPU this job may use, the training ones freed by "
+                                                             "then) or training (the training CPUs; the window "
+                                                             "keeps its summarizer's CPU)"})
     eval_independent: int = field(default=4, metadata={"help": "notes of the shipped independent evaluation set "
                                                                "also evaluated, reported apart; 0 skips"})
     eval_agreement: int = field(default=2, metadata={"help": "held-out notes the reference engine also "
@@ -100,6 +104,8 @@ class TrainOptions:
             _bad("cores", self.cores, "CPU numbers such as 1-3 or 0,2")
         if self.eval_engine not in ("auto", "ipex_llm", "reference", "openvino"):
             _bad("eval_engine", self.eval_engine, "auto, ipex_llm, reference or openvino")
+        if self.eval_cores not in ("all", "training"):
+            _bad("eval_cores", self.eval_cores, "all or training")
         if self.nnodes > 1 and not _host_port(self.rdzv):
             _bad("rdzv", self.rdzv, "HOST:PORT of the first machine (e.g. 10.0.0.5:29400) when nnodes is above 1")
         if self.rdzv is not None and not _host_port(self.rdzv):
@@ -135,7 +141,7 @@ class TrainOptions:
 
     def hyperparameters(self) -> dict[str, Any]:
         """What an adapter's metadata records about how it was trained."""
-        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine", "eval_independent",
+        skip = {"model_id", "cores", "eval_limit", "eval_max_new_tokens", "eval_engine", "eval_independent", "eval_cores",
                 "eval_agreement", "rdzv"}
         return {k: v for k, v in self.to_dict().items() if k not in skip}
 

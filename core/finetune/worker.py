@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         opts = TrainOptions.from_dict(run.read_json(run.options_file))
         cpus = process_cpus(training_cpus(opts.cores), rank.local_rank, rank.local_world_size)
+        launch_cpus = affinity.allowed_cpus()  # before pinning: what the evaluation may use afterwards
         affinity.pin_process(cpus)
         os.environ.update(affinity.omp_env(cpus))
         from core import runtime
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         runtime.setup(role="training", cpus=cpus)  # offline env; before torch is imported
         if not rank.main:
             return _peer(run, opts, cpus, emit, args.resume, rank)
-        return _pipeline(run, opts, cpus, emit, args.resume)
+        return _pipeline(run, opts, cpus, emit, args.resume, launch_cpus)
     except Cancelled as exc:
         if not rank.main:
             return 130
@@ -88,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.Emitter, resume: bool) -> int:
+def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.Emitter, resume: bool,
+              launch_cpus: tuple[int, ...] | None = None) -> int:
     status = run.status()
     from core.finetune import dtype_choice
 
@@ -108,7 +110,8 @@ def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.E
     emit(wp.Registered(run=run.id, adapter_id=adapter_id))
     notes = run.status().get("eval_notes", opts.eval_limit)  # the time budget's share (core.finetune.job_budget)
     if notes:
-        _become_evaluation(run, opts, adapter_id, emit, notes)  # does not return
+        eval_cpus = launch_cpus if opts.eval_cores == "all" and launch_cpus else training_cpus(opts.cores)
+        _become_evaluation(run, opts, adapter_id, emit, notes, eval_cpus)  # does not return
     run.set_status("finished")
     audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
                  train_seconds=training.get("train_seconds"))
@@ -140,15 +143,18 @@ def _register(run: RunDir, opts: TrainOptions, training: dict) -> str:
     return record.id
 
 
-def _become_evaluation(run: RunDir, opts: TrainOptions, adapter_id: str, emit: wp.Emitter, notes: int) -> None:
+def _become_evaluation(run: RunDir, opts: TrainOptions, adapter_id: str, emit: wp.Emitter, notes: int,
+                       cpus: tuple[int, ...]) -> None:
     """Replace this process with the evaluation worker (``exec``), which evaluates and finishes the run.
 
     Same process id (the launcher, the window and torchrun keep following it) and the same event stream (fd 1
     is given back to the event pipe first); the new interpreter starts without this one's memory, IPEX-LLM's
     peft patches or tcmalloc (OpenVINO's runtime aborts under it)."""
-    argv = ["--run", str(run.path), "--adapter", adapter_id, "--limit", str(notes), "--finish-run"]
+    argv = ["--run", str(run.path), "--adapter", adapter_id, "--limit", str(notes), "--finish-run",
+            "--cores", hardware.format_cpu_list(cpus)]
     command = spawn.command(EVALUATION_WORKER, argv)
-    env = spawn.environment(training_cpus(opts.cores), preload_allocator=False)
+    env = spawn.environment(cpus, preload_allocator=False)
+    affinity.pin_process(cpus)  # widen this process's CPUs (the training ones) to the evaluation's before exec
     run.set_status("evaluating", adapter_id=adapter_id, pid=os.getpid())
     log.info("training done; this process continues as the evaluation worker")
     logging.shutdown()  # flush the log before the image is replaced

@@ -26,6 +26,16 @@ def training_cpus(cores: tuple[int, ...] | None) -> tuple[int, ...]:
                              hint="Pick CPUs from the allowed list (see chartbrief doctor).") from None
 
 
+def allowed_cpus() -> tuple[int, ...] | None:
+    """The CPUs this process may run on now (None where the OS does not say)."""
+    if hasattr(os, "sched_getaffinity"):
+        return tuple(sorted(os.sched_getaffinity(0)))
+    import psutil
+
+    proc = psutil.Process()
+    return tuple(sorted(proc.cpu_affinity())) if hasattr(proc, "cpu_affinity") else None
+
+
 def pin_process(cpus: tuple[int, ...]) -> None:
     """Restrict this process (and threads it starts later) to ``cpus``.
 

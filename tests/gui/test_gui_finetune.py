@@ -347,3 +347,8 @@ def test_the_eta_is_the_whole_jobs_with_its_phase(qtbot):
     assert "new adapter" in progress.status.text()
     progress.show_event({"event": "finished", "adapter_id": "a-v1", "steps": 4, "train_seconds": 40})
     assert progress.stats["ETA"].text() == "–"
+
+
+def test_the_window_evaluates_on_the_training_cpus_keeping_its_own(view, tiny_id):
+    opts = view.form.options(tiny_id)
+    assert opts.eval_cores == "training"  # the CLI's default is "all": no window is summarizing beside it

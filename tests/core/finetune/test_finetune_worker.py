@@ -159,13 +159,17 @@ def test_an_unfinished_run_is_found_with_its_live_worker(home):
 def test_the_training_process_is_gone_before_the_evaluation_starts(tiny_id, small_data):
     """After registering the adapter the worker execs the evaluation worker: same pid and event stream, but a
     fresh interpreter without the training's memory, IPEX-LLM (its peft patches) or tcmalloc."""
-    run = _start(small_data, quick_options(tiny_id, max_steps=2, eval_limit=2, eval_independent=1))
+    allowed = sorted(os.sched_getaffinity(0))
+    run = _start(small_data, quick_options(tiny_id, max_steps=2, eval_limit=2, eval_independent=1,
+                                           cores=(allowed[-1],)))
     try:
         before = follow(run, until=lambda e: e["event"] == "step")
         training_maps = Path(f"/proc/{run.pid}/maps").read_text()
+        training_cpus = _status_masks(run.pid)
         events = follow(run, until=lambda e: e["event"] == "eval")
         cmdline = Path(f"/proc/{run.pid}/cmdline").read_bytes().split(b"\0")
         maps = Path(f"/proc/{run.pid}/maps").read_text()
+        eval_env = Path(f"/proc/{run.pid}/environ").read_bytes().split(b"\0")
         from core.finetune.launcher import worker_alive
 
         alive = worker_alive(run.pid)
@@ -175,6 +179,13 @@ def test_the_training_process_is_gone_before_the_evaluation_starts(tiny_id, smal
     assert "libtcmalloc" in training_maps and "ipex_llm" in training_maps  # the training process had both
     assert b"core.evaluate.worker" in cmdline and b"core.finetune.worker" not in cmdline
     assert "libtcmalloc" not in maps and "ipex_llm" not in maps
+    from core.hardware import format_cpu_list
+
+    # training on its one CPU; the evaluation on every CPU the job may use (eval_cores "all", the default)
+    assert set(training_cpus.values()) == {str(allowed[-1])}
+    places = ",".join(f"{{{c}}}" for c in allowed).encode()  # OpenMP binds one thread to each
+    assert f"OMP_NUM_THREADS={len(allowed)}".encode() in eval_env and b"OMP_PLACES=" + places in eval_env
+    assert b"--cores" in cmdline and format_cpu_list(allowed).encode() in cmdline
     assert alive  # the window and the CLI still see a live worker for the run
     kinds = [e["event"] for e in before + events + rest]
     assert kinds.index("registered") < kinds.index("eval") < kinds.index("evaluation") < kinds.index("finished")
