@@ -178,8 +178,8 @@ def test_progress_events_update_plot_labels_table_and_buttons(view, qtbot, messa
         assert view.is_training() and view.runs.cancel_button.isEnabled()
     assert view.progress.plot.points() == [(1, 2.5), (2, 2.0), (3, 1.5)]
     stats = {k: v.text() for k, v in view.progress.stats.items()}
-    assert stats == {"Step": "3 of 3", "Epoch": "1.00", "Loss": "1.5000", "Tokens/s": "253", "ETA": "0 s",
-                     "Memory": "1.50 GiB"}
+    assert stats == {"Step": "3 of 3", "Epoch": "1.00", "Loss": "1.5000", "Tokens/s": "253", "ETA": "–",
+                     "Memory": "1.50 GiB"}  # the job is over: no ETA
     assert view.progress.status.text().startswith("Finished: adapter tiny-v9 after 3 steps")
     assert view.table.cell(0, 1) == "Base model" and view.runs.use_button.isEnabled()
     assert not view.runs.cancel_button.isEnabled()
