@@ -81,7 +81,8 @@ def evaluate(rows: list[Heldout], *, model_id: str | None, adapter: tuple[str, P
             tuned.unload()
         fresh_seconds += [s.seconds for s in adapter_scores]
         if sample:
-            agreed = agreement(sample, texts, model_id=base_engine.record.id, adapter=adapter, settings=settings,
+            recall = {sc.note_sha256: sc.fact_recall for sc in adapter_scores}
+            agreed = agreement(sample, texts, recall, model_id=base_engine.record.id, adapter=adapter, settings=settings,
                                on_progress=on_progress, should_stop=should_stop)
     if fresh_seconds and loads:  # what the next fine-tune's time budget leaves for its evaluation
         from core.finetune import job_budget
@@ -96,11 +97,12 @@ def evaluate(rows: list[Heldout], *, model_id: str | None, adapter: tuple[str, P
     return report
 
 
-def agreement(sample: list[Heldout], fast_texts: dict[str, str], *, model_id: str, adapter: tuple[str, Path],
-              settings: GenerationSettings, on_progress: Progress | None = None,
-              should_stop: Callable[[], bool] | None = None) -> dict:
-    """The adapter's summaries of ``sample`` by the reference engine against the fast engine's (``fast_texts``,
-    by note hash): how many are identical, ROUGE-L between the two, and each engine's fact recall on them.
+def agreement(sample: list[Heldout], fast_texts: dict[str, str], fast_recall: dict[str, float | None], *,
+              model_id: str, adapter: tuple[str, Path], settings: GenerationSettings,
+              on_progress: Progress | None = None, should_stop: Callable[[], bool] | None = None) -> dict:
+    """The adapter's summaries of ``sample`` by the reference engine against the fast engine's (``fast_texts`` and
+    their already scored ``fast_recall``, by note hash): how many are identical, ROUGE-L between the two, and each
+    engine's fact recall on them.
     ``agrees`` when the fact recall differs by at most :data:`AGREEMENT_RECALL` (the verdict's own scale)."""
     import statistics
 
@@ -120,15 +122,13 @@ def agreement(sample: list[Heldout], fast_texts: dict[str, str], *, model_id: st
     job_budget.record(job_budget.key(model_id, "reference", settings.max_new_tokens),
                       sum(s.seconds for s in ref_scores) / len(ref_scores), load_s)
     pairs = [(fast_texts.get(h.sha256, ""), ref_texts.get(h.sha256, "")) for h in sample]
-    fast_recall = [score(fast, h.pair.summary, h.pair.note, note_sha256=h.sha256, group=h.group).fact_recall
-                   for (fast, _), h in zip(pairs, sample, strict=True)]
-    ref_recall = [s.fact_recall for s in ref_scores]
 
     def mean(values) -> float | None:
         kept = [v for v in values if v is not None]
         return round(statistics.fmean(kept), 4) if kept else None
 
-    fast_mean, ref_mean = mean(fast_recall), mean(ref_recall)
+    fast_mean = mean(fast_recall.get(h.sha256) for h in sample)
+    ref_mean = mean(s.fact_recall for s in ref_scores)
     agrees = fast_mean is None or ref_mean is None or abs(fast_mean - ref_mean) <= AGREEMENT_RECALL
     return {"reference_engine": "reference", "notes": len(sample),
             "identical": sum(a.strip() == b.strip() for a, b in pairs),

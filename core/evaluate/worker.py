@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         emit(wp.Evaluation(adapter_id=report.get("adapter_id"), groups=report["groups"], table=format_table(report),
                            agreement=report.get("agreement")))
         if run is not None:
+            from core.finetune.worker import finish_run
+
             finish_run(run, emit)
         return 0
     except Cancelled as exc:
@@ -85,19 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("evaluation failed")
         emit(_failed(run, args, type(exc).__name__, f"{type(exc).__name__}: {str(exc)[:300]}", None))
         return 1
-
-
-def finish_run(run, emit) -> None:
-    """End a fine-tuning run whose adapter is registered and evaluated: status, audit, ``finished`` event."""
-    from core import audit
-
-    status = run.status()
-    training, adapter_id = status.get("training", {}), status["adapter_id"]
-    run.set_status("finished")
-    audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
-                 train_seconds=training.get("train_seconds"))
-    emit(wp.Finished(run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
-                     tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps")))
 
 
 def _failed(run, args, kind: str, message: str, hint: str | None) -> wp.Failed:

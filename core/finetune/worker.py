@@ -92,14 +92,11 @@ def main(argv: list[str] | None = None) -> int:
 def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.Emitter, resume: bool,
               launch_cpus: tuple[int, ...] | None = None) -> int:
     status = run.status()
-    from core.finetune import dtype_choice
-
-    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, dtype_choice.compute_dtype())
     if "training" not in status or not run.adapter_dir.is_dir():
         run.set_status("running", pid=os.getpid())
         from core.finetune.train import train
 
-        summary = train(run, opts, cpus, dtype, emit, resume)
+        summary = train(run, opts, cpus, _dtype(opts), emit, resume)
         run.set_status("trained", training=summary)
         emit(wp.Trained(run=run.id, adapter=str(run.adapter_dir), **summary))
         audit.record("finetune-stop", run_id=run.id, reason=summary["reason"], steps=summary["steps"])
@@ -112,23 +109,35 @@ def _pipeline(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.E
     if notes:
         eval_cpus = launch_cpus if opts.eval_cores == "all" and launch_cpus else training_cpus(opts.cores)
         _become_evaluation(run, opts, adapter_id, emit, notes, eval_cpus)  # does not return
+    finish_run(run, emit)
+    return 0
+
+
+def finish_run(run: RunDir, emit: wp.Emitter) -> None:
+    """End a run whose adapter is registered (and evaluated, if asked): status, audit entry, ``finished`` event.
+    The evaluation worker calls it too, after evaluating a run it was exec'd for."""
+    status = run.status()
+    training, adapter_id = status.get("training", {}), status["adapter_id"]
     run.set_status("finished")
     audit.record("finetune-finish", run_id=run.id, adapter_id=adapter_id, steps=training.get("steps"),
                  train_seconds=training.get("train_seconds"))
     emit(wp.Finished(run=run.id, adapter_id=adapter_id, train_seconds=training.get("train_seconds"),
                      tokens_per_s=training.get("tokens_per_s"), steps=training.get("steps")))
-    return 0
 
 
 def _peer(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], emit: wp.Emitter, resume: bool, rank: Rank) -> int:
     """A process other than rank 0: train its share, then stop (rank 0 saves, registers and evaluates)."""
-    from core.finetune import dtype_choice
     from core.finetune.train import train
 
-    dtype = resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, dtype_choice.compute_dtype())
-    summary = train(run, opts, cpus, dtype, emit, resume)
+    summary = train(run, opts, cpus, _dtype(opts), emit, resume)
     emit(wp.PeerDone(run=run.id, rank=rank.rank, world_size=rank.world_size, steps=summary["steps"]))
     return 0
+
+
+def _dtype(opts: TrainOptions) -> str:
+    from core.finetune import dtype_choice
+
+    return resolve_dtype(opts.compute_dtype, hardware.detect().bf16_native, dtype_choice.compute_dtype())
 
 
 def _register(run: RunDir, opts: TrainOptions, training: dict) -> str:
