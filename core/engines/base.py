@@ -26,6 +26,8 @@ class GenerationSettings:
     repetition_penalty: float = 1.05
     do_sample: bool = False
     temperature: float = 0.7
+    min_new_tokens: int = 0  # end-of-text held off until this many tokens (benchmarks: a fixed length)
+    prompt_lookup: int = 0  # draft tokens per step copied from the prompt (greedy only; 0: off)
 
 
 @dataclass
@@ -100,6 +102,14 @@ class Engine(abc.ABC):
         if getattr(self.tokenizer, "chat_template", None):
             return self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
         return f"{system}\n\n{user}\n\nSummary:\n"
+
+    def next_token_logits(self, prompt: str):
+        """The model's logits for the token after ``prompt`` (a 1-D torch tensor)."""
+        import torch
+
+        enc = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
+        with torch.inference_mode():
+            return self.model(**enc).logits[0, -1]
 
     def stream(self, prompt: str, settings: GenerationSettings | None = None,
                should_stop: StopCheck | None = None) -> Iterator[str]:

@@ -1,7 +1,9 @@
-"""OpenVINO engine through optimum-intel: int4 (or int8) weight-compressed IR.
+"""OpenVINO engine: int4 (or int8) weight-compressed IR, generated from by ``ov_decode``.
 
-The model is exported and compressed by NNCF once (in a child process: ``openvino_export.py`` says
-why) and the IR saved under the model's cache folder; later starts read the IR. An adapter is merged into the full-precision weights before export.
+The model is exported by optimum-intel and compressed by NNCF once (in a child process:
+``openvino_export.py`` says why) and the IR saved under the model's cache folder; later starts read the
+IR. An adapter is merged into the full-precision weights before export. Generation runs the compiled IR
+directly (``ov_decode`` says why not optimum's ``generate``).
 """
 
 from __future__ import annotations
@@ -9,34 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from core import atomic
-from core.engines.base import Engine
-from core.errors import EngineError
+from core.engines.base import Engine, GenerationSettings, StopCheck
+from core.errors import Cancelled, EngineError
 from core.models.convert import hf_folder
 
 log = logging.getLogger(__name__)
 
 VARIANTS = ("int4", "int8")
-
-
-class _KnownHarmlessWarning(logging.Filter):
-    """optimum-intel 1.20.1, in Hugging Face offline mode (which ChartBrief always sets), reads a local IR
-    folder as a Hub model id: ``model_id.replace("/", "--")`` on a ``Path`` raises "Path.replace() takes 2
-    positional arguments but 3 were given", and it warns "Could not infer whether the model was already
-    converted…". The load itself is right (``export=False`` is kept). optimum prints through its own
-    handler, so the record is dropped there and logged again at debug by ChartBrief: it reaches the log
-    with ``-v``, never a clinician's console."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if "Could not infer whether the model was already converted" in str(record.msg):
-            log.debug("optimum-intel (harmless in offline mode): %s", " ".join(record.getMessage().split()))
-            return False
-        return True
-
-
-_HARMLESS = _KnownHarmlessWarning()
 
 
 class OpenVinoEngine(Engine):
@@ -54,11 +39,11 @@ class OpenVinoEngine(Engine):
         if self.variant not in VARIANTS:
             raise EngineError(f"openvino runs {', '.join(VARIANTS)}, not '{self.variant}'.")
         try:
-            from optimum.intel import OVModelForCausalLM
+            from core.engines.ov_decode import StatefulLM
         except ImportError as exc:
-            raise EngineError(f"optimum-intel is not importable ({exc}).",
+            raise EngineError(f"OpenVINO is not importable ({exc}).",
                               hint="Reinstall with installer/install.sh.") from exc
-        from transformers import AutoTokenizer
+        from transformers import AutoTokenizer, GenerationConfig
 
         cache = self.cache_folder()
         if not (cache / "openvino_model.xml").exists():
@@ -66,9 +51,39 @@ class OpenVinoEngine(Engine):
         else:
             self.info.loaded_from_cache = True
         self.tokenizer = AutoTokenizer.from_pretrained(cache)
-        logging.getLogger("optimum.intel.openvino.modeling_base").addFilter(_HARMLESS)  # once: same object
-        self.model = OVModelForCausalLM.from_pretrained(cache, export=False, compile=True,
-                                                        ov_config=self._ov_config())
+        self.model = StatefulLM(cache / "openvino_model.xml", self._ov_config())
+        eos = None
+        if (cache / "generation_config.json").exists():
+            eos = GenerationConfig.from_pretrained(cache).eos_token_id
+        eos = self.tokenizer.eos_token_id if eos is None else eos
+        self.eos_ids = [eos] if isinstance(eos, int) else list(eos or [])
+
+    def token_ids(self, prompt: str) -> list[int]:
+        return list(self.tokenizer(prompt, add_special_tokens=False)["input_ids"])
+
+    def generate_ids(self, prompt_ids: list[int], settings: GenerationSettings,
+                     should_stop: StopCheck | None = None, stats=None) -> Iterator[int]:
+        from core.engines import ov_decode
+
+        policy = ov_decode.TokenPolicy(settings, prompt_ids, self.eos_ids)
+        return ov_decode.generate(self.model, policy, prompt_ids, should_stop, settings.prompt_lookup, stats)
+
+    def stream(self, prompt: str, settings: GenerationSettings | None = None,
+               should_stop: StopCheck | None = None) -> Iterator[str]:
+        from core.engines.streaming import TextPieces
+
+        settings = settings or GenerationSettings()
+        pieces = TextPieces(self.tokenizer)
+        for tok in self.generate_ids(self.token_ids(prompt), settings, should_stop):
+            yield from pieces.put(tok)
+        yield from pieces.end()
+        if should_stop and should_stop():
+            raise Cancelled("Summary cancelled.")
+
+    def next_token_logits(self, prompt: str):
+        import torch
+
+        return torch.from_numpy(self.model.last_logits(self.token_ids(prompt)).copy())
 
     def _export(self, cache: Path) -> None:
         import subprocess

@@ -46,6 +46,37 @@ class NoRepeatOutputNGram:
         return scores
 
 
+class TextPieces:
+    """Token ids in, text pieces out, through transformers' ``TextStreamer`` (whole words, and no broken
+    multi-byte characters), for generation loops that produce ids one by one."""
+
+    def __init__(self, tokenizer):
+        from transformers import TextStreamer
+
+        pieces = self._pieces = []
+
+        class _Collect(TextStreamer):
+            def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+                if text:
+                    pieces.append(text)
+
+        self._streamer = _Collect(tokenizer, skip_prompt=False, skip_special_tokens=True)
+
+    def _drain(self) -> list[str]:
+        out, self._pieces[:] = list(self._pieces), []
+        return out
+
+    def put(self, token: int) -> list[str]:
+        import numpy as np
+
+        self._streamer.put(np.array([token]))
+        return self._drain()
+
+    def end(self) -> list[str]:
+        self._streamer.end()
+        return self._drain()
+
+
 def stream_generate(model, tokenizer, prompt: str, settings, should_stop=None) -> Iterator[str]:
     import torch
     from transformers import LogitsProcessorList, StoppingCriteriaList, TextIteratorStreamer
@@ -69,6 +100,10 @@ def stream_generate(model, tokenizer, prompt: str, settings, should_stop=None) -
     )
     if settings.do_sample:
         kwargs["temperature"] = settings.temperature
+    if settings.min_new_tokens:
+        kwargs["min_new_tokens"] = settings.min_new_tokens
+    if settings.prompt_lookup and not settings.do_sample:
+        kwargs["prompt_lookup_num_tokens"] = settings.prompt_lookup
     error: list[BaseException] = []
 
     def run():

@@ -63,7 +63,7 @@ def test_finetune_activate_then_summarize_on_every_engine(tiny_id, tiny_model_di
         prompt = engine.chat_prompt(*PROMPT)
         want = _next_logits(merged, engine.tokenizer, prompt)
         plain = _next_logits(base, engine.tokenizer, prompt)
-        ours = _next_logits(engine.model, engine.tokenizer, prompt)
+        ours = engine.next_token_logits(prompt).float()
         assert torch.argmax(ours) == torch.argmax(want), name
         if variant == "fp32":
             assert torch.allclose(ours, want, atol=1e-4), "reference = stock-peft merged"
