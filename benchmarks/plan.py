@@ -137,7 +137,8 @@ def quick(threads: int, all_threads: int, train_threads: int, skip_training: boo
                InferConfig(EMBEDDED, "openvino", "int4", t, cold=False),
                InferConfig(EMBEDDED, "reference", "fp32", t, cold=False),
                InferConfig(EMBEDDED, "llama_cpp", "Q4_1", t, cold=False))
-    per_model = {EMBEDDED: ModelPlan((500,), 500, 32, budget_s=60, cold_timeout_s=300, probe=False)}
+    # The acceptance shape of the speed comparison: a 200-token summary of a ~2,000-token note.
+    per_model = {EMBEDDED: ModelPlan((2000,), 2000, 200, budget_s=150, cold_timeout_s=300, probe=False)}
     training = None  # a training step of even the 135M model takes longer than --quick allows here
     return Plan("quick", (EMBEDDED,), configs, per_model, training, (t,))
 

@@ -94,6 +94,23 @@ def hf_generate(model, tokenizer, prompt: str, new_tokens: int, deadline: float 
     return summarize_times(t0, clock.times, prompt_len, time.process_time() - c0, t1, new_tokens, c0, clock.cpu)
 
 
+def engine_generate(eng, prompt: str, new_tokens: int, deadline: float | None = None) -> dict:
+    """The same measurement through an engine's own token loop (``generate_ids``: the OpenVINO engine),
+    with ChartBrief's generation settings and end-of-text held off."""
+    from core.engines.base import GenerationSettings
+
+    settings = GenerationSettings(max_new_tokens=new_tokens, min_new_tokens=new_tokens)
+    times: list[float] = []
+    cpu: list[float] = []
+    c0, t0 = time.process_time(), time.perf_counter()
+    ids = eng.token_ids(prompt)
+    for _tok in eng.generate_ids(ids, settings, lambda: deadline is not None and time.perf_counter() > deadline):
+        times.append(time.perf_counter())
+        cpu.append(time.process_time())
+    t1 = time.perf_counter()
+    return summarize_times(t0, times, len(ids), time.process_time() - c0, t1, new_tokens, c0, cpu)
+
+
 def llamacpp_generate(llm, prompt: str, new_tokens: int, deadline: float | None = None) -> dict:
     """Same measurement through llama-cpp-python's ``generate`` loop (greedy, repeat penalty 1.05).
 

@@ -120,5 +120,8 @@ def run_app(argv: list[str] | None = None) -> int:
         window.controller.shutdown()
         uninstall()
         gc_on_gui_thread()
+        auto = sys.modules.get("core.engines.auto")
+        if auto is not None:  # the window ran on auto's unmeasured default: measure now, detached
+            auto.measure_later()
     log.info("window closed (exit code %s)", code)
     return int(code)

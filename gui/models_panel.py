@@ -69,7 +69,9 @@ class ModelsPanel(QWidget):
         self.engine = QComboBox()
         self.engine.setAccessibleName("Engine")
         self.engine.addItems(list(ENGINE_NAMES))
-        self.engine.setToolTip("auto measures ipex_llm and openvino once on this CPU and keeps the faster")
+        self.engine.setToolTip("auto starts on the engine measured fastest on CPUs of this kind, measures "
+                               "ipex_llm and openvino on this one in the background after first use, "
+                               "and keeps the faster")
         self.variant = QComboBox()
         self.variant.setAccessibleName("Weight format")
         self.adapter = QComboBox()

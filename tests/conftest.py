@@ -10,6 +10,7 @@ from pathlib import Path
 _HOME = Path(tempfile.mkdtemp(prefix="chartbrief-test-"))
 os.environ.setdefault("CHARTBRIEF_HOME", str(_HOME))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CHARTBRIEF_NO_BACKGROUND_MEASURE", "1")  # no detached auto probe outlives a test
 
 from core import runtime
 from tests.model_fixtures import embedded, tiny_id, tiny_model_dir  # noqa: F401

@@ -104,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("chartbrief: cancelled", file=sys.stderr)
         return 130
+    finally:
+        auto = sys.modules.get("core.engines.auto")
+        if auto is not None:  # a command that ran on auto's unmeasured default: measure now, detached
+            auto.measure_later()
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ def register(sub) -> None:
     p = sub.add_parser("bench", help="benchmark the engines, llama.cpp and fine-tuning on this machine; "
                                      "writes JSON, plots and RESULTS.md to a folder, and sets auto's choice")
     p.add_argument("--quick", action="store_true",
-                   help="a few minutes: sym_int4, openvino int4, reference fp32, llama.cpp; ~500-token note, "
-                        "32 tokens; no cold loads, no 1B model, no training")
+                   help="a few minutes: sym_int4, openvino int4, reference fp32, llama.cpp; a 200-token "
+                        "summary of a ~2,000-token note; no cold loads, no 1B model, no training")
     p.add_argument("--json", metavar="OUT", help="write the run's JSON here (default: in the output folder)")
     p.add_argument("--out", metavar="DIR", help="folder for the JSON, plots and RESULTS.md "
                                                "(default: <data folder>/bench/<machine kind>)")

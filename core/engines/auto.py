@@ -1,16 +1,22 @@
 """``auto``: choose the faster engine on *this* machine by measuring, not guessing.
 
-The probe loads each candidate (converting it once, which later starts reuse), prefills a fixed
-~300-token clinical prompt and decodes 24 tokens, and scores the time a typical summary would take
-(prefill of a 1,500-token note + 200 generated tokens, extrapolated from the two rates). The winner
-is cached in ``cache_dir()/engine_choice.json`` per model file and CPU, so the probe runs once.
-``chartbrief bench`` writes the same cache from its fuller measurements.
+A first start does not wait for the measurement: it runs on the engine ``chartbrief bench`` measured
+fastest on CPUs of the same kind (``isa_defaults``), and when the command ends ``measure_later`` starts the
+probe as a detached, lowest-priority process (``auto_probe``); later starts use what it measured.
+
+The probe loads each candidate (converting it once, which later starts reuse) and runs it as a summary
+runs, with ChartBrief's own generation settings: a fixed ~1,500-token clinical prompt, prefilled, then 64
+tokens decoded with end-of-text held off. It scores the time a typical summary takes (that prefill + 200
+tokens at the measured decode rate). The winner is cached in ``cache_dir()/engine_choice.json`` per model
+file and CPU. ``chartbrief bench`` writes the same cache from its fuller measurements.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import time
 
 from core import atomic, hardware, paths
@@ -22,7 +28,11 @@ log = logging.getLogger(__name__)
 PROBE_NOTE = ("HISTORY: 64-year-old with type 2 diabetes, hypertension and CKD stage 3 presents with two days "
               "of exertional chest pressure, no syncope. MEDICATIONS: metformin 1000 mg twice daily, "
               "lisinopril 20 mg daily, atorvastatin 40 mg nightly. EXAM: BP 152/88 mmHg, HR 96 bpm, SpO2 95%. "
-              "LABS: troponin 0.04 ng/mL, creatinine 1.6 mg/dL, potassium 5.1 mmol/L. ") * 4
+              "LABS: troponin 0.04 ng/mL, creatinine 1.6 mg/dL, potassium 5.1 mmol/L. ") * 18  # ~1,500 tokens
+PROBE_DECODE = 64
+NO_BACKGROUND = "CHARTBRIEF_NO_BACKGROUND_MEASURE"  # tests set it: no detached probe outlives a test
+
+_pending: set[str] = set()  # models run on the per-CPU-kind default in this process
 
 
 def _choice_file():
@@ -82,17 +92,16 @@ def probe(engine_name: str, variant: str, record: ModelRecord) -> dict:
     try:
         prompt = eng.chat_prompt("Summarize the clinical note.", PROBE_NOTE)
         n_prompt = eng.count_tokens(prompt)
-        settings = GenerationSettings(max_new_tokens=1)
-        list(eng.stream(prompt, settings))  # warm-up
+        one = GenerationSettings(max_new_tokens=1)
+        list(eng.stream(prompt, one))  # warm-up
+        t0 = time.perf_counter()
+        list(eng.stream(prompt, one))
+        prefill_s = time.perf_counter() - t0
+        settings = GenerationSettings(max_new_tokens=PROBE_DECODE, min_new_tokens=PROBE_DECODE)
         t0 = time.perf_counter()
         list(eng.stream(prompt, settings))
-        prefill_s = time.perf_counter() - t0
-        settings = GenerationSettings(max_new_tokens=24)
-        t0 = time.perf_counter()
-        text = "".join(eng.stream(prompt, settings))
         total = time.perf_counter() - t0
-        n_out = max(1, eng.count_tokens(text))
-        decode_tps = max(1e-6, (n_out - 1)) / max(1e-6, total - prefill_s)
+        decode_tps = (PROBE_DECODE - 1) / max(1e-6, total - prefill_s)
         prefill_tps = n_prompt / max(1e-6, prefill_s)
         score = 1500 / prefill_tps + 200 / decode_tps
         return {"engine": engine_name, "variant": variant, "prefill_tps": round(prefill_tps, 1),
@@ -101,10 +110,23 @@ def probe(engine_name: str, variant: str, record: ModelRecord) -> dict:
         eng.unload()
 
 
-def choose(record: ModelRecord, on_status=None, force: bool = False) -> tuple[str, str]:
+def choose(record: ModelRecord, on_status=None, force: bool = False, measure: bool = False) -> tuple[str, str]:
+    """The cached measured choice; else, unless ``measure`` or ``force``, the per-CPU-kind default at once
+    (and the model is measured when this process ends, ``measure_later``); else probe every candidate now."""
     cached = None if force else cached_choice(record)
     if cached:
         return cached["engine"], cached["variant"]
+    if not (measure or force):
+        from core.engines import isa_defaults
+
+        kind, default = isa_defaults.for_this_cpu()
+        _pending.add(record.id)
+        log.info("auto: %s not measured on this CPU yet; %s/%s from %s", record.id, default.engine,
+                 default.variant, default.source)
+        if on_status:
+            on_status(f"Using {default.engine} ({default.variant}), the fastest measured on {kind} CPUs; this "
+                      "machine is measured in the background afterwards.")
+        return default.engine, default.variant
     results = []
     todo = candidates()
     for step, (name, variant) in enumerate(todo, 1):
@@ -129,3 +151,38 @@ def choose(record: ModelRecord, on_status=None, force: bool = False) -> tuple[st
         on_status(f"Using {best['engine']} ({best['variant']}), measured fastest here: a typical summary ≈ "
                   f"{best['est_summary_s']:.0f} s" + (f" ({others})." if others else "."))
     return best["engine"], best["variant"]
+
+
+@contextlib.contextmanager
+def probe_lock():
+    """Held by the one background probe of this ChartBrief home; yields False when another holds it."""
+    import fcntl
+
+    path = paths.cache_dir() / "auto-probe.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def measure_later() -> list[int]:
+    """Start the background probe for each model this process ran on the per-CPU-kind default (detached,
+    lowest priority, on the inference CPUs); the pids. Called when a command or the window is done."""
+    if os.environ.get(NO_BACKGROUND) or not _pending:
+        return []
+    from core.workers import spawn
+
+    cpus = hardware.core_plan(hardware.detect()).inference
+    log_file = paths.log_dir() / "auto-probe.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    pids = [spawn.detach("core.engines.auto_probe", [model_id], cpus, log_file) for model_id in sorted(_pending)]
+    _pending.clear()
+    log.info("auto: measuring this CPU in the background (pid %s)", pids)
+    return pids

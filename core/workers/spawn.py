@@ -54,6 +54,16 @@ def environment(cpus: tuple[int, ...], *, preload_allocator: bool, base: dict[st
     return env
 
 
+def detach(module: str, argv: list[str], cpus: tuple[int, ...], log_file: Path) -> int:
+    """Start a background worker that outlives this process (own session, no pipes, stderr appended to
+    ``log_file``); returns its pid. For work nobody waits on, such as auto's measurement after a summary."""
+    with open(log_file, "ab") as stderr:
+        proc = subprocess.Popen(command(module, argv), stdout=subprocess.DEVNULL, stderr=stderr,
+                                stdin=subprocess.DEVNULL, env=environment(cpus, preload_allocator=False),
+                                start_new_session=True)
+    return proc.pid
+
+
 def spawn(module: str, argv: list[str], cpus: tuple[int, ...], *, preload_allocator: bool,
           log_file: Path | None = None, new_session: bool = False, bind: bool = True) -> subprocess.Popen[str]:
     """Start the worker; its stdout is a text pipe of event lines, its stderr is appended to ``log_file``

@@ -94,7 +94,7 @@ def test_auto_measures_once_and_caches(embedded, home, monkeypatch):
         return {"engine": name, "variant": variant, "est_summary_s": 1.0 if name == "openvino" else 2.0}
 
     monkeypatch.setattr(auto, "probe", fake_probe)
-    assert auto.choose(embedded) == ("openvino", "int4")
+    assert auto.choose(embedded, measure=True) == ("openvino", "int4")
     assert auto.choose(embedded) == ("openvino", "int4")
     assert calls == ["ipex_llm", "openvino"], "the second choice must come from the cache"
     assert auto.cached_choice(embedded)["source"] == "probe"
@@ -128,9 +128,57 @@ def test_auto_says_what_it_measures_step_by_step_and_what_it_chose(embedded, hom
     monkeypatch.setattr(auto, "probe", lambda name, variant, record: {
         "engine": name, "variant": variant, "est_summary_s": 12.0 if name == "openvino" else 31.0})
     said = []
-    auto.choose(embedded, on_status=said.append)
+    auto.choose(embedded, on_status=said.append, measure=True)
     (ipex, ipex_variant), (ov, ov_variant) = auto.candidates()
     assert [m.split(" — ")[0] for m in said[:2]] == [f"Measuring {ipex} ({ipex_variant}) on this CPU, engine 1 of 2",
                                                      f"Measuring {ov} ({ov_variant}) on this CPU, engine 2 of 2"]
     assert said[2] == ("Using openvino (int4), measured fastest here: a typical summary ≈ 12 s "
                        "(ipex_llm ≈ 31 s).")
+
+
+def test_a_first_start_runs_at_once_on_the_cpu_kinds_default_and_measures_afterwards(embedded, home, monkeypatch):
+    from core.engines import auto_probe, isa_defaults
+    from core.workers import spawn
+
+    def no_probe(*a):
+        raise AssertionError("a first start must not wait for the probe")
+
+    monkeypatch.setattr(auto, "probe", no_probe)
+    monkeypatch.setattr(auto, "_pending", set())
+    said: list[str] = []
+    kind, default = isa_defaults.for_this_cpu()
+    assert auto.choose(embedded, on_status=said.append) == (default.engine, default.variant)
+    assert said == [(f"Using {default.engine} ({default.variant}), the fastest measured on {kind} CPUs; this "
+                     "machine is measured in the background afterwards.")]
+    assert auto.cached_choice(embedded) is None, "a default is not a measurement"
+
+    started = []
+    monkeypatch.setattr(spawn, "detach", lambda module, argv, cpus, log_file: started.append((module, argv)) or 4242)
+    assert auto.measure_later() == [], "tests set CHARTBRIEF_NO_BACKGROUND_MEASURE"
+    monkeypatch.delenv(auto.NO_BACKGROUND)
+    assert auto.measure_later() == [4242]
+    assert started == [("core.engines.auto_probe", [embedded.id])]
+    assert auto.measure_later() == [], "once"
+
+    # the detached probe: measures, stores, and later starts use what it measured
+    monkeypatch.setattr(auto, "probe", lambda name, variant, record: {
+        "engine": name, "variant": variant, "est_summary_s": 1.0 if name == "ipex_llm" else 2.0})
+    monkeypatch.setattr(auto_probe.os, "nice", lambda n: 0)
+    assert auto_probe.main([embedded.id]) == 0
+    assert auto.cached_choice(embedded)["source"] == "probe"
+    assert auto.choose(embedded)[0] == "ipex_llm"
+
+
+def test_only_one_background_probe_measures_at_a_time(home):
+    with auto.probe_lock() as first:
+        assert first
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(1) as pool:
+            assert pool.apply(_try_lock) is False
+
+
+def _try_lock():
+    with auto.probe_lock() as got:
+        return got
