@@ -42,8 +42,10 @@ def infer_row(cfg: dict, cold: dict | None, warm: dict | None, cold_rss: float |
 
 
 def _prefill_entry(res: dict, source: str) -> dict:
+    # peak_rss_mib: the process's peak so far (steps run short to long, so the peak up to this length)
     return {"tokens": res.get("prompt_tokens"), "ttft_s": res.get("ttft_s"), "prefill_tps": res.get("prefill_tps"),
-            "prefill_tps_cpu": res.get("prefill_tps_cpu"), "cpu_util": res.get("cpu_util"), "from": source}
+            "prefill_tps_cpu": res.get("prefill_tps_cpu"), "cpu_util": res.get("cpu_util"), "from": source,
+            "peak_rss_mib": res.get("vmhwm_mib")}
 
 
 def _status(row: dict, warm: dict) -> str:

@@ -125,7 +125,7 @@ def main(argv: list[str]) -> int:
 
 
 def update_readme(path: Path, doc: dict, results_md: Path, plots: list[Path]) -> bool:
-    return readme.update(path, readme.section(doc, path.parent, results_md, plots))
+    return readme.update(path, readme.section(doc, path.parent, results_md, plots), readme.kind_of(doc))
 
 
 if __name__ == "__main__":

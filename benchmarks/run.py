@@ -52,7 +52,7 @@ def _display(path: Path) -> str:
 
 
 def execute(quick: bool = False, json_out: str | None = None, out: str | None = None,
-            skip_training: bool = False, store: bool = True) -> int:
+            skip_training: bool = False, store: bool = True, with_1b: bool = False) -> int:
     from core import hardware, runtime
     from core.engines import auto
 
@@ -66,7 +66,10 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
     cp = hardware.core_plan(info)
     threads = int(os.environ.get("OMP_NUM_THREADS") or len(cp.inference))
     all_threads = len(info.allowed) or info.logical_cpus
-    p = (plan.quick if quick else plan.full)(threads, all_threads, len(cp.training), skip_training)
+    if quick:
+        p = plan.quick(threads, all_threads, len(cp.training), skip_training, one_b=with_1b)
+    else:
+        p = plan.full(threads, all_threads, len(cp.training), skip_training)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     kind = hardware.machine_kind(info)
     if out:
@@ -79,7 +82,7 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
     results_md = out_dir / "RESULTS.md"
     work = Path(tempfile.mkdtemp(prefix="chartbrief-bench-"))
     doc: dict = {"schema": report.SCHEMA, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "mode": p.mode,
-                 "machine": hardware.report(info, cp), "versions": versions(), "load_average_start": _loadavg(),
+                 "machine": {**hardware.report(info, cp), "kind": kind}, "versions": versions(), "load_average_start": _loadavg(),
                  "threads": {"inference": threads, "training": len(cp.training), "all": all_threads,
                              "training_cpus": list(cp.training)},
                  "plan": p.as_dict(), "models": {}, "model_errors": {}, "inference": [], "training": [],
@@ -189,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json")
     ap.add_argument("--out")
     ap.add_argument("--skip-training", action="store_true")
+    ap.add_argument("--with-1b", action="store_true")
     a = ap.parse_args(argv)
-    return execute(a.quick, a.json, a.out, a.skip_training)
+    return execute(a.quick, a.json, a.out, a.skip_training, with_1b=a.with_1b)
 
 
 if __name__ == "__main__":

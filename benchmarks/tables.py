@@ -113,8 +113,20 @@ def inference_section(doc: dict, model: str) -> list[str]:
         "CPU share"]
     out += table(header, [_row_cells(r, targets) for r in rows])
     out += _row_notes(rows)
+    out += _rss_table(rows, targets)
     out += _cpu_table(rows)
     return out
+
+
+def _rss_table(rows: list[dict], targets: list[str]) -> list[str]:
+    """Peak RSS after each note length (the process's high-water mark once that length was run)."""
+    body = [[row_label(r)] + [num((r.get("prefill", {}).get(t) or {}).get("peak_rss_mib"), 0) for t in targets]
+            for r in rows if any((r.get("prefill", {}).get(t) or {}).get("peak_rss_mib") for t in targets)]
+    if not body:
+        return []
+    return ["", ("Peak RSS by note length (MiB; the process's high-water mark once that length had been run — "
+                "the summary, at its note length, runs first)."), ""] + table(
+        ["Configuration"] + [f"~{t} tokens" for t in targets], body)
 
 
 def _row_notes(rows: list[dict]) -> list[str]:

@@ -25,6 +25,8 @@ def register(sub) -> None:
     p.add_argument("--out", metavar="DIR", help="folder for the JSON, plots and RESULTS.md "
                                                "(default: <data folder>/bench/<machine kind>)")
     p.add_argument("--skip-training", action="store_true", help="measure inference only")
+    p.add_argument("--with-1b", action="store_true",
+                   help="with --quick: also ChartBrief's default and llama.cpp on the 1B-shape model")
     p.set_defaults(func=run)
 
 
@@ -38,6 +40,8 @@ def arguments(args) -> list[str]:
             argv += [flag, value]
     if args.skip_training:
         argv.append("--skip-training")
+    if getattr(args, "with_1b", False):
+        argv.append("--with-1b")
     return argv
 
 

@@ -68,6 +68,9 @@ def test_quick_plan_is_small_and_full_plan_covers_every_engine():
     assert {(c.engine, c.variant) for c in q.configs} == {
         ("ipex_llm", "sym_int4"), ("openvino", "int4"), ("reference", "fp32"), ("llama_cpp", "Q4_1")}
     assert q.per_model[plan.EMBEDDED].new_tokens == 200 and q.per_model[plan.EMBEDDED].e2e_target == 2000
+    q1b = plan.quick(1, 2, 1, one_b=True)
+    assert {(c.model, c.engine) for c in q1b.configs if c.model == plan.ONE_B} == {
+        (plan.ONE_B, "openvino"), (plan.ONE_B, "llama_cpp")} and plan.ONE_B in q1b.per_model
     f = plan.full(1, 2, 1)
     pairs = {(c.model, c.engine, c.variant) for c in f.configs}
     for v in ("sym_int4", "asym_int4", "sym_int8", "bf16"):

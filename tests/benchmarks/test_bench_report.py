@@ -81,13 +81,18 @@ def test_write_renders_the_page_and_plots(doc, tmp_path):
 def test_readme_section_is_regenerated_between_the_markers_only(doc, tmp_path):
     from benchmarks import readme
 
+    kind = readme.kind_of(doc)
+    start, end = readme.markers(kind)
+    other = readme.markers("amx" if kind != "amx" else "avx2")
     path = tmp_path / "README.md"
-    path.write_text(f"# App\n\nintro\n\n## Benchmarks\n{readme.START}\nold numbers\n{readme.END}\n\n## Tests\nkept\n")
+    path.write_text(f"# App\n\nintro\n\n## Benchmarks\n{other[0]}\nother machine\n{other[1]}\n\n"
+                    f"{start}\nold numbers\n{end}\n\n## Tests\nkept\n")
     plots = [tmp_path / "benchmarks" / "results" / "training.png"]
     assert report.update_readme(path, doc, tmp_path / "benchmarks" / "RESULTS.md", plots)
     text = path.read_text()
     assert "old numbers" not in text and text.startswith("# App\n\nintro") and text.endswith("## Tests\nkept\n")
-    section = text.split(readme.START)[1].split(readme.END)[0]
+    assert "other machine" in text, "another machine kind's results are kept beside"
+    section = text.split(start)[1].split(end)[0]
     assert "2031-01-01" in section and "Test CPU" in section
     assert "openvino int4 ×1 **(default)**" in section
     assert "decode: llama.cpp ×1.60 (ChartBrief behind)" in section
@@ -96,6 +101,19 @@ def test_readme_section_is_regenerated_between_the_markers_only(doc, tmp_path):
     # a second run replaces the section, it does not stack up
     assert report.update_readme(path, doc, tmp_path / "benchmarks" / "RESULTS.md", plots)
     assert path.read_text() == text
+
+
+def test_a_new_machine_kind_gets_its_own_readme_block_beside_the_others(doc, tmp_path):
+    from benchmarks import readme
+
+    other = readme.markers("amx" if readme.kind_of(doc) != "amx" else "avx2")
+    path = tmp_path / "README.md"
+    path.write_text(f"# App\n{other[0]}\nother machine\n{other[1]}\n## Tests\n")
+    assert report.update_readme(path, doc, tmp_path / "RESULTS.md", [])
+    text = path.read_text()
+    start, end = readme.markers(readme.kind_of(doc))
+    assert text.index(other[1]) < text.index(start) < text.index(end) < text.index("## Tests")
+    assert "other machine" in text and "2031-01-01" in text.split(start)[1]
 
 
 def test_readme_without_markers_is_left_alone(doc, tmp_path):
