@@ -22,6 +22,23 @@ from core.models.convert import hf_folder
 log = logging.getLogger(__name__)
 
 VARIANTS = ("int4", "int8")
+# On a CPU with native bf16 but no AMX, OpenVINO computes in bf16 by default. Measured on the AVX-512-BF16
+# machine (2 vCPUs, 2026-12-03): for the 1B-shape model f32 decodes ×1.5 faster (38 vs 25 tok/s: its
+# int8 dynamic-quantization kernels beat the bf16 path on one-token steps) with the same prefill speed at
+# 500 tokens and 17% less peak memory (the bf16 path repacks the weights a second time for decoding); for
+# the 135M embedded model bf16 stays ahead end to end (prefill ×2.4 faster, attention-heavy at that size).
+F32_FROM_PARAMETERS = 500_000_000
+
+
+def runtime_precision(parameters: int, info=None) -> str | None:
+    """The inference precision to ask OpenVINO for (None: its default): f32 for models of
+    ``F32_FROM_PARAMETERS`` and more on a CPU with native bf16 and no AMX (see above); AMX CPUs keep bf16."""
+    from core import hardware
+
+    info = info or hardware.detect()
+    if info.bf16_native and not info.has_amx and parameters >= F32_FROM_PARAMETERS:
+        return "f32"
+    return None
 
 
 class OpenVinoEngine(Engine):
@@ -33,6 +50,10 @@ class OpenVinoEngine(Engine):
         cfg = {"CACHE_DIR": "", "PERFORMANCE_HINT": "LATENCY"}
         if threads:
             cfg["INFERENCE_NUM_THREADS"] = str(threads)
+        precision = runtime_precision(self.record.parameters)
+        if precision:
+            cfg["INFERENCE_PRECISION_HINT"] = precision
+            self.info.extra["precision"] = precision
         return cfg
 
     def _load(self) -> None:

@@ -127,3 +127,20 @@ def test_openvino_cancel_stops_within_a_token():
     with pytest.raises(Cancelled):
         seen.extend(eng.stream(prompt, should_stop=lambda: len(seen) >= 3))
     assert 3 <= len(seen) <= 5
+
+
+def test_openvino_runtime_precision_follows_the_measurements():
+    from core import hardware
+    from core.engines.openvino import F32_FROM_PARAMETERS, runtime_precision
+
+    hw = Path(__file__).parents[1] / "fixtures" / "hardware"
+
+    def info(name):
+        return hardware.build_info((hw / f"{name}.cpuinfo").read_text(), (hw / f"{name}.meminfo").read_text())
+
+    zen4, spr, laptop = info("zen4_2vcpu"), info("sapphire_rapids_amx"), info("laptop_avx2")
+    assert zen4.bf16_native and not zen4.has_amx
+    assert runtime_precision(F32_FROM_PARAMETERS, zen4) == "f32"  # 1B class on AVX-512-BF16: f32 decodes faster
+    assert runtime_precision(134_000_000, zen4) is None  # the embedded model: bf16 prefill wins end to end
+    assert runtime_precision(F32_FROM_PARAMETERS, spr) is None  # AMX keeps bf16
+    assert runtime_precision(F32_FROM_PARAMETERS, laptop) is None  # no native bf16: OpenVINO runs f32 anyway
