@@ -40,6 +40,7 @@ class ModelPlan:
     budget_s: int  # per configuration, for the measurements after the load from cache
     cold_timeout_s: int
     probe: bool = True  # a ~200-token probe first, to predict what fits the budget
+    repeats: int = 1  # the summary is run this many times and the median run kept (a shared CPU is noisy)
 
 
 @dataclass(frozen=True)
@@ -143,11 +144,12 @@ def quick(threads: int, all_threads: int, train_threads: int, skip_training: boo
                InferConfig(EMBEDDED, "llama_cpp", "Q4_1", t, cold=False))
     big = (InferConfig(ONE_B, "openvino", "int4", t, cold=False), InferConfig(ONE_B, "llama_cpp", "Q4_1", t, cold=False))
     # The acceptance shape of the speed comparison: a 200-token summary of a ~2,000-token note.
-    per_model = {EMBEDDED: ModelPlan((2000, 6000), 2000, 200, budget_s=150, cold_timeout_s=300, probe=False)}
+    per_model = {EMBEDDED: ModelPlan((2000, 6000), 2000, 200, budget_s=200, cold_timeout_s=300, probe=False,
+                                     repeats=3)}
     training = None  # a training step of even the 135M model takes longer than --quick allows here
     if not one_b:
         return Plan("quick", (EMBEDDED,), configs, per_model, training, (t,))
-    per_model[ONE_B] = ModelPlan((500,), 500, 200, budget_s=200, cold_timeout_s=1200, probe=False)
+    per_model[ONE_B] = ModelPlan((500,), 500, 200, budget_s=240, cold_timeout_s=1200, probe=False, repeats=3)
     return Plan("quick", (EMBEDDED, ONE_B), configs + big, per_model, training, (t,))
 
 

@@ -73,8 +73,9 @@ def section(doc: dict, readme_dir: Path, results_md: Path, plot_paths: list[Path
         if not rows:
             continue
         r0 = rows[0]
+        runs = f"; the median of {r0['repeats']} runs" if (r0.get("repeats") or 1) > 1 else ""
         out += [(f"**{model}** ({info.get('label')}): summary = {r0.get('new_tokens')} new tokens from a "
-                 f"~{r0.get('e2e_target')}-token note."), ""]
+                 f"~{r0.get('e2e_target')}-token note{runs}."), ""]
         out += tables.table(["Configuration", "Status", "Decode tok/s", "Prefill tok/s", "Summary s",
                              "Summary vs default", "Decode vs default", "Prefill vs default", "Peak RSS MiB"],
                             _speed_rows(doc, model))

@@ -49,7 +49,8 @@ def inference(p: plan.Plan, models: dict, doc: dict, work: Path, say) -> list[di
         prefill = mp.prefill_targets if cfg.prefill is None else cfg.prefill
         budget = cfg.budget_s or mp.budget_s
         base = {**asdict(cfg), "label": cfg.label, "key": cfg.key, "prefill_targets": list(prefill),
-                "e2e_target": mp.e2e_target, "new_tokens": mp.new_tokens, "budget_s": budget, "probe": mp.probe}
+                "e2e_target": mp.e2e_target, "new_tokens": mp.new_tokens, "budget_s": budget, "probe": mp.probe,
+                "repeats": mp.repeats}
         m = models.get(cfg.model)
         skip = None
         if m is None:

@@ -98,7 +98,9 @@ def inference_section(doc: dict, model: str) -> list[str]:
     default = next((r for r in rows if r.get("is_default")), None)
     out = [f"## Inference: `{model}`", "",
            (f"Summary = end-to-end time for a {new}-token summary of the ~{e2e_target}-token note (tokenize, "
-           "prefill, decode; ChartBrief's generation settings, end-of-text held off). Ratios are speed "
+           "prefill, decode; ChartBrief's generation settings, end-of-text held off"
+           + (f"; the median of {rows[0]['repeats']} runs" if (rows[0].get("repeats") or 1) > 1 else "")
+           + "). Ratios are speed "
            "relative to ChartBrief's default, the configuration `auto` picks on these measurements "
            f"({default['label'] if default else 'none measured'}): ×2.00 = twice as fast; for RSS, "
            "×2.00 = twice the memory. Shares: decode tok/s ÷ (bandwidth ÷ weight bytes per token); "
