@@ -66,8 +66,12 @@ def run(args) -> int:
     doc = read_note(args.file)
     logsafe.register_sensitive(doc.text)
     status = (lambda msg: print(msg, file=sys.stderr)) if not args.json else (lambda msg: None)
-    engine = engines.load(args.engine, args.model, args.qtype, adapters.resolve_choice(args.adapter, args.model),
-                          on_status=status)
+    engine = engines.create(args.engine, args.model, args.qtype, adapters.resolve_choice(args.adapter, args.model),
+                            on_status=status)
+    if _writes_nothing(engine, args):
+        engine.load_tokenizer()  # every word comes from the note: no model to wait for (a first start converts it)
+    else:
+        engine.load()
     result = None
     for event in summarize(doc.text, args.style, engine, context_limit=args.context,
                            mode="free" if args.free_form else None):
@@ -90,6 +94,14 @@ def run(args) -> int:
     print()
     print(_footer(result), file=sys.stderr)
     return 0
+
+
+def _writes_nothing(engine, args) -> bool:
+    """A fact-anchored summary by a model that writes no narrative part: the model is never asked for text."""
+    from core.summarize.anchored import writes_narrative
+    from core.summarize.pipeline import mode_for
+
+    return mode_for(args.style, "free" if args.free_form else None) == "facts" and not writes_narrative(engine)
 
 
 def _footer(result) -> str:

@@ -75,6 +75,29 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def _load(self) -> None: ...
 
+    def load_tokenizer(self) -> EngineInfo:
+        """Only the tokenizer (from the model's Hugging Face folder), for work that counts tokens but writes
+        nothing (a fact-anchored summary by a model that writes no narrative): the model itself — on a first
+        start its conversion — is loaded when something first asks it for text."""
+        from transformers import AutoTokenizer
+
+        from core.models.convert import converted, hf_folder
+
+        t0 = time.perf_counter()
+        if self.record.kind == "gguf" and not converted(self.record):  # the same loader the conversion uses
+            gguf = Path(self.record.path)
+            self.tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        else:
+            self.tokenizer = AutoTokenizer.from_pretrained(hf_folder(self.record))
+        self.info.load_seconds = time.perf_counter() - t0
+        self.info.extra["model_loaded"] = False
+        return self.info
+
+    def _ensure_model(self) -> None:
+        if self.model is None:
+            self.load()
+            self.info.extra.pop("model_loaded", None)
+
     def unload(self) -> None:
         self.model = None
         import gc
@@ -107,6 +130,7 @@ class Engine(abc.ABC):
         """The model's logits for the token after ``prompt`` (a 1-D torch tensor)."""
         import torch
 
+        self._ensure_model()
         enc = self.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
         with torch.inference_mode():
             return self.model(**enc).logits[0, -1]
@@ -116,5 +140,6 @@ class Engine(abc.ABC):
         """Yield decoded text pieces as they are generated; stops within one token of ``should_stop()``."""
         from core.engines.streaming import stream_generate
 
+        self._ensure_model()
         yield from stream_generate(self.model, self.tokenizer, prompt, settings or GenerationSettings(),
                                    should_stop)

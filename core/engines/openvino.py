@@ -86,6 +86,7 @@ class OpenVinoEngine(Engine):
                      should_stop: StopCheck | None = None, stats=None) -> Iterator[int]:
         from core.engines import ov_decode
 
+        self._ensure_model()
         policy = ov_decode.TokenPolicy(settings, prompt_ids, self.eos_ids)
         return ov_decode.generate(self.model, policy, prompt_ids, should_stop, settings.prompt_lookup, stats)
 
@@ -104,6 +105,7 @@ class OpenVinoEngine(Engine):
     def next_token_logits(self, prompt: str):
         import torch
 
+        self._ensure_model()
         return torch.from_numpy(self.model.last_logits(self.token_ids(prompt)).copy())
 
     def _export(self, cache: Path) -> None:

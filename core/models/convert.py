@@ -39,6 +39,11 @@ def engine_cache(record: ModelRecord, engine: str, variant: str) -> Path:
     return paths.cache_dir() / "models" / f"{source_key(record.path)}" / f"{engine}-{variant}"
 
 
+def converted(record: ModelRecord) -> bool:
+    """Whether the model's Hugging Face folder exists already (a GGUF converted once)."""
+    return record.kind == "hf" or (paths.cache_dir() / "models" / source_key(record.path) / "hf" / "config.json").exists()
+
+
 def hf_folder(record: ModelRecord) -> Path:
     """A Hugging Face folder for this model: the imported folder itself, or the cached GGUF conversion."""
     if record.kind == "hf":

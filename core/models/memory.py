@@ -5,8 +5,9 @@ The estimate is weights (bytes per parameter of the variant) + KV cache for the 
 + an engine's own extra, calibrated on ``chartbrief bench``'s peak RSS (``benchmarks/results``, SmolLM2-135M,
 notes up to ~6,000 tokens; ``tests/core/models/test_memory_estimate.py`` keeps them in step): plain
 transformers peaks near the formula (1.31 GiB measured), IPEX-LLM a third of a GiB above it (1.27 GiB), and
-OpenVINO about 3 GiB above it (4.14 GiB: its prefill keeps full-vocabulary logits and attention scores for the
-whole prompt). The estimate errs high rather than low.
+OpenVINO about half a GiB above it (1.48 GiB at ~6,000 tokens, AVX-512-BF16, 2026-12-03, with ChartBrief's
+own decode loop; it was 4.14 GiB through optimum-intel's generate, whose prefill computed full-vocabulary
+logits for every prompt token). The estimate errs high rather than low.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ BYTES_PER_PARAM = {"fp32": 4.0, "bf16": 2.0, "sym_int8": 1.06, "int8": 1.06, "sy
 # Converting loads the full-precision weights once (fp32 for small models).
 CONVERT_BYTES_PER_PARAM = 4.0
 RUNTIME_OVERHEAD = 600 * 2**20  # Python, torch, tokenizer, activations for a few thousand tokens
-ENGINE_EXTRA = {"openvino": 3.2 * 2**30, "ipex_llm": 0.35 * 2**30}  # measured peak − formula (see above)
+ENGINE_EXTRA = {"openvino": 0.6 * 2**30, "ipex_llm": 0.35 * 2**30}  # measured peak − formula (see above)
 
 
 @dataclass(frozen=True)

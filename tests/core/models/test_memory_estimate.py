@@ -17,7 +17,7 @@ SMOLLM2 = ModelRecord("m", "SmolLM2-135M", "gguf", "/x.gguf", "llama", 134_515_0
 
 
 def _measured_peaks() -> dict[tuple[str, str], float]:
-    doc = json.loads(BENCH[-1].read_text())
+    doc = max((json.loads(p.read_text()) for p in BENCH), key=lambda d: d["date"])  # the newest run
     return {(r["engine"], r["variant"]): r["peak_rss_mib"] / 1024 for r in doc["inference"]
             if r["model"] == "smollm2-135m" and r["status"] == "ok" and r["threads"] == doc["threads"]["inference"]
             and r["engine"] != "llama_cpp"}
@@ -31,8 +31,9 @@ def test_estimate_covers_the_measured_peak_without_wild_overshoot(engine, varian
 
 
 def test_openvino_is_estimated_above_ipex_llm_as_measured():
+    # 1.48 GiB (OpenVINO, up to ~6,000 tokens) against 0.84 GiB (IPEX-LLM) in the newest run
     assert memory.estimate(SMOLLM2, "int4", engine="openvino").needed_gib > \
-        2 * memory.estimate(SMOLLM2, "sym_int4", engine="ipex_llm").needed_gib
+        memory.estimate(SMOLLM2, "sym_int4", engine="ipex_llm").needed_gib
 
 
 def test_auto_is_estimated_for_the_engine_it_will_run(home, monkeypatch):
