@@ -20,17 +20,14 @@ END = "<!-- bench:end -->"
 def kind_of(doc: dict) -> str:
     """The machine kind a run was measured on (``hardware.machine_kind``'s tags), also for runs written
     before the JSON carried it."""
+    from core.hardware import kind_from_flags
+
     m = doc.get("machine") or {}
     if m.get("kind"):
         return str(m["kind"])
     isa = m.get("isa") or {}
-    if m.get("amx"):
-        return "amx"
-    if isa.get("avx512_bf16"):
-        return "avx512-bf16"
-    if isa.get("avx512f"):
-        return "avx512"
-    return "avx2" if isa.get("avx2") else "baseline"
+    return kind_from_flags(amx=bool(m.get("amx")), avx512_bf16=bool(isa.get("avx512_bf16")),
+                           avx512f=bool(isa.get("avx512f")), avx2=bool(isa.get("avx2")))
 
 
 def markers(kind: str) -> tuple[str, str]:

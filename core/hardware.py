@@ -241,13 +241,19 @@ def ipex_kernel_variant(info: CpuInfo) -> str:
 def machine_kind(info: CpuInfo) -> str:
     """A file-name tag for the kind of CPU results were measured on (``amx``, ``avx512-bf16``, ``avx512``,
     ``avx2``, ``baseline``): results from one kind are kept beside, never over, another kind's."""
-    if info.has_amx:
+    return kind_from_flags(amx=info.has_amx, avx512_bf16=info.has("avx512_bf16"), avx512f=info.has("avx512f"),
+                           avx2=info.has("avx2"))
+
+
+def kind_from_flags(*, amx: bool, avx512_bf16: bool, avx512f: bool, avx2: bool) -> str:
+    """``machine_kind`` from the ISA flags alone (also what a saved bench run recorded)."""
+    if amx:
         return "amx"
-    if info.has("avx512_bf16"):
+    if avx512_bf16:
         return "avx512-bf16"
-    if info.has("avx512f"):
+    if avx512f:
         return "avx512"
-    return "avx2" if info.has("avx2") else "baseline"
+    return "avx2" if avx2 else "baseline"
 
 
 def core_plan(info: CpuInfo, training: tuple[int, ...] | None = None) -> CorePlan:
