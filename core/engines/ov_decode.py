@@ -142,7 +142,8 @@ class TokenPolicy:
         if not self.s.do_sample:
             return int(scores.argmax())
         scores = scores / np.float32(self.s.temperature)
-        top = np.argpartition(scores, -TOP_K)[-TOP_K:]
+        k = min(TOP_K, scores.shape[0])
+        top = np.argpartition(scores, -k)[-k:]
         z = scores[top] - scores[top].max()
         prob = np.exp(z)
         return int(top[self.rng.choice(len(top), p=prob / prob.sum())])

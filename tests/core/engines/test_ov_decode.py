@@ -144,3 +144,11 @@ def test_openvino_runtime_precision_follows_the_measurements():
     assert runtime_precision(134_000_000, zen4) is None  # the embedded model: bf16 prefill wins end to end
     assert runtime_precision(F32_FROM_PARAMETERS, spr) is None  # AMX keeps bf16
     assert runtime_precision(F32_FROM_PARAMETERS, laptop) is None  # no native bf16: OpenVINO runs f32 anyway
+
+
+def test_sampling_draws_from_the_top_tokens_with_a_seeded_generator():
+    settings = GenerationSettings(do_sample=True, temperature=0.7, repetition_penalty=1.0, no_repeat_output_ngram=0)
+    logits = np.full(12, -5.0, np.float32)
+    logits[[3, 7]] = 4.0
+    draws = {TokenPolicy(settings, [], eos_ids=[0], seed=s).choose(logits) for s in range(20)}
+    assert draws == {3, 7}, "a 12-token vocabulary (below top-k) samples, and only the likely tokens"
