@@ -60,11 +60,13 @@ class OpenVinoEngine(Engine):
         if self.variant not in VARIANTS:
             raise EngineError(f"openvino runs {', '.join(VARIANTS)}, not '{self.variant}'.")
         try:
-            from core.engines.ov_decode import StatefulLM
+            import openvino  # noqa: F401
         except ImportError as exc:
             raise EngineError(f"OpenVINO is not importable ({exc}).",
                               hint="Reinstall with installer/install.sh.") from exc
         from transformers import AutoTokenizer, GenerationConfig
+
+        from core.engines.ov_decode import StatefulLM
 
         cache = self.cache_folder()
         if not (cache / "openvino_model.xml").exists():
