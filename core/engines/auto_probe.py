@@ -2,7 +2,7 @@
 and store the choice (``auto.choose(..., measure=True)``), at the lowest CPU priority.
 
 Started detached after a command that ran on the per-CPU-kind default (``auto.measure_later``); one at a
-time per ChartBrief home (a lock file with the pid). Nothing of any note is involved: the probe uses
+time per ChartBrief home (``auto.probe_lock``: an flock on a file in the cache folder). Nothing of any note is involved: the probe uses
 ChartBrief's own fixed clinical prompt.
 """
 

@@ -90,13 +90,11 @@ class Engine(abc.ABC):
         else:
             self.tokenizer = AutoTokenizer.from_pretrained(hf_folder(self.record))
         self.info.load_seconds = time.perf_counter() - t0
-        self.info.extra["model_loaded"] = False
         return self.info
 
     def _ensure_model(self) -> None:
         if self.model is None:
             self.load()
-            self.info.extra.pop("model_loaded", None)
 
     def unload(self) -> None:
         self.model = None

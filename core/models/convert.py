@@ -39,17 +39,22 @@ def engine_cache(record: ModelRecord, engine: str, variant: str) -> Path:
     return paths.cache_dir() / "models" / f"{source_key(record.path)}" / f"{engine}-{variant}"
 
 
+def _conversion(record: ModelRecord) -> Path:
+    """Where a GGUF's Hugging Face conversion is cached."""
+    return paths.cache_dir() / "models" / source_key(record.path) / "hf"
+
+
 def converted(record: ModelRecord) -> bool:
     """Whether the model's Hugging Face folder exists already (a GGUF converted once)."""
-    return record.kind == "hf" or (paths.cache_dir() / "models" / source_key(record.path) / "hf" / "config.json").exists()
+    return record.kind == "hf" or (_conversion(record) / "config.json").exists()
 
 
 def hf_folder(record: ModelRecord) -> Path:
     """A Hugging Face folder for this model: the imported folder itself, or the cached GGUF conversion."""
     if record.kind == "hf":
         return Path(record.path)
-    target = paths.cache_dir() / "models" / source_key(record.path) / "hf"
-    if (target / "config.json").exists():
+    target = _conversion(record)
+    if converted(record):
         return target
     log.info("converting GGUF %s to a Hugging Face folder (once)", Path(record.path).name)
     _convert_gguf(Path(record.path), target)
