@@ -197,17 +197,19 @@ def train_row(variant: dict, label: str, res: dict | None, rss: float | None, pl
     res = res or {}
     warm = int(plan["warmup_steps"])
     steps = res.get("step_times", [])[warm:]
-    row = {**variant, "label": label, "seq_len": plan["seq_len"], "threads": res.get("threads"),
+    row = {**variant, "label": label, "rows": res.get("rows"), "mean_row_tokens": res.get("mean_row_tokens"),
+           "threads": res.get("threads"),
            "affinity": res.get("affinity"), "tcmalloc_loaded": res.get("tcmalloc_loaded"),
            "load_s": res.get("load_s"), "peak_rss_mib": rss, "steps_timed": len(steps),
            "problems": list(problems), "skipped": res.get("skipped"),
            "estimated_tokens_per_s": res.get("estimated_tokens_per_s"), "losses": res.get("losses")}
     if steps:
-        wall = sum(s["wall_s"] for s in steps) / len(steps)
-        cpu = sum(s["cpu_s"] for s in steps) / len(steps)
-        row.update(step_s=round(wall, 3), step_cpu_s=round(cpu, 3),
-                   tokens_per_s=round(plan["seq_len"] / wall, 2), cpu_util=round(cpu / wall, 2))
-        row["tokens_per_cpu_s"] = round(plan["seq_len"] / cpu, 2) if cpu else None
+        wall = sum(s["wall_s"] for s in steps)
+        cpu = sum(s["cpu_s"] for s in steps)
+        tokens = sum(s["tokens"] for s in steps)  # rows differ in length: tokens/s over all timed steps
+        row.update(step_s=round(wall / len(steps), 3), step_cpu_s=round(cpu / len(steps), 3),
+                   tokens_per_s=round(tokens / wall, 2), cpu_util=round(cpu / wall, 2))
+        row["tokens_per_cpu_s"] = round(tokens / cpu, 2) if cpu else None
         if split is not None and gflops_cpu:
             limit = roofline.training_limit_tps(gflops_cpu, split.matmul)
             row["share_of_gemm_peak"] = _r(roofline.share(row["tokens_per_cpu_s"], limit))

@@ -45,7 +45,9 @@ class ModelPlan:
 
 @dataclass(frozen=True)
 class TrainVariant:
-    method: str  # qlora (ipex-llm, sym_int4 base) | lora (plain transformers + peft, fp32 base)
+    # lora: the baseline (plain transformers + peft, fp32 base); qlora: ChartBrief's fine-tuning (ipex-llm
+    # sym_int4 base); stock: ChartBrief's trainer and LoRA options on a bf16 base with stock peft (no ipex-llm)
+    method: str
     compute: str  # fp32 | bf16
     tcmalloc: bool
     pinned: bool
@@ -55,6 +57,8 @@ class TrainVariant:
     def label(self) -> str:
         if self.method == "lora":
             name = "baseline LoRA fp32 (Trainer+peft)"
+        elif self.method == "stock":
+            name = f"stock LoRA, bf16 base {self.compute}"
         else:
             name = f"QLoRA sym_int4 {self.compute}"
         bits = [b for b, on in (("tcmalloc", self.tcmalloc), ("pinned", self.pinned),
@@ -64,7 +68,7 @@ class TrainVariant:
 
 @dataclass(frozen=True)
 class TrainPlan:
-    seq_len: int
+    """Steps on the synthetic set's rows as ChartBrief's fine-tuning encodes them (benchmarks/train_worker)."""
     warmup_steps: int
     steps: int
     timeout_s: int
@@ -103,6 +107,7 @@ def _train_variants() -> tuple[TrainVariant, ...]:
         TrainVariant(q, "fp32", True, True, True),
         TrainVariant(q, "fp32", True, True, False),
         TrainVariant(q, "bf16", True, True, False),
+        TrainVariant("stock", "bf16", True, True, False),  # the measured alternative to ipex-llm QLoRA
     )
 
 
@@ -126,16 +131,17 @@ def full(threads: int, all_threads: int, train_threads: int, skip_training: bool
         e: ModelPlan((500, 6000), 2000, 200, budget_s=240, cold_timeout_s=600),
         ONE_B: ModelPlan((500,), 500, 200, budget_s=200, cold_timeout_s=1200),
     }
-    training = None if skip_training else TrainPlan(seq_len=256, warmup_steps=1, steps=4, timeout_s=240,
+    training = None if skip_training else TrainPlan(warmup_steps=1, steps=4, timeout_s=300,
                                                     variants=_train_variants())
     return Plan("full", (e, ONE_B), tuple(small + big), per_model, training,
                 tuple(sorted({t, all_threads, other or t, train_threads})))
 
 
 def quick(threads: int, all_threads: int, train_threads: int, skip_training: bool = False,
-          one_b: bool = False) -> Plan:
+          one_b: bool = False, training: bool = False) -> Plan:
     """Four configurations on the embedded model; ``one_b``: also ChartBrief's default and llama.cpp on the
-    1B shape (a ~500-token note), for the speed ratios on a model of that size."""
+    1B shape (a ~500-token note), for the speed ratios on a model of that size; ``training``: also the
+    fine-tuning baseline and ChartBrief's default variant in both compute dtypes (the fine-tuning ratio)."""
     t = threads
     # ChartBrief's default and llama.cpp also prefill a ~6,000-token note (peak RSS per note length)
     configs = (InferConfig(EMBEDDED, "ipex_llm", "sym_int4", t, cold=False, prefill=()),
@@ -146,11 +152,17 @@ def quick(threads: int, all_threads: int, train_threads: int, skip_training: boo
     # The acceptance shape of the speed comparison: a 200-token summary of a ~2,000-token note.
     per_model = {EMBEDDED: ModelPlan((2000, 6000), 2000, 200, budget_s=200, cold_timeout_s=300, probe=False,
                                      repeats=3)}
-    training = None  # a training step of even the 135M model takes longer than --quick allows here
+    train = None
+    if training and not skip_training:
+        train = TrainPlan(warmup_steps=1, steps=4, timeout_s=300, variants=(
+            TrainVariant("lora", "fp32", False, False, False),
+            TrainVariant("qlora", "fp32", True, True, False), TrainVariant("qlora", "bf16", True, True, False),
+            TrainVariant("stock", "bf16", True, True, False)))
+    limits = tuple(sorted({t, train_threads})) if train else (t,)
     if not one_b:
-        return Plan("quick", (EMBEDDED,), configs, per_model, training, (t,))
+        return Plan("quick", (EMBEDDED,), configs, per_model, train, limits)
     per_model[ONE_B] = ModelPlan((500,), 500, 200, budget_s=240, cold_timeout_s=1200, probe=False, repeats=3)
-    return Plan("quick", (EMBEDDED, ONE_B), configs + big, per_model, training, (t,))
+    return Plan("quick", (EMBEDDED, ONE_B), configs + big, per_model, train, limits)
 
 
 def train_default(bf16_native: bool, measured: str | None = None) -> TrainVariant:

@@ -52,7 +52,8 @@ def _display(path: Path) -> str:
 
 
 def execute(quick: bool = False, json_out: str | None = None, out: str | None = None,
-            skip_training: bool = False, store: bool = True, with_1b: bool = False) -> int:
+            skip_training: bool = False, store: bool = True, with_1b: bool = False,
+            with_training: bool = False) -> int:
     from core import hardware, runtime
     from core.engines import auto
 
@@ -67,7 +68,8 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
     threads = int(os.environ.get("OMP_NUM_THREADS") or len(cp.inference))
     all_threads = len(info.allowed) or info.logical_cpus
     if quick:
-        p = plan.quick(threads, all_threads, len(cp.training), skip_training, one_b=with_1b)
+        p = plan.quick(threads, all_threads, len(cp.training), skip_training, one_b=with_1b,
+                       training=with_training)
     else:
         p = plan.full(threads, all_threads, len(cp.training), skip_training)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -110,13 +112,13 @@ def execute(quick: bool = False, json_out: str | None = None, out: str | None = 
         _derive(rows, doc, threads)
         doc["inference"] = rows
         if p.training:
-            doc["training_plan"] = {"seq_len": p.training.seq_len, "warmup_steps": p.training.warmup_steps,
+            doc["training_plan"] = {"warmup_steps": p.training.warmup_steps,
                                     "steps": p.training.steps}
             doc["training_model"] = "SmolLM2-135M (the embedded model's HF folder)"
             doc["training"] = runners.training(p.training, models[plan.EMBEDDED]["hf_folder"], cp.training, doc,
                                                models[plan.EMBEDDED]["split"], work, say)
         else:
-            doc["training_note"] = ("Not run: --quick measures inference only." if quick
+            doc["training_note"] = ("Not run: --quick measures inference only unless --with-training." if quick
                                     else "Not run (--skip-training).")
         doc["choice"] = _store_choice(doc, rows, p, store and not quick, auto)
     finally:
@@ -193,8 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out")
     ap.add_argument("--skip-training", action="store_true")
     ap.add_argument("--with-1b", action="store_true")
+    ap.add_argument("--with-training", action="store_true")
     a = ap.parse_args(argv)
-    return execute(a.quick, a.json, a.out, a.skip_training, with_1b=a.with_1b)
+    return execute(a.quick, a.json, a.out, a.skip_training, with_1b=a.with_1b, with_training=a.with_training)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ def training(tp: plan.TrainPlan, folder: str, cpus: tuple[int, ...], doc: dict, 
             else:
                 env["LD_PRELOAD"] = ":".join(filter(None, [str(tcm), os.environ.get("LD_PRELOAD", "")]))
         env.update({"OMP_PROC_BIND": "close", "OMP_PLACES": "cores"} if v.pinned else {"OMP_PROC_BIND": "false"})
-        job = {"folder": folder, "variant": asdict(v), "seq_len": tp.seq_len, "warmup_steps": tp.warmup_steps,
+        job = {"folder": folder, "variant": asdict(v), "warmup_steps": tp.warmup_steps,
                "steps": tp.steps, "threads": threads, "budget_s": tp.timeout_s - 60,
                "result": str(work / f"t{i}.json")}
         Path(work / f"t{i}-job.json").write_text(json.dumps(job))

@@ -188,11 +188,14 @@ def training_section(doc: dict) -> list[str]:
         return ["## Training", "", doc.get("training_note") or "Not run (--skip-training).", ""]
     r0 = rows[0]
     out = ["## Training (LoRA / QLoRA steps)", "",
-           (f"{doc.get('training_model', '')}: sequence {r0.get('seq_len')} tokens, batch 1, "
+           (f"{doc.get('training_model', '')}: the synthetic set's note → summary rows as ChartBrief's "
+           f"fine-tuning encodes them (mean {num(r0.get('mean_row_tokens'), 0)} tokens), batch 1, "
            f"{doc.get('training_plan', {}).get('steps')} timed steps after "
-           f"{doc.get('training_plan', {}).get('warmup_steps')} warm-up, same token blocks for every row. "
-           "Share of GEMM peak uses 6·weights·tokens FLOPs (frozen-base LoRA really does ≈4·, gradient "
-           "checkpointing adds 2·)."), ""]
+           f"{doc.get('training_plan', {}).get('warmup_steps')} warm-up, the same rows for every variant; "
+           "tokens/s counts prompt + summary tokens. QLoRA rows run ChartBrief's own model loading and "
+           "trainer (loss, and so the LM head, only on summary tokens); the baseline is a stock Trainer + "
+           "peft. Share of GEMM peak uses 6·weights·tokens FLOPs (frozen-base LoRA really does ≈4·, "
+           "gradient checkpointing adds 2·)."), ""]
     body = []
     for r in rows:
         label = row_label(r)

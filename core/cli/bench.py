@@ -20,13 +20,17 @@ def register(sub) -> None:
                                      "writes JSON, plots and RESULTS.md to a folder, and sets auto's choice")
     p.add_argument("--quick", action="store_true",
                    help="a few minutes: sym_int4, openvino int4, reference fp32, llama.cpp; a 200-token "
-                        "summary of a ~2,000-token note; no cold loads, no 1B model, no training")
+                        "summary of a ~2,000-token note; no cold loads, no 1B model, no training "
+                        "(see --with-1b, --with-training)")
     p.add_argument("--json", metavar="OUT", help="write the run's JSON here (default: in the output folder)")
     p.add_argument("--out", metavar="DIR", help="folder for the JSON, plots and RESULTS.md "
                                                "(default: <data folder>/bench/<machine kind>)")
     p.add_argument("--skip-training", action="store_true", help="measure inference only")
     p.add_argument("--with-1b", action="store_true",
                    help="with --quick: also ChartBrief's default and llama.cpp on the 1B-shape model")
+    p.add_argument("--with-training", action="store_true",
+                   help="with --quick: also fine-tuning steps, the fp32 Trainer+peft LoRA baseline against "
+                        "ChartBrief's default (fp32 and bf16 compute)")
     p.set_defaults(func=run)
 
 
@@ -42,6 +46,8 @@ def arguments(args) -> list[str]:
         argv.append("--skip-training")
     if getattr(args, "with_1b", False):
         argv.append("--with-1b")
+    if getattr(args, "with_training", False):
+        argv.append("--with-training")
     return argv
 
 

@@ -66,7 +66,7 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
         raise DatasetError(f"{too_long} training rows are longer than max length {opts.max_length}.",
                            hint="The tokenizer changed since the run started; start a new run.")
 
-    model = _load_model(folder, opts, dtype)
+    model = load_model(folder, opts, dtype)
     checkpoint = run.latest_checkpoint() if resume else None
     prior = json.loads((checkpoint / "progress.json").read_text())["elapsed_s"] if checkpoint else 0.0
     clock, meter = Clock(prior), Meter()
@@ -129,7 +129,7 @@ def train(run: RunDir, opts: TrainOptions, cpus: tuple[int, ...], dtype: str, em
             "final_loss": _last_loss(trainer), "processes": rank.world_size}
 
 
-def _load_model(folder: Path, opts: TrainOptions, dtype: str):
+def load_model(folder: Path, opts: TrainOptions, dtype: str):
     import torch
     from ipex_llm.transformers import AutoModelForCausalLM
     from ipex_llm.transformers.qlora import LoraConfig, get_peft_model, prepare_model_for_kbit_training

@@ -41,14 +41,14 @@ def make_doc(rows):
     cands = [("ipex_llm", "sym_int4"), ("openvino", "int4")]
     default = derive.default_row(rows, "smollm2-135m", cands, 1)
     derive.add_ratios(rows, default)
-    plan = {"seq_len": 256, "warmup_steps": 1, "steps": 4}
-    steps = [{"wall_s": 10.0, "cpu_s": 9.0}] * 5
+    plan = {"warmup_steps": 1, "steps": 4}
+    steps = [{"wall_s": 10.0, "cpu_s": 9.0, "tokens": 256}] * 5
     train = [derive.train_row({"method": "lora", "compute": "fp32", "tcmalloc": False, "pinned": False,
                                "grad_ckpt": False}, "baseline LoRA fp32 (Trainer+peft)",
                               {"step_times": steps, "threads": 1}, 1500.0, plan, [], SPLIT, 50.0),
              derive.train_row({"method": "qlora", "compute": "fp32", "tcmalloc": True, "pinned": True,
                                "grad_ckpt": True}, "QLoRA sym_int4 fp32 [tcmalloc, pinned, grad-ckpt]",
-                              {"step_times": [{"wall_s": 20.0, "cpu_s": 19.0}] * 5, "threads": 1}, 1200.0, plan,
+                              {"step_times": [{"wall_s": 20.0, "cpu_s": 19.0, "tokens": 256}] * 5, "threads": 1}, 1200.0, plan,
                               [], SPLIT, 50.0),
              derive.train_row({"method": "qlora", "compute": "bf16", "tcmalloc": True, "pinned": True,
                                "grad_ckpt": True}, "QLoRA sym_int4 bf16 [tcmalloc, pinned, grad-ckpt]",
