@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from core import paths
-from core.facts import clauses, tables
+from core.facts import clauses, med_context, tables
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.grounding import medications
@@ -130,7 +130,7 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
         kept, dependent = [], False
         for i, m in enumerate(inside):  # a drug joined to a dependent one ("replaces zolpidem/diphenhydramine")
             joined = i > 0 and _JOINED.fullmatch(note[inside[i - 1].end : m.start])
-            dependent = _dependent(note, inside[i - 1].end if i else a, m.start) or bool(dependent and joined)
+            dependent = _dependent(note, inside[i - 1].end if i else a, m.start, m.end) or bool(dependent and joined)
             if not dependent:
                 kept.append(m)
         inside = kept
@@ -143,6 +143,8 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             hit = change_in(clause, m.start - seg_start, m.end - seg_start)
             if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
+            if hit and med_context.dated_before(note, m.end, (seg_start + hit[1], seg_start + hit[2]), seg_end):
+                hit = None  # "glipizide - stopped by PCP in 2031" in a 2033 note: history, not this encounter's
             if hit and seg_start + hit[2] <= m.start:
                 hit = _past_arrow(note, seg_start, seg_end, m, hit)
             change = _heading_change(section)  # under "STOPPED:" the heading says it, whatever else the line says
@@ -151,7 +153,8 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
                 change = previous[0]
             if change is None and i + 1 < len(inside):
-                change = _shared_after(note, m, inside[i + 1], inside[i + 2].start if i + 2 < len(inside) else b)
+                change = _shared_after(note, m, inside[i + 1], inside[i + 2].start if i + 2 < len(inside) else b) \
+                    or _list_after(note, inside[i:], b)
             led = None  # a change the line's own context gives ("given: A, B", "glucose 312 -> insulin")
             if change is None:
                 change = led = _inline_heading(note[a : m.start]) or _consequence(note[seg_start : m.start])
@@ -169,9 +172,9 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
                 follow = _action_line(note, spans, n, drugs)
                 change = follow[0] if follow else None
             if change and (_IF.match(note[a : m.start]) or _ONLY_IF.search(note[m.end : seg_end])
-                           or _corrected(note, m.start)):
+                           or _corrected(note, m.start) or med_context.unchecked(note, m.start)):
                 change = "none"  # "If PF4 returns positive -> start argatroban", "restart X only if ...": a
-                # contingency, not a change
+                # contingency, not a change; "[ ] Magnesium sulfate IV": a box left unticked
             if change == "none":
                 previous = (change, m.end)
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
@@ -188,6 +191,8 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             text = note[start:end].strip(" ,;:-–")
             if text.count("(") > text.count(")"):  # a parenthesis the clause cut open: leave it out
                 text = text[: text.rfind("(")].rstrip(" ,;:-–")
+            elif text.count(")") > text.count("("):  # "KCl 40 mEq PO x1 today)": a parenthesis it opened in
+                text = text[: text.rfind(")")].rstrip(" ,;:-–")
             # An explicit action line in a reconciliation list is as authoritative as a discharge list.
             category = "discharge_medications" if follow else (section.category if section else None)
             facts.append(Fact("medication", start, start + len(text), text, section=category,
@@ -278,6 +283,24 @@ def _shared_after(note: str, m, following, following_end: int) -> str | None:
     return hit[0]
 
 
+_LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*", re.IGNORECASE)
+
+
+def _list_after(note: str, listed, end: int) -> str | None:
+    """The change said right after the last of drugs listed by bare name ("Amlodipine, insulin glargine,
+    atorvastatin, aspirin continued unchanged"): it applies to every drug of the list."""
+    last = 0
+    while last + 1 < len(listed) and _LIST_GAP.fullmatch(note[listed[last].end : listed[last + 1].start]):
+        last += 1
+    if last == 0:
+        return None
+    rest = note[listed[last].end : listed[last + 1].start if last + 1 < len(listed) else end]
+    hit = change_in(rest, 0)
+    if hit is None or hit[0] == "none" or len(rest[: hit[1]].split()) > 3 or _CUT.search(rest[: hit[1]]):
+        return None
+    return hit[0]
+
+
 def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     """``stopped`` / ``started`` when drug ``i`` is the first / second drug of "switch X to Y" or of
     "X d/c'd, switched to Y"."""
@@ -313,11 +336,13 @@ def _action_line(note: str, spans: Sequence[tuple[int, int]], n: int, mentions) 
     return hit[0], a + _clause_end(note[a:b], hit[2], b - a)
 
 
-def _dependent(note: str, previous_end: int, start: int) -> bool:
+def _dependent(note: str, previous_end: int, start: int, end: int) -> bool:
     """Whether a drug is named inside the previous drug's clause: in its open parenthesis ("(now on
     apixaban)"), or after a word that makes it the thing replaced or avoided."""
     between = note[previous_end:start]
-    return between.count("(") > between.count(")") or bool(_DEPENDENT.search(note[max(previous_end, start - 40) : start]))
+    if between.count("(") > between.count(")"):
+        return not med_context.own_parenthesis(note, end, _DOSE_UNIT, change_in)  # "(KCl 40 mEq PO x1)"
+    return bool(_DEPENDENT.search(note[max(previous_end, start - 40) : start]))
 
 
 def _heading_change(section: Section | None) -> str | None:
