@@ -67,6 +67,11 @@ _RECAP = 9
 _ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b)", re.IGNORECASE)
 
 
+def dose_in(text: str) -> bool:
+    """Whether ``text`` gives a dose: a number with its unit ("40 mEq", "2 mg/h", "1 tab")."""
+    return bool(_DOSE_UNIT.search(text))
+
+
 @functools.lru_cache(maxsize=1)
 def cues() -> list[tuple[str, re.Pattern[str]]]:
     out = []

@@ -69,6 +69,10 @@ def classify_heading(title: str) -> str | None:
 
 _LINE = re.compile(r"[^\n]+")
 _LEAD_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&()-]{1,40}):")
+_QUALIFIER = re.compile(r"\s*\([^()\n]{1,40}\)")
+# A lettered or numbered all-caps heading ("D. SUMMARY FOR PILL BOX"): one of a series, so a heading even
+# when no keyword names its kind; it ends the section before it.
+_ENUMERATED = re.compile(r"(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]\s+[A-Z]")
 # A heading line with a qualifier in parentheses and nothing after its colon: "Assessment/Plan (HD1):",
 # "Home medications (verified with daughter and pill bottles):".
 _QUALIFIED_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&-]{1,40}?)\s*\([^()\n]{1,60}\)\s*:\s*")
@@ -78,12 +82,13 @@ def _add_headings(text: str, found: list[Section]) -> list[Section]:
     """Split the sectionizer's sections at heading lines it did not know (all-caps lines, "Title:" lines
     with text after the colon) that keywords can classify."""
     starts = {s.start for s in found}
-    extra: list[tuple[int, str, str]] = []
+    extra: list[tuple[int, str | None, str]] = []
     for m in _LINE.finditer(text):
         line = m.group()
         title = None
         bare = line.strip()
-        if support.heading(line) or (bare.isupper() and len(bare.split()) <= 8):
+        plain = _QUALIFIER.sub("", bare).strip()  # "A. HOME MEDICATIONS (prior to admission) AND ACTION"
+        if support.heading(line) or (plain.isupper() and len(plain.split()) <= 8):
             title = bare
         else:
             lead = _LEAD_HEADING.match(line) or _QUALIFIED_HEADING.fullmatch(line)
@@ -91,8 +96,8 @@ def _add_headings(text: str, found: list[Section]) -> list[Section]:
                 title = lead.group(1) + ":"
         if not title or m.start() + (len(line) - len(line.lstrip())) in starts:
             continue
-        category = classify_heading(title)
-        if category:
+        category = classify_heading(_QUALIFIER.sub("", title))
+        if category or (title == bare and _ENUMERATED.match(title)):
             extra.append((m.start() + len(line) - len(line.lstrip()), category, title))
     if not extra:
         return found

@@ -35,13 +35,20 @@ def medication_line(fact: Fact) -> str:
     hit = med_facts.change_in(text, 0)
     # A repeated change word goes ("STARTED Start aspirin"); an arrow between two doses stays ("20 -> 80 mg").
     word = hit is not None and text[hit[1] : hit[2]].strip()[:1].isalpha()
-    if hit and word and hit[0] == fact.change and (hit[1] == 0 or _directly_after_name(text, hit[1])):
-        text = (text[: hit[1]] + text[hit[2] :]).strip(" :-–,")
+    last = hit is not None and not text[hit[2] :].strip(" .;,")  # "Zolpidem 10 mg PO at bedtime STOP."
+    if hit and word and hit[0] == fact.change and (hit[1] == 0 or last or _directly_after_name(text, hit[1])):
+        text = (text[: hit[1]] + ("" if last else text[hit[2] :])).strip(" :-–,")
         text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
+    if len(text.split()) > LONG_LINE:  # a long line keeps its doses and dates, not its asides
+        text = _ASIDE.sub(lambda m: m.group() if med_facts.dose_in(m.group()) else "", text)
     text = re.sub(r"\s+([.,;)])", r"\1", text)
     return f"{label} {text}" if text else label
 
 
+LONG_LINE = 12
+"""Words past which a medication line drops its asides: a parenthesis with no dose in it ("(not on list;
+reported by daughter)", "(started 2029, no documented indication)"), so that every change fits the budget."""
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _NAME_AND_DOSE = re.compile(r"[\w/.-]+(?:\s+[\w/.%-]+){0,5}")
 _VERB = re.compile(r"\b(?:is|was|are|were|be|been|will|has|have|had)\b", re.IGNORECASE)
 

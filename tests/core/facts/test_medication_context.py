@@ -71,3 +71,22 @@ def test_a_list_with_doses_between_does_not_share_a_far_change_word():
     note = "Meds: lisinopril 20 mg daily, metformin 1000 mg BID, atorvastatin 40 mg daily at night, we will hold it.\n"
     got = _got(note)
     assert ("lisinopril", "held") not in got and ("metformin", "held") not in got
+
+
+def test_an_enumerated_heading_ends_the_list_before_it_even_with_no_known_kind():
+    """'D. SUMMARY FOR PILL BOX' is no 'hospital-only, not continued' list: its drugs are not stopped."""
+    note = ("A. HOME MEDICATIONS (prior to admission) AND ACTION AT DISCHARGE\n1. Losartan 50 mg PO daily\n"
+            "   ACTION: CONTINUE, no change.\n\nC. HOSPITAL-ONLY MEDICATIONS NOT CONTINUED\n"
+            "- Enoxaparin 30 mg SC daily (VTE prophylaxis) - stopped at discharge.\n\n"
+            "D. SUMMARY FOR PILL BOX (daughter)\nMorning: losartan 50 mg, metoprolol succinate 25 mg\n")
+    got = _got(note)
+    assert ("enoxaparin", "stopped") in got and ("losartan", "continued") in got
+    assert ("losartan", "stopped") not in got and ("metoprolol", "stopped") not in got
+
+
+def test_a_heading_with_a_lower_case_qualifier_is_still_a_heading():
+    from core.facts import nlp, sections
+
+    note = "Reason for admission: fall.\n\nA. HOME MEDICATIONS (prior to admission) AND ACTION AT DISCHARGE\n1. X\n"
+    found = sections.find(nlp.parse(note))
+    assert [s.category for s in found if s.title.startswith("A. HOME")] == ["medications"]

@@ -140,3 +140,18 @@ def test_a_short_note_without_sections_or_facts_shows_its_own_sentences_not_noth
     stages = [e.message for e in events if isinstance(e, Stage)]
     assert result.chunking["note_sentences_shown"] and "first sentences as written" in stages[-1]
     assert not result.flags and not [s for s in result.grounding.sentences if s.status == "unsupported"]
+
+
+def test_a_medication_line_drops_a_trailing_repeated_change_word_and_a_long_lines_asides():
+    from core.facts import Fact
+    from core.summarize.structured import medication_line
+
+    stop = Fact("medication", 0, 0, "Zolpidem 10 mg PO at bedtime\n   ACTION: STOP.", change="stopped", drug="zolpidem")
+    assert medication_line(stop) == "STOPPED Zolpidem 10 mg PO at bedtime"
+    long = Fact("medication", 0, 0, "Omeprazole 20 mg PO daily (started 2029, no documented indication) - stop after "
+                "2 more weeks at 20 mg every other day (taper over 14 days, 10 mg doses)", change="stopped",
+                drug="omeprazole")
+    line = medication_line(long)
+    assert "started 2029" not in line and "(taper over 14 days, 10 mg doses)" in line
+    short = Fact("medication", 0, 0, "Enoxaparin 30 mg SC daily (VTE prophylaxis)", change="stopped", drug="enoxaparin")
+    assert medication_line(short) == "STOPPED Enoxaparin 30 mg SC daily (VTE prophylaxis)"
