@@ -439,7 +439,7 @@ _CONDITIONAL = re.compile(r"\b(?:if|unless|when|whether|once|until|after|before)
 
 # What may come before a drug a plan line orders: a bullet or number, a short label ("Sedation/analgesia:",
 # "K 3.1:"), or another ordered drug and a plus ("fentanyl infusion 50-150 mcg/h + propofol").
-_ORDER_LEAD = re.compile(r"\s*(?:[-*•]|#?\d{1,2}[.)])?\s*(?:[A-Za-z][^:.;\n]{0,48}:\s*)?"
+_ORDER_LEAD = re.compile(r"\s*(?:[-*•]|#?\d{1,2}[.)]|\[[xX✓]\])?\s*(?:[A-Za-z][^:.;\n]{0,48}:\s*)?"
                          r"(?:(?:[^.;:\n]|\.\d)*\s(?:\+|plus)\s+)?$")
 
 
@@ -455,17 +455,29 @@ def _ordered(note: str, f: Fact) -> bool:
     return bool((_DOSE_UNIT.search(rest[:30]) or _FORM.match(rest)) and not _CONDITIONAL.search(rest))
 
 
+def _other_amount(new: str, old: str) -> bool:
+    """Whether two mentions of a drug give different amounts in the same unit ("4 puffs" / "2 puffs")."""
+    def amounts(text: str) -> dict[str, float]:
+        return {m.group(2).lower().rstrip("s"): float(m.group(1).replace(",", "")) for m in _AMOUNT.finditer(text)}
+
+    a, b = amounts(new), amounts(old)
+    return any(a[u] != b[u] for u in a.keys() & b.keys())
+
+
 def _course(note: str, facts: list[Fact]) -> list[Fact]:
     """What a drug's earlier mentions say about a later one. A drug that a plan orders with its dose and no
     change word, and that no home list or history names before, is started ("Sedation: fentanyl infusion
-    50-150 mcg/h + propofol 10-40 mcg/kg/min" on admission). A drug restarted at another dose, frequency or
+    50-150 mcg/h + propofol 10-40 mcg/kg/min" on admission); one a home list names at another amount of the
+    same unit is changed ("[x] Albuterol HFA 90 mcg: 4 puffs" after "albuterol MDI 2 puffs"). A drug restarted at another dose, frequency or
     route than before it was held or stopped ("sertraline restarted at 50 mg (home dose 100 mg)", "furosemide
     restarted as 40 mg PO daily" after 40 mg IV BID) was changed, not started."""
     out: list[Fact] = []
     for n, f in enumerate(facts):
-        if f.change == "listed" and f.section == "observation_and_plan" and _ordered(note, f) \
-                and not any(g.drug == f.drug and g.section in _HISTORY for g in facts[:n]):
-            f = Fact(**{**f.__dict__, "change": "started", "priority": _PRIORITY["started"]})
+        if f.change == "listed" and f.section == "observation_and_plan" and _ordered(note, f):
+            home = [g for g in facts[:n] if g.drug == f.drug and g.section in _HISTORY]
+            change = "changed" if home and _other_amount(f.text, home[-1].text) else None if home else "started"
+            if change:  # a new drug, or a home drug ordered at another strength or count ("4 puffs" for "2 puffs")
+                f = Fact(**{**f.__dict__, "change": change, "priority": _PRIORITY[change]})
         if f.change == "started" and _RESTART.search(f.text):
             before = [g for g in facts[:n] if g.drug == f.drug]
             paused = [i for i, g in enumerate(before) if g.change in ("held", "stopped")]

@@ -32,7 +32,27 @@ def find(doc) -> list[Section]:
         out.append(Section(s.category, title, start, end))
     if not out:
         out.append(Section(None, "", 0, len(text)))
-    return _inherit(_add_headings(text, out))
+    return _inherit(_end_fields(text, _add_headings(text, out)))
+
+
+_FIELDS = {"allergies"}
+"""Header fields ("Allergies: sulfonamides (hives).") that say their content on their own line."""
+
+
+def _end_fields(text: str, found: list[Section]) -> list[Section]:
+    """A header field with its content on the title's line ends at the first blank line: the paragraphs after
+    it ("ADMISSION SUMMARY (HD1)" / "... norepinephrine started") are not allergies but text of no known kind."""
+    out: list[Section] = []
+    for s in found:
+        line_end = text.find("\n", s.start, s.end)
+        blank = text.find("\n\n", s.start, s.end)
+        rest = text[blank:s.end].strip() if blank >= 0 else ""
+        if s.category in _FIELDS and line_end == blank >= 0 and text[s.start + len(s.title) : line_end].strip() and rest:
+            start = s.end - len(text[blank:s.end].lstrip())
+            out += [Section(s.category, s.title, s.start, blank), Section(None, "", start, s.end)]
+        else:
+            out.append(s)
+    return out
 
 
 SUBSECTIONS = {"neurological", "organ_system"}

@@ -90,3 +90,21 @@ def test_a_heading_with_a_lower_case_qualifier_is_still_a_heading():
     note = "Reason for admission: fall.\n\nA. HOME MEDICATIONS (prior to admission) AND ACTION AT DISCHARGE\n1. X\n"
     found = sections.find(nlp.parse(note))
     assert [s.category for s in found if s.title.startswith("A. HOME")] == ["medications"]
+
+
+def test_a_one_line_allergies_field_does_not_swallow_the_paragraphs_after_it():
+    note = ("MICU COURSE\nAllergies: sulfonamide antibiotics (hives, 2019).\n\nADMISSION SUMMARY (HD1)\n"
+            "Septic shock. MAP stayed < 65 -> norepinephrine started via R IJ CVC.\n\n"
+            "Events: norepinephrine 0.08 -> 0.22 mcg/kg/min.\nEvents: norepinephrine OFF 06:00.\n")
+    got = _got(note)
+    assert {("norepinephrine", "started"), ("norepinephrine", "stopped")} <= got
+
+
+def test_an_order_for_a_home_drug_at_another_count_is_a_change_at_the_same_one_is_not():
+    note = ("HPI: Used albuterol MDI 2 puffs 4-5 times/day. Takes montelukast 5 mg daily.\n"
+            "-----\nORDERS / PRESCRIPTIONS\n"
+            "[x] Albuterol HFA 90 mcg: 4 puffs with spacer every 4 hours while awake x 48 h\n"
+            "[x] Montelukast 5 mg PO daily\n[x] Prednisolone 30 mg PO daily x 5 days\n")
+    got = _got(note)
+    assert ("albuterol", "changed") in got and ("prednisolone", "started") in got
+    assert not [c for d, c in got if d == "montelukast" and c != "listed"]
