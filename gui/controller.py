@@ -201,7 +201,12 @@ class Controller(QObject):
 
     def _submit_load(self, request: tasks.EngineRequest) -> bool:
         old, self.engine, self._loading = self.engine, None, request
-        return self.engine_worker.submit("load", lambda ctx: tasks.load_engine(ctx, request, old))
+        style, mode = self.settings.settings.style, self._summary_mode()
+        return self.engine_worker.submit("load", lambda ctx: tasks.load_engine(ctx, request, old, style, mode))
+
+    def _summary_mode(self) -> str | None:
+        """"free", or None: fact-anchored, or the user's template."""
+        return "free" if self.settings.settings.summary_mode == "free" else None
 
     def _pump(self) -> None:
         """Start the next thing the queue needs: the engine, then the next note."""
@@ -215,7 +220,7 @@ class Controller(QObject):
             return
         row = self.row_of(self._queue[0])
         item, engine, style = self.items[row], self.engine, self.settings.settings.style
-        mode = "free" if self.settings.settings.summary_mode == "free" else None  # None: facts, or the user's template
+        mode = self._summary_mode()
         item_id, text, gen, ctx_limit = item.id, item.text, self.generation, self.context_limit
         item.partial, item.result, item.checked = "", None, text
         self._running = item_id

@@ -79,16 +79,24 @@ def import_model(ctx, path: Path):
     return record, core_list()
 
 
-def load_engine(ctx, request: EngineRequest, old=None):
-    """Unload ``old`` (if any), then create and load the requested engine; returns it."""
+def load_engine(ctx, request: EngineRequest, old=None, style: str | None = None, mode: str | None = None):
+    """Unload ``old`` (if any), then create and load the requested engine; returns it. With ``style`` (and
+    ``mode``, None for the style's own): when summaries in that style never ask the model for text (a
+    fact-anchored summary by a model that writes no narrative), only the tokenizer is loaded — the model,
+    and on a first start its conversion, wait until something asks it for text."""
     from core import adapters, engines
+    from core.summarize.pipeline import needs_model
 
     if old is not None:
         ctx.status("Unloading the previous model…")
         old.unload()
-    ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
     adapter = adapters.resolve_choice(request.adapter, request.model_id)
     engine = engines.create(request.engine, request.model_id, request.variant, adapter, on_status=ctx.status)
+    if style is not None and not needs_model(engine, style, mode):
+        ctx.status("Loading the tokenizer (this style's summary takes every word from the note)…")
+        engine.load_tokenizer()
+        return engine
+    ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
     engine.load()
     return engine
 
@@ -100,6 +108,10 @@ def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=No
     from core.summarize import Finished, Stage, Token, summarize
 
     logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
+    from core.summarize.pipeline import needs_model
+
+    if engine.model is None and needs_model(engine, style, mode):
+        ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
     result = None
     for event in summarize(text, style, engine, should_stop=ctx.should_stop, context_limit=context_limit,
                            settings=settings, mode=mode):

@@ -98,10 +98,9 @@ def run(args) -> int:
 
 def _writes_nothing(engine, args) -> bool:
     """A fact-anchored summary by a model that writes no narrative part: the model is never asked for text."""
-    from core.summarize.anchored import writes_narrative
-    from core.summarize.pipeline import mode_for
+    from core.summarize.pipeline import needs_model
 
-    return mode_for(args.style, "free" if args.free_form else None) == "facts" and not writes_narrative(engine)
+    return not needs_model(engine, args.style, "free" if args.free_form else None)
 
 
 def _footer(result) -> str:

@@ -42,6 +42,15 @@ def mode_for(style: str, mode: str | None) -> str:
     return "free" if templates.load(style).source == "user" else "facts"
 
 
+def needs_model(engine: Engine, style: str, mode: str | None) -> bool:
+    """Whether a summary in this style and mode asks the model for text: a free-form one always, a
+    fact-anchored one only when the model writes the narrative parts. When not, every word comes from the
+    note and only the tokenizer has to be loaded (on a first start the model's conversion is skipped)."""
+    from core.summarize.anchored import writes_narrative
+
+    return mode_for(style, mode) != "facts" or writes_narrative(engine)
+
+
 def summarize(note: str, style: str, engine: Engine, *, should_stop: Callable[[], bool] | None = None,
               context_limit: int | None = None, settings: GenerationSettings | None = None,
               mode: str | None = None) -> Iterator[Stage | Token | Finished]:
