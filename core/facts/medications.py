@@ -40,11 +40,13 @@ _FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+sc
 _DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|%)\b",
                         re.IGNORECASE)
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
-# naproxen", "do not take ibuprofen") is part of the clause before it, not a change of its own.
+# naproxen", "do not take ibuprofen"), or as the time of another ("start carvedilol only after octreotide is
+# finished") is part of the clause before it, not a change of its own.
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|\bwith|"
-    r"\binteraction|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?)\s*$",
+    r"\binteraction|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
+    r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?)\s*$",
     re.IGNORECASE)
 # "Narrow piperacillin-tazobactam to ceftriaxone", "switch furosemide to torsemide": the first drug stops,
 # the second starts.
@@ -351,9 +353,11 @@ def _dependent(note: str, previous_end: int, start: int, end: int) -> bool:
 
 
 def _heading_change(section: Section | None) -> str | None:
+    """The change a section's title says of its drugs ("STOPPED:", "NEW MEDICATIONS"); a qualifier in
+    parentheses describes the section, not its drugs ("PATIENT INSTRUCTIONS (SUMMARY GIVEN TO PATIENT)")."""
     if section is None or not section.title:
         return None
-    hit = change_in(section.title, 0)
+    hit = change_in(re.sub(r"\([^()]*\)", " ", section.title), 0)
     return hit[0] if hit else None
 
 

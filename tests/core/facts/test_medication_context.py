@@ -108,3 +108,16 @@ def test_an_order_for_a_home_drug_at_another_count_is_a_change_at_the_same_one_i
     got = _got(note)
     assert ("albuterol", "changed") in got and ("prednisolone", "started") in got
     assert not [c for d, c in got if d == "montelukast" and c != "listed"]
+
+
+def test_a_headings_qualifier_in_parentheses_says_nothing_of_its_drugs():
+    note = ("Plan: aspirin 81 mg daily.\n\nPATIENT INSTRUCTIONS (SUMMARY GIVEN TO PATIENT)\n"
+            "Limit salt. Do not take ibuprofen, naproxen or other anti-inflammatory pain medicines.\n")
+    got = _got(note)
+    assert ("ibuprofen", "started") not in got and ("naproxen", "started") not in got
+
+
+def test_a_drug_named_as_the_time_of_another_change_is_not_changed_there():
+    note = ("Plan:\n- Start nonselective beta-blocker (carvedilol preferred) only after octreotide is finished and "
+            "blood pressure allows; not today.\n")
+    assert ("octreotide", "started") not in _got(note)
