@@ -166,6 +166,12 @@ class ModelsPanel(QWidget):
 
     def show_loaded(self, info) -> None:
         adapter = info.adapter_id or "none"
+        if info.tokenizer_only:
+            self.loaded.setText(f"Ready: {info.model_id} on {info.name} ({info.variant}), adapter {adapter}; tokenizer "
+                                f"{info.load_seconds:.1f} s. This style takes every word from the note: the model "
+                                "loads when a summary first asks it for text.")
+            self._show_estimate()
+            return
         cached = "from cache" if info.loaded_from_cache else "converted"
         self.loaded.setText(f"Loaded: {info.model_id} on {info.name} ({info.variant}), adapter {adapter}, "
                             f"{info.load_seconds:.1f} s ({cached}).")

@@ -40,6 +40,7 @@ class EngineInfo:
     loaded_from_cache: bool = False
     threads: int = 0
     extra: dict = field(default_factory=dict)
+    tokenizer_only: bool = False  # load_tokenizer() ran and the model itself is not loaded yet
 
 
 class Engine(abc.ABC):
@@ -68,6 +69,7 @@ class Engine(abc.ABC):
         t0 = time.perf_counter()
         self._load()
         self.info.load_seconds = time.perf_counter() - t0
+        self.info.tokenizer_only = False
         log.info("%s loaded %s (%s) in %.1fs, cache=%s", self.name, self.record.id, self.variant,
                  self.info.load_seconds, self.info.loaded_from_cache)
         return self.info
@@ -90,6 +92,7 @@ class Engine(abc.ABC):
         else:
             self.tokenizer = AutoTokenizer.from_pretrained(hf_folder(self.record))
         self.info.load_seconds = time.perf_counter() - t0
+        self.info.tokenizer_only = self.model is None
         return self.info
 
     def _ensure_model(self) -> None:

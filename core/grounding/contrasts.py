@@ -17,7 +17,7 @@ import functools
 import itertools
 from pathlib import Path
 
-from core.grounding import equivalents, vocabulary
+from core.grounding import equivalents, support, vocabulary
 from core.grounding.findings import Flag, Taken, squash
 from core.grounding.support import Indexed
 from core.paths import RESOURCES, config_dir
@@ -66,6 +66,8 @@ def flags(summary: Indexed, note: Indexed, taken: Taken) -> list[Flag]:
     out = []
     for i, token in enumerate(tokens):
         if token.key not in by_word or taken.overlaps(token.start, token.end):
+            continue
+        if support.in_heading(text, token.start, token.end):  # "Illness severity:" grades nothing
             continue
         after = tokens[i + 1] if i + 1 < len(tokens) and text[token.end : tokens[i + 1].start].strip(" -") == "" else None
         before = tokens[i - 1] if i and text[tokens[i - 1].end : token.start].strip(" -") == "" else None

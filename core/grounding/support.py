@@ -146,6 +146,14 @@ def heading(text: str) -> bool:
     return bool(_HEADING.fullmatch(text.strip())) and len(text.split()) <= 6
 
 
+def in_heading(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in a heading line ("Medication changes:", "Illness severity:"): a
+    heading names a part of the summary, it claims nothing about the patient."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    return heading(text[first : last if last >= 0 else len(text)])
+
+
 def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     """For each summary token, the note sentences that back it (empty: the note never says it)."""
     out = [set(note.by_key.get(t.key, ())) | note.by_group_word.get(t.key, set()) for t in summary.tokens]

@@ -80,7 +80,7 @@ def flags(summary: Indexed, note: Indexed, backed: list[set[int]], taken: Taken)
         if i in summary.med_of or taken.overlaps(token.start, token.end):
             continue  # drug names are the medication check's; dates, doses, sides already flagged
         part = summary.text[token.start : token.end]
-        if _label(summary.text, token) or _in_heading(summary.text, token):
+        if _label(summary.text, token) or support.in_heading(summary.text, token.start, token.end):
             continue
         whole = token.word.lower()
         if i in named:
@@ -152,14 +152,6 @@ def _unstated_diagnoses(summary: Indexed, note: Indexed, backed: list[set[int]])
         if not any(keys <= spelled for spelled in stated):
             out.update(range(occ.first, occ.last))
     return out
-
-
-def _in_heading(text: str, token: vocabulary.Token) -> bool:
-    """Whether the token is in a heading line ("Medication changes:", "HOSPITAL COURSE"): a heading names
-    a part of the summary, it claims nothing about the patient."""
-    start = text.rfind("\n", 0, token.start) + 1
-    end = text.find("\n", token.end)
-    return support.heading(text[start : end if end >= 0 else len(text)])
 
 
 def number_flags(summary: str, note: str, taken: Taken, note_dates=(), digits: str | None = None) -> list[Flag]:

@@ -33,7 +33,7 @@ def _request() -> tasks.EngineRequest:
 def test_fact_anchored_style_loads_only_the_tokenizer_and_free_form_loads_the_model_when_asked(home):
     ctx = Ctx()
     engine = tasks.load_engine(ctx, _request(), None, "brief", None)
-    assert engine.model is None and engine.tokenizer is not None
+    assert engine.model is None and engine.tokenizer is not None and engine.info.tokenizer_only
     assert any("tokenizer" in s for s in ctx.statuses)
 
     facts = tasks.summarize_note(ctx, engine, 1, SHORT_NOTE, "brief", None, None, None)
@@ -42,7 +42,7 @@ def test_fact_anchored_style_loads_only_the_tokenizer_and_free_form_loads_the_mo
 
     ctx = Ctx()
     free = tasks.summarize_note(ctx, engine, 2, SHORT_NOTE, "brief", None, None, "free")
-    assert engine.model is not None  # the first summary that asks for text loaded it
+    assert engine.model is not None and not engine.info.tokenizer_only  # the first summary asking for text loaded it
     assert any(s.startswith("Loading the model") for s in ctx.statuses)
     assert free.result.summary.strip()
 

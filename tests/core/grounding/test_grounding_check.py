@@ -235,6 +235,13 @@ def test_a_grade_after_what_it_grades_and_a_severity_swap():
     assert check("CT showed severe hydronephrosis.", note) == []
 
 
+def test_a_heading_grades_nothing():
+    # the handoff style's own I-PASS heading, over a note that grades something "mild"
+    note = "He reports mild shortness of breath on exertion. Full code, confirmed with the patient."
+    assert check("Illness severity:\n- Full code, confirmed with the patient.", note) == []
+    assert [f.text for f in check("He reports severe shortness of breath.", note) if f.kind == "term"] == ["severe"]
+
+
 def test_from_a_to_b_is_a_change_between_two_values():
     from core.grounding import quantities
 
