@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 
 from core import paths
-from core.facts import clauses, med_context, tables
+from core.facts import clauses, dictation, med_context, tables
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.grounding import medications
@@ -31,7 +31,7 @@ CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
 _JOINED = re.compile(r"[\s,;&/+]*(?:and|or|plus|\+|,|&)?[\s,;&/+]*", re.IGNORECASE)
 _CUT = re.compile(
-    r"\s*(?:;|\.\s|\s[-–]\s|,\s(?=[A-Za-z]{4,}\b)|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
+    r"\s*(?:;|\.\s|\s[-–]\s|,\s+(?=[A-Za-z]{4,}\b)|,\s{5}|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
@@ -69,6 +69,14 @@ _RECAP = 9
 _ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b)", re.IGNORECASE)
 
 
+# A one-time dose, given by its route: "furosemide 80 mg IV once" (not "once daily"), "magnesium sulfate 2 g IV
+# over 2 hours", "calcium gluconate 1 gram IV over ten minutes".
+_ONE_TIME = re.compile(
+    r"\b(?:iv|ivpb|po|im|sc|subcu|sl|pr|by\s+mouth|nebulized|by\s+nebulizer)\s+(?:once\b(?!\s+(?:daily|a\s+day|"
+    r"weekly|a\s+week|nightly|every|per))|over\s+(?:\d+|one|two|three|four|five|six|eight|ten|fifteen|twenty|thirty)"
+    r"\s*(?:min|mins|minutes|h|hr|hrs|hours?)\b)", re.IGNORECASE)
+
+
 def dose_in(text: str) -> bool:
     """Whether ``text`` gives a dose: a number with its unit ("40 mEq", "2 mg/h", "1 tab")."""
     return bool(_DOSE_UNIT.search(text))
@@ -81,6 +89,7 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.split("|"))
         out.append((change, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
     out.append(("changed", _ARROW))
+    out.append(("started", _ONE_TIME))
     return out
 
 
@@ -128,7 +137,8 @@ def mentions(text: str) -> list[Mention]:
     return sorted(found + _abbreviation_mentions(text, found), key=lambda m: m.start)
 
 
-def extract(note: str, found_sections: list[Section]) -> list[Fact]:
+def extract(original: str, found_sections: list[Section]) -> list[Fact]:
+    note = dictation.punctuated(original)  # read "held comma no more KCl" as "held, no more KCl"
     drugs = mentions(note)
     spans = clauses.split(note)
     facts: list[Fact] = []
@@ -195,13 +205,16 @@ def extract(note: str, found_sections: list[Section]) -> list[Fact]:
             if hit and seg_start + hit[1] < m.start and not note[seg_start + hit[2] : m.start].strip(" :-"):
                 start = seg_start + hit[1]  # "HOLD warfarin", "Start aspirin": keep the verb
             end = _clause_end(note, m.end, seg_end) if follow is None else follow[1]
-            text = note[start:end].strip(" ,;:-–")
+            raw = note[start:end]
+            start += len(raw) - len(raw.lstrip(" ,;:-–"))
+            text = raw.strip(" ,;:-–")
             if text.count("(") > text.count(")"):  # a parenthesis the clause cut open: leave it out
                 text = text[: text.rfind("(")].rstrip(" ,;:-–")
             elif text.count(")") > text.count("("):  # "KCl 40 mEq PO x1 today)": a parenthesis it opened in
                 text = text[: text.rfind(")")].rstrip(" ,;:-–")
             # An explicit action line in a reconciliation list is as authoritative as a discharge list.
             category = "discharge_medications" if follow else (section.category if section else None)
+            text = original[start : start + len(text)].rstrip(" ,;:-–")  # the note's own words
             facts.append(Fact("medication", start, start + len(text), text, section=category,
                               change=change or "listed", drug=m.key,
                               priority=_RECAP if recap else _PRIORITY[change or "listed"]))

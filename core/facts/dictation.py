@@ -1,0 +1,24 @@
+"""Spoken punctuation in a dictated note ("... held comma no more KCl period Enoxaparin was ..."): a copy of
+the note with the words made marks, offset for offset, so that clauses and change words are read as in a
+typed note while every fact still points into (and quotes) the note itself. Only a note that dictates its
+punctuation throughout is read so: "a period of two weeks" in a typed note is left alone."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_SPOKEN = re.compile(r" (comma|period|colon|semicolon)(?= )", re.IGNORECASE)
+_MARK = {"comma": ",", "period": ".", "colon": ":", "semicolon": ";"}
+MIN_SPOKEN = 5
+"""Spoken marks of each of "comma" and "period" a note needs before its words are read as punctuation."""
+
+
+@functools.lru_cache(maxsize=8)
+def punctuated(note: str) -> str:
+    """``note`` with " comma" / " period" / " colon" / " semicolon" as ",", ".", ":", ";" padded with spaces
+    to the same length (so every offset holds), when the note dictates its punctuation; else ``note``."""
+    words = [m.group(1).lower() for m in _SPOKEN.finditer(note)]
+    if words.count("comma") < MIN_SPOKEN or words.count("period") < MIN_SPOKEN:
+        return note
+    return _SPOKEN.sub(lambda m: _MARK[m.group(1).lower()].ljust(len(m.group())), note)
