@@ -35,16 +35,21 @@ _CUT = re.compile(
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
+_PASSIVE = re.compile(r"\s+(?:was|were|is|are|has\s+been|have\s+been)\s+", re.IGNORECASE)
 # A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
 _FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
-_DOSE_UNIT = re.compile(r"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|%)\b",
+# Units as typed ("40 mEq") or dictated in full ("650 milligrams", "100 milliequivalents").
+_SPELLED = {"milligram": "mg", "microgram": "mcg", "gram": "g", "milliequivalent": "meq", "millimole": "mmol",
+            "milliliter": "ml", "millilitre": "ml", "liter": "l", "litre": "l"}
+_LONG_UNITS = "|".join(rf"{word}s?" for word in _SPELLED)
+_DOSE_UNIT = re.compile(rf"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|%|{_LONG_UNITS})\b",
                         re.IGNORECASE)
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
 # naproxen", "do not take ibuprofen"), or as the time of another ("start carvedilol only after octreotide is
 # finished") is part of the clause before it, not a change of its own.
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
-    r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|\bwith|"
+    r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)\bwith|"
     r"\binteraction|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
     r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?)\s*$",
     re.IGNORECASE)
@@ -83,11 +88,23 @@ def dose_in(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def cues() -> list[tuple[str, re.Pattern[str]]]:
+def _table() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for change, pattern in tables.pairs(CUES):
         words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.split("|"))
         out.append((change, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _not_cues() -> list[re.Pattern[str]]:
+    """The table's "-" rows: words holding a cue that say no change ("given the AKI")."""
+    return [pattern for change, pattern in _table() if change == "-"]
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> list[tuple[str, re.Pattern[str]]]:
+    out = [(change, pattern) for change, pattern in _table() if change != "-"]
     out.append(("changed", _ARROW))
     out.append(("started", _ONE_TIME))
     return out
@@ -103,8 +120,11 @@ def change_in(text: str, anchor: int, anchor_end: int | None = None) -> tuple[st
     a long name is not penalized for its length): (change, start, end), or None."""
     best = None
     after = anchor if anchor_end is None else anchor_end
+    masked = [m.span() for pattern in _not_cues() for m in pattern.finditer(text)]
     for change, pattern in cues():
         for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in masked):
+                continue  # "given the AKI": not a cue
             distance = anchor - m.end() if m.end() <= anchor else max(0, m.start() - after)
             if best is None or distance < best[0]:
                 best = (distance, change, m.start(), m.end())
@@ -197,8 +217,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
             if m.key.lower() in lab_names() or m.text.lower() in lab_names():
                 cue_before = hit and seg_start + hit[2] <= m.start and not note[seg_start + hit[2] : m.start].strip()
+                # "the potassium chloride was taken out of the fluids": a change said of it, not a value
+                cue_after = hit and seg_start + hit[1] >= m.end and _PASSIVE.fullmatch(note[m.end : seg_start + hit[1]])
                 if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or _FORM.match(note[m.end : seg_end])
-                        or cue_before or led):
+                        or cue_before or cue_after or led):
                     previous = None
                     continue  # a result ("K 5.6"), not a medication
             start = m.start
@@ -420,10 +442,19 @@ def _rank(f: Fact) -> int:
 
 
 _RESTART = re.compile(r"\b(?:resum\w*|restart\w*|re-start\w*|back\s+on)\b", re.IGNORECASE)
-_OTHER_DOSE = re.compile(r"\b(?:reduced|lower|higher|half|double|decreased|increased)\b|\bwas\s+\d|\bhome\s+dose\b",
-                         re.IGNORECASE)
-_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|µg|g|units?|u|meq|mmol|ml|tabs?|tablets?|puffs?)\b",
+# "restarted at 50 mg (home dose 100 mg)" is another dose; "resumed home dose", "resumed at his usual home
+# dose" is the same one.
+_OTHER_DOSE = re.compile(r"\b(?:reduced|lower|higher|half|double|decreased|increased)\b|\bwas\s+\d|"
+                         r"(?<!\bresumed\s)(?<!\brestarted\s)(?<!\bat\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\busual\s)"
+                         r"\bhome\s+dose\b", re.IGNORECASE)
+_AMOUNT = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|µg|g|units?|u|meq|mmol|ml|tabs?|tablets?|puffs?|{_LONG_UNITS})\b",
                      re.IGNORECASE)
+
+
+def _unit(word: str) -> str:
+    """"milligrams" -> "mg", "Units" -> "unit", "tabs" -> "tab"."""
+    word = word.lower().rstrip("s")
+    return _SPELLED.get(word, "unit" if word == "u" else word)
 _FREQUENCY = {"daily": r"daily|once\s+daily|qd|q\s?24\s?h|every\s+day", "bid": r"bid|twice\s+daily|q\s?12\s?h",
               "tid": r"tid|three\s+times\s+daily|q\s?8\s?h", "qid": r"qid|four\s+times\s+daily|q\s?6\s?h",
               "hs": r"qhs|hs|at\s+bedtime|nightly", "weekly": r"weekly|once\s+a\s+week", "q4h": r"q\s?4\s?h"}
@@ -436,8 +467,7 @@ def _dose(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     amount = _AMOUNT.search(text)
     if amount:
-        unit = amount.group(2).lower().rstrip("s")
-        out["amount"] = f"{float(amount.group(1).replace(',', '')):g} {'unit' if unit == 'u' else unit}"
+        out["amount"] = f"{float(amount.group(1).replace(',', '')):g} {_unit(amount.group(2))}"
         text = text[amount.start() :]
     for field, table in (("frequency", _FREQUENCY), ("route", _ROUTE)):
         hits = [(m.start(), name) for name, pattern in table.items()
@@ -475,7 +505,7 @@ def _ordered(note: str, f: Fact) -> bool:
 def _other_amount(new: str, old: str) -> bool:
     """Whether two mentions of a drug give different amounts in the same unit ("4 puffs" / "2 puffs")."""
     def amounts(text: str) -> dict[str, float]:
-        return {m.group(2).lower().rstrip("s"): float(m.group(1).replace(",", "")) for m in _AMOUNT.finditer(text)}
+        return {_unit(m.group(2)): float(m.group(1).replace(",", "")) for m in _AMOUNT.finditer(text)}
 
     a, b = amounts(new), amounts(old)
     return any(a[u] != b[u] for u in a.keys() & b.keys())

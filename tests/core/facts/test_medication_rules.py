@@ -32,3 +32,38 @@ def test_a_one_time_dose_by_its_route_is_started():
                "- Metoprolol 25 mg PO once daily.\n")
     assert ("furosemide", "started") in got and ("magnesium sulfate", "started") in got
     assert ("metoprolol", "started") not in got
+
+
+def test_a_drug_that_stays_off_is_held_and_one_that_continues_is_continued():
+    got = _got("Plan:\n- Amlodipine stays off - BP acceptable.\n- Acyclovir 400 mg BID continues.\n"
+               "- Trimethoprim-sulfamethoxazole: ID and oncology agree to not resume.\n")
+    assert ("amlodipine", "held") in got and ("amlodipine", "stopped") not in got
+    assert ("acyclovir", "continued") in got
+    assert ("trimethoprim-sulfamethoxazole", "started") not in got
+
+
+def test_a_lab_named_drug_taken_out_of_the_fluids_is_stopped():
+    got = _got("Course: K 5.1 and climbing, so the potassium chloride was taken out of the fluids. "
+               "Potassium was 5.1 this morning.\n")
+    assert ("potassium chloride", "stopped") in got
+
+
+def test_spelled_out_units_are_a_dose():
+    got = _got("Course: bicarbonate 16 today, so sodium bicarbonate tablets 650 milligrams by mouth three times "
+               "daily were started. Ondansetron 4 milligrams IV every 6 hours as needed was ordered.\n")
+    assert ("sodium bicarbonate", "started") in got and ("ondansetron", "started") in got
+
+
+def test_given_the_and_has_given_him_are_not_doses():
+    got = _got("History: he mentions that lisinopril has given him a dry cough for a year.\n"
+               "Course: he got vancomycin 2 g IV load given the AKI, plus cefepime 2 g IV q8h. An ARB is "
+               "preferred given the cough on lisinopril.\n")
+    assert ("lisinopril", "started") not in got
+    assert ("cefepime", "started") in got
+
+
+def test_a_restart_at_the_home_dose_is_started_and_prophylaxis_with_a_drug_starts_it():
+    got = _got("Course: sertraline 100 mg daily held while somnolent. Day 5: Sertraline resumed home dose 100 mg "
+               "daily now that he is alert. Stress ulcer prophylaxis with famotidine 20 mg IV twice daily.\n")
+    assert ("sertraline", "started") in got and ("sertraline", "changed") not in got
+    assert ("famotidine", "started") in got
