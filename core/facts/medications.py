@@ -35,15 +35,16 @@ _CUT = re.compile(
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
-_PASSIVE = re.compile(r"\s+(?:was|were|is|are|has\s+been|have\s+been)\s+", re.IGNORECASE)
+_PASSIVE = re.compile(r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?", re.IGNORECASE)
 # A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
 _FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
 # Units as typed ("40 mEq") or dictated in full ("650 milligrams", "100 milliequivalents").
 _SPELLED = {"milligram": "mg", "microgram": "mcg", "gram": "g", "milliequivalent": "meq", "millimole": "mmol",
             "milliliter": "ml", "millilitre": "ml", "liter": "l", "litre": "l"}
 _LONG_UNITS = "|".join(rf"{word}s?" for word in _SPELLED)
-_DOSE_UNIT = re.compile(rf"\d\s*(?:mg|mcg|µg|g|meq|mmol|ml|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|%|{_LONG_UNITS})\b",
-                        re.IGNORECASE)
+_DOSE_UNIT = re.compile(
+    rf"\d\s*(?:(?:mg|mcg|µg|g|meq|mmol|ml|l|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|{_LONG_UNITS})\b|%)",
+    re.IGNORECASE)
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
 # naproxen", "do not take ibuprofen"), or as the time of another ("start carvedilol only after octreotide is
 # finished") is part of the clause before it, not a change of its own.
@@ -140,9 +141,21 @@ def _abbreviations() -> dict[str, str]:
     return {short.lower(): drug for short, drug in tables.pairs(ABBREVIATIONS)}
 
 
+@functools.lru_cache(maxsize=1)
+def _phrases() -> re.Pattern[str] | None:
+    """The table's names of more than one word ("parenteral nutrition"), matched as a phrase."""
+    names = sorted((n for n in _abbreviations() if " " in n), key=len, reverse=True)
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE) if names else None
+
+
 def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
     table = _abbreviations()
     found = []
+    phrases = _phrases()
+    for m in phrases.finditer(note) if phrases else ():
+        if not any(t.start <= m.start() < t.end for t in taken):
+            found.append(Mention(m.start(), m.end(), m.group(), table[re.sub(r"\s+", " ", m.group().lower())]))
     for m in re.finditer(r"(?<![\w/-])[A-Za-z][A-Za-z0-9-]{1,9}(?<!-)(?![\w/])", note):
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
@@ -298,8 +311,8 @@ def _corrected(note: str, at: int) -> bool:
 _EVENT_ARROW = re.compile(r"->|→")
 # "A 2 g IV q24h + B 500 mg IV q24h started": A shares the change said after B.
 _PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORECASE)
-_SWITCHED_TO = re.compile(r"\b(?:switch|switched|change|changed|convert|converted|transition|transitioned)\s+to\s+$",
-                          re.IGNORECASE)
+_SWITCHED_TO = re.compile(r"\b(?:switch|switched|change|changed|convert|converted|transition|transitioned|narrow|narrowed|"
+                          r"(?:de-?)?escalate|(?:de-?)?escalated)\s+to\s+$", re.IGNORECASE)
 
 
 def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):

@@ -67,3 +67,22 @@ def test_a_restart_at_the_home_dose_is_started_and_prophylaxis_with_a_drug_start
                "daily now that he is alert. Stress ulcer prophylaxis with famotidine 20 mg IV twice daily.\n")
     assert ("sertraline", "started") in got and ("sertraline", "changed") not in got
     assert ("famotidine", "started") in got
+
+
+def test_a_de_escalation_stops_one_drug_and_starts_the_other():
+    got = _got("Course: Off pressors for 24 h. Meropenem de-escalated to ceftriaxone 2 g IV q24h.\n")
+    assert ("meropenem", "stopped") in got and ("ceftriaxone", "started") in got
+
+
+def test_transfusions_nutrition_and_regimens_are_medications():
+    got = _got("Course:\n- Platelets 8 - 1 unit apheresis platelets transfused at 09:00, post count 27.\n"
+               "- Parenteral nutrition started tonight via port.\n- Next chemotherapy: cycle 5 of R-CHOP is held.\n"
+               "- Platelets 19 today.\n")
+    assert ("platelet transfusion", "started") in got
+    assert ("parenteral nutrition", "started") in got and ("R-CHOP", "held") in got
+    assert sum(d == "platelet transfusion" for d, _ in got) == 1  # "Platelets 19" is a count
+
+
+def test_a_percent_or_a_litre_is_a_dose():
+    got = _got("Plan:\n- Sodium chloride 0.9% 1 L IV over 8 hours for poor intake.\n")
+    assert ("sodium chloride", "started") in got
