@@ -1,7 +1,8 @@
 """What a medication mention's surroundings say about its change, beyond the change word itself: a box
 left unticked in a templated export ("[ ] Magnesium sulfate IV - not indicated"), a change dated to a
 year before the note's own ("glipizide - stopped by PCP in 2031", "(started 2029, no indication)"), a
-drug given in a parenthesis with its own dose and change ("Replete K (KCl 40 mEq PO x1 today)")."""
+drug given in a parenthesis with its own dose and change ("Replete K (KCl 40 mEq PO x1 today)"), a change
+said to be long ago ("tried pioglitazone years ago and stopped it")."""
 
 from __future__ import annotations
 
@@ -46,3 +47,15 @@ def own_parenthesis(note: str, end: int, dose, change_in) -> bool:
     inside = note[end:close] if close >= 0 else ""
     hit = change_in(inside, 0)
     return bool(dose.search(inside) and hit and hit[0] != "none")
+
+
+_AGO = re.compile(r"\b(?:years?|months?|decades?)\s+ago\b|\bin\s+the\s+past\b|\bas\s+a\s+(?:child|teen\w*)\b",
+                  re.IGNORECASE)
+
+
+def long_ago(after: str, cue: int) -> bool:
+    """Whether the words after a drug (``after``), up to and around its change word at ``cue`` in them, date
+    the change to long before ("tried pioglitazone years ago and stopped it", "stopped it in the past")."""
+    if cue < 0:
+        return False
+    return bool(_AGO.search(after[: cue + 40]))

@@ -35,6 +35,7 @@ _CUT = re.compile(
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
+_PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
 _PASSIVE = re.compile(r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?", re.IGNORECASE)
 # A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
 _FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
@@ -52,7 +53,7 @@ _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)\bwith|"
     r"\binteraction|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
-    r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?)\s*$",
+    r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?)\s*$",
     re.IGNORECASE)
 # "Narrow piperacillin-tazobactam to ceftriaxone", "switch furosemide to torsemide": the first drug stops,
 # the second starts.
@@ -193,6 +194,11 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             hit = change_in(clause, m.start - seg_start, m.end - seg_start)
             if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
+            if hit and seg_start + hit[2] <= m.start and _PAST_BREAK.search(note[seg_start + hit[2] : m.start]):
+                hit = None  # "factor this into the restart dose; vincristine ...", "stop today: Na 132 and a
+                # lithium trial ...": a change word before a semicolon or a colon's reason is another's
+            if hit and med_context.long_ago(note[m.end : seg_end], hit[1] - (m.end - seg_start)):
+                hit = None  # "He had tried pioglitazone years ago and stopped it": history
             if hit and med_context.dated_before(note, m.end, (seg_start + hit[1], seg_start + hit[2]), seg_end):
                 hit = None  # "glipizide - stopped by PCP in 2031" in a 2033 note: history, not this encounter's
             if hit and seg_start + hit[2] <= m.start:

@@ -86,3 +86,20 @@ def test_transfusions_nutrition_and_regimens_are_medications():
 def test_a_percent_or_a_litre_is_a_dose():
     got = _got("Plan:\n- Sodium chloride 0.9% 1 L IV over 8 hours for poor intake.\n")
     assert ("sodium chloride", "started") in got
+
+
+def test_a_change_word_before_a_semicolon_or_a_reason_belongs_to_another_drug():
+    got = _got("Pharmacy: apixaban exposure increased - factor this into the restart dose; vincristine neurotoxicity "
+               "risk with azoles, flag for clinic.\n[x] Hydrochlorothiazide - stop today: Na 132 and a lithium trial "
+               "is likely.\n")
+    assert not [c for d, c in got if d in ("vincristine", "apixaban", "lithium") and c != "listed"]
+    assert ("hydrochlorothiazide", "stopped") in got
+
+
+def test_history_long_ago_advice_and_hedges_are_no_change():
+    got = _got("History: he had tried pioglitazone years ago and stopped it for edema.\n"
+               "Recommendations: never restart empagliflozin or any other SGLT2 inhibitor. I would not add "
+               "vasopressin at this dose. Start lithium tomorrow after the last ibuprofen is more than 72 h out.\n")
+    assert ("pioglitazone", "stopped") not in got and ("empagliflozin", "started") not in got
+    assert ("vasopressins", "started") not in got and ("ibuprofen", "started") not in got
+    assert ("lithium", "started") in got
