@@ -36,7 +36,8 @@ _CUT = re.compile(
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
-_PASSIVE = re.compile(r"\s+(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?", re.IGNORECASE)
+_PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?",
+                      re.IGNORECASE)
 # A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
 _FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
 # Units as typed ("40 mEq") or dictated in full ("650 milligrams", "100 milliequivalents").
@@ -47,12 +48,12 @@ _DOSE_UNIT = re.compile(
     rf"\d\s*(?:(?:mg|mcg|µg|g|meq|mmol|ml|l|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|{_LONG_UNITS})\b|%)",
     re.IGNORECASE)
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
-# naproxen", "do not take ibuprofen"), or as the time of another ("start carvedilol only after octreotide is
+# naproxen", "do not take ibuprofen"), as the diluent of another ("in 400 mL of sterile water"), or as the time of another ("start carvedilol only after octreotide is
 # finished") is part of the clause before it, not a change of its own.
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)\bwith|"
-    r"\binteraction|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
+    r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
     r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?)\s*$",
     re.IGNORECASE)
 # "Narrow piperacillin-tazobactam to ceftriaxone", "switch furosemide to torsemide": the first drug stops,

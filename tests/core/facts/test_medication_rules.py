@@ -103,3 +103,10 @@ def test_history_long_ago_advice_and_hedges_are_no_change():
     assert ("pioglitazone", "stopped") not in got and ("empagliflozin", "started") not in got
     assert ("vasopressins", "started") not in got and ("ibuprofen", "started") not in got
     assert ("lithium", "started") in got
+
+
+def test_a_diluent_is_not_a_drug_of_its_own_and_tablets_were_discontinued_stops_a_lab_named_drug():
+    got = _got("Course: sodium bicarbonate 100 mEq in 400 mL of sterile water was given over two hours. "
+               "Day 12: bicarbonate 24, so sodium bicarbonate tablets were discontinued.\n")
+    assert not [c for d, c in got if d == "water" and c != "listed"]
+    assert ("sodium bicarbonate", "stopped") in got and ("sodium bicarbonate", "started") in got
