@@ -165,11 +165,23 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
     return found
 
 
+SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def _same_drug() -> dict[str, str]:
+    """``resources/facts/same_drug.tsv``: a dictionary key -> the key of the one drug it also names."""
+    return {name.lower(): drug for name, drug in tables.pairs(SAME_DRUG)}
+
+
 def mentions(text: str) -> list[Mention]:
     """Every drug ``text`` names: the grounding dictionary's names (brands and generics share a key) and the
-    abbreviations of ``drug_abbreviations.tsv`` ("MTX", "vanc"), in text order."""
+    abbreviations of ``drug_abbreviations.tsv`` ("MTX", "vanc"), in text order; a salt that is the only form
+    of its drug shares the drug's key (``same_drug.tsv``: "lithium carbonate" is "lithium")."""
     found = [m for m in medications.find(text) if m.key]
-    return sorted(found + _abbreviation_mentions(text, found), key=lambda m: m.start)
+    same = _same_drug()
+    named = [m._replace(key=same.get(str(m.key).lower(), m.key)) for m in found + _abbreviation_mentions(text, found)]
+    return sorted(named, key=lambda m: m.start)
 
 
 def extract(original: str, found_sections: list[Section]) -> list[Fact]:

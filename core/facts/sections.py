@@ -98,6 +98,11 @@ _ENUMERATED = re.compile(r"(?:[A-Z]|[IVX]{1,4}|\d{1,2})[.)]\s+[A-Z]")
 _QUALIFIED_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&-]{1,40}?)\s*\([^()\n]{1,60}\)\s*:\s*")
 
 
+# A dated entry of a stay's record ("--- 05/18/2034 08:15 | PSYCHIATRY PROGRESS NOTE | HD17 | Dr. A ---"): the
+# course, whatever the section before it was.
+_ENTRY = re.compile(r"\s*-{2,}\s*\d{1,2}/\d{1,2}/\d{2,4}\b[^\n]*\b(?:NOTE|ENTRY|UPDATE)\b[^\n]*-{2,}\s*$")
+
+
 def _add_headings(text: str, found: list[Section]) -> list[Section]:
     """Split the sectionizer's sections at heading lines it did not know (all-caps lines, "Title:" lines
     with text after the colon) that keywords can classify."""
@@ -114,9 +119,11 @@ def _add_headings(text: str, found: list[Section]) -> list[Section]:
             lead = _LEAD_HEADING.match(line) or _QUALIFIED_HEADING.fullmatch(line)
             if lead and len(lead.group(1).split()) <= 4:
                 title = lead.group(1) + ":"
+        entry = _ENTRY.match(line)
+        title = bare if entry else title
         if not title or m.start() + (len(line) - len(line.lstrip())) in starts:
             continue
-        category = classify_heading(_QUALIFIER.sub("", title))
+        category = "hospital_course" if entry else classify_heading(_QUALIFIER.sub("", title))
         if category or (title == bare and _ENUMERATED.match(title)):
             extra.append((m.start() + len(line) - len(line.lstrip()), category, title))
     if not extra:

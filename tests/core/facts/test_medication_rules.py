@@ -110,3 +110,18 @@ def test_a_diluent_is_not_a_drug_of_its_own_and_tablets_were_discontinued_stops_
                "Day 12: bicarbonate 24, so sodium bicarbonate tablets were discontinued.\n")
     assert not [c for d, c in got if d == "water" and c != "listed"]
     assert ("sodium bicarbonate", "stopped") in got and ("sodium bicarbonate", "started") in got
+
+
+def test_lithium_carbonate_is_lithium():
+    from core.facts.medications import mentions
+
+    assert {m.key for m in mentions("lithium carbonate 300 mg")} == {m.key for m in mentions("Lithium")}
+
+
+def test_a_dated_entry_of_the_record_is_the_course_not_the_section_before_it():
+    note = ("MEDICATIONS ON ADMISSION\nLithium carbonate 450 mg PO qHS\n\n"
+            "--- 05/18/2034 08:15 | PSYCHIATRY PROGRESS NOTE | HD17 | Dr. A. Example ---\n"
+            "Lithium level 0.94.\n- Lithium: HOLD tonight's dose.\n\n"
+            "DISCHARGE MEDICATIONS\nLithium carbonate 300 mg PO qHS - CHANGED\n")
+    got = _got(note)
+    assert ("lithium", "held") in got and ("lithium", "changed") in got
