@@ -35,6 +35,8 @@ _CUT = re.compile(
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
+# The sentence's last drug, stopped or held later in it: "... and then it was stopped because K was 4.9".
+_THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)?)", re.IGNORECASE)
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
 _PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?",
                       re.IGNORECASE)
@@ -272,6 +274,13 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             facts.append(Fact("medication", start, start + len(text), text, section=category,
                               change=change or "listed", drug=m.key,
                               priority=_RECAP if recap else _PRIORITY[change or "listed"]))
+            then = _THEN_IT.search(note, m.end, seg_end) if change and i + 1 == len(inside) else None
+            then_change = change_in(then.group(1), 0) if then else None
+            if then_change and then_change[0] in ("stopped", "held") and then_change[0] != change:
+                named = original[m.start : start + len(text)]  # from the drug: not its start verb
+                facts.append(Fact("medication", m.start, m.start + len(named), named, section=category,
+                                  change=then_change[0], drug=m.key, priority=_PRIORITY[then_change[0]]))
+                # "we started A 10 g PO TID for 48 hours, he completed three doses and then it was stopped"
             previous = (change or "listed", m.end)
     return _merge(_course(note, facts))
 

@@ -125,3 +125,10 @@ def test_a_dated_entry_of_the_record_is_the_course_not_the_section_before_it():
             "DISCHARGE MEDICATIONS\nLithium carbonate 300 mg PO qHS - CHANGED\n")
     got = _got(note)
     assert ("lithium", "held") in got and ("lithium", "changed") in got
+
+
+def test_then_it_was_stopped_stops_the_drug_the_sentence_started():
+    got = _got("Course: K 6.1, so we started sodium zirconium cyclosilicate 10 g PO TID for 48 hours, he completed "
+               "three doses and then it was stopped because the potassium was 4.9.\n")
+    assert ("sodium zirconium cyclosilicate", "started") in got
+    assert ("sodium zirconium cyclosilicate", "stopped") in got
