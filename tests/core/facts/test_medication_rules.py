@@ -132,3 +132,9 @@ def test_then_it_was_stopped_stops_the_drug_the_sentence_started():
                "three doses and then it was stopped because the potassium was 4.9.\n")
     assert ("sodium zirconium cyclosilicate", "started") in got
     assert ("sodium zirconium cyclosilicate", "stopped") in got
+
+
+def test_a_drug_named_as_what_another_is_for_is_not_changed():
+    got = _got("Pharmacy: Already stopped: hydroxyzine, plus hydrochlorothiazide and ibuprofen for lithium safety.\n")
+    assert ("hydroxyzine", "stopped") in got
+    assert not [c for d, c in got if d == "lithium" and c != "listed"]
