@@ -324,17 +324,25 @@ def _consequence(before: str) -> str | None:
 _IF = re.compile(r"\s*(?:[-*•]\s*)?(?:if|should)\b", re.IGNORECASE)
 _ONLY_IF = re.compile(r"\bonly\s+(?:if|when)\b", re.IGNORECASE)
 _SEE_CORRECTION = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}correction\b", re.IGNORECASE)
+# The next line withdraws this one: "[ADDENDUM ...: CORRECTION to the line above. Apixaban was NOT resumed ...]".
+_ABOVE_CORRECTED = re.compile(r"\bcorrection\s+(?:to|of)\s+the\s+(?:line|entry|sentence)\s+above\b|"
+                              r"\b(?:line|entry|sentence)\s+above\s+is\s+(?:an?\s+)?(?:error|wrong|incorrect)\b",
+                              re.IGNORECASE)
 _CORRECTION = re.compile(r"\bcorrection\b|\berror\b|\bnot\s+correct\b|\bwrong\b", re.IGNORECASE)
 
 
 def _corrected(note: str, at: int) -> bool:
     """Whether the drug at ``at`` is named in an entry that a correction withdraws: its line points to the
     correction ("Furosemide 20 mg daily restarted. [see correction 01/20]"), or the correction quotes it
-    ('CORRECTION: the 01/19 entry says "furosemide 20 mg daily restarted." That is an error')."""
+    ('CORRECTION: the 01/19 entry says "furosemide 20 mg daily restarted." That is an error'), or the next line
+    corrects the line above."""
     start, end = note.rfind("\n", 0, at) + 1, note.find("\n", at)
     line = note[start : end if end >= 0 else len(note)]
     quoted = note[start:at].count('"') % 2 == 1
-    return bool(_SEE_CORRECTION.search(line)) or (quoted and bool(_CORRECTION.search(line)))
+    nxt = note.find("\n", end + 1) if end >= 0 else -1
+    after = note[end + 1 : nxt if nxt >= 0 else len(note)] if end >= 0 else ""
+    return bool(_SEE_CORRECTION.search(line)) or (quoted and bool(_CORRECTION.search(line))) \
+        or bool(_ABOVE_CORRECTED.search(after))
 
 
 _EVENT_ARROW = re.compile(r"->|→")

@@ -138,3 +138,9 @@ def test_a_drug_named_as_what_another_is_for_is_not_changed():
     got = _got("Pharmacy: Already stopped: hydroxyzine, plus hydrochlorothiazide and ibuprofen for lithium safety.\n")
     assert ("hydroxyzine", "stopped") in got
     assert not [c for d, c in got if d == "lithium" and c != "listed"]
+
+
+def test_an_entry_the_next_line_corrects_is_no_change():
+    got = _got("Heme: Platelets 61. Apixaban resumed at home dose 5 mg PO BID this evening.\n"
+               "[ADDENDUM 03/13 18:40: CORRECTION to the line above. Apixaban was NOT resumed at 5 mg.]\n")
+    assert ("apixaban", "started") not in got
