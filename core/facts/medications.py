@@ -349,7 +349,7 @@ _EVENT_ARROW = re.compile(r"->|→")
 # "A 2 g IV q24h + B 500 mg IV q24h started": A shares the change said after B.
 _PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORECASE)
 _SWITCHED_TO = re.compile(r"\b(?:switch|switched|change|changed|convert|converted|transition|transitioned|narrow|narrowed|"
-                          r"(?:de-?)?escalate|(?:de-?)?escalated)\s+to\s+$", re.IGNORECASE)
+                          r"(?:de-?)?escalate|(?:de-?)?escalated|cross-taper|cross-tapered)\s+to\s+$", re.IGNORECASE)
 
 
 def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):

@@ -144,3 +144,12 @@ def test_an_entry_the_next_line_corrects_is_no_change():
     got = _got("Heme: Platelets 61. Apixaban resumed at home dose 5 mg PO BID this evening.\n"
                "[ADDENDUM 03/13 18:40: CORRECTION to the line above. Apixaban was NOT resumed at 5 mg.]\n")
     assert ("apixaban", "started") not in got
+
+
+def test_a_cross_taper_switches_and_consider_or_now_stopped_are_read_as_such():
+    got = _got("Course: over 3 weeks paroxetine was cross-tapered to sertraline.\n"
+               "Plan: (4) oxybutynin stop and reassess, consider mirabegron if urge incontinence persists.\n"
+               "- Benztropine: last dose 05/08 - now discontinued.\n")
+    assert ("paroxetine", "stopped") in got and ("sertraline", "started") in got
+    assert ("oxybutynin", "stopped") in got and not [c for d, c in got if d == "mirabegron" and c != "listed"]
+    assert ("benztropine", "stopped") in got and ("benztropine", "started") not in got
