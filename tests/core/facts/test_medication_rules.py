@@ -153,3 +153,10 @@ def test_a_cross_taper_switches_and_consider_or_now_stopped_are_read_as_such():
     assert ("paroxetine", "stopped") in got and ("sertraline", "started") in got
     assert ("oxybutynin", "stopped") in got and not [c for d, c in got if d == "mirabegron" and c != "listed"]
     assert ("benztropine", "stopped") in got and ("benztropine", "started") not in got
+
+
+def test_a_drug_called_not_appropriate_is_no_change():
+    got = _got("Nephrology: gabapentin stays held. Enoxaparin is not appropriate at this clearance, continue "
+               "heparin SC.\n")
+    assert ("gabapentin", "held") in got and ("heparin", "continued") in got
+    assert not [c for d, c in got if d == "enoxaparin" and c != "listed"]
