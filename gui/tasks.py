@@ -110,7 +110,7 @@ def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=No
     logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
     from core.summarize.pipeline import needs_model
 
-    if engine.model is None and needs_model(engine, style, mode):
+    if getattr(engine, "model", "") is None and needs_model(engine, style, mode):  # a tokenizer-only start
         ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
     result = None
     for event in summarize(text, style, engine, should_stop=ctx.should_stop, context_limit=context_limit,
