@@ -52,15 +52,19 @@ _DOSE_UNIT = re.compile(
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
 # naproxen", "do not take ibuprofen"), as what another is for ("for lithium safety"), as the diluent of
 # another ("in 400 mL of sterile water"), or as the time of another ("start carvedilol only after octreotide is
-# finished") is part of the clause before it, not a change of its own.
+# finished") is part of the clause before it, not a change of its own. "for" makes a drug dependent only when
+# a purpose follows it ("for lithium safety", "for digoxin levels"): "Prescription for amoxicillin 500 mg" is
+# the amoxicillin prescribed.
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)\bwith|"
-    r"\binteraction|\bfor|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
+    r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
     r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?)\s*$",
     re.IGNORECASE)
 # "Narrow piperacillin-tazobactam to ceftriaxone", "switch furosemide to torsemide": the first drug stops,
 # the second starts.
+_FOR = re.compile(r"\bfor\s*$", re.IGNORECASE)
+_PURPOSE = re.compile(r"\s+(?:safety|toxicity|levels?|monitoring|interactions?)\b", re.IGNORECASE)
 _SWITCH = re.compile(r"\b(?:switch|switched|change|changed|narrow|narrowed|transition|transitioned|convert|converted|"
                      r"de-escalate|de-escalated)\s+(?:from\s+)?$", re.IGNORECASE)
 _TO = re.compile(r"\s*(?:to|->|→)\s*", re.IGNORECASE)
@@ -434,7 +438,8 @@ def _dependent(note: str, previous_end: int, start: int, end: int) -> bool:
     between = note[previous_end:start]
     if between.count("(") > between.count(")"):
         return not med_context.own_parenthesis(note, end, _DOSE_UNIT, change_in)  # "(KCl 40 mEq PO x1)"
-    return bool(_DEPENDENT.search(note[max(previous_end, start - 40) : start]))
+    before = note[max(previous_end, start - 40) : start]
+    return bool(_DEPENDENT.search(before) or (_FOR.search(before) and _PURPOSE.match(note, end)))
 
 
 def _heading_change(section: Section | None) -> str | None:

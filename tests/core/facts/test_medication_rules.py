@@ -160,3 +160,12 @@ def test_a_drug_called_not_appropriate_is_no_change():
                "heparin SC.\n")
     assert ("gabapentin", "held") in got and ("heparin", "continued") in got
     assert not [c for d, c in got if d == "enoxaparin" and c != "listed"]
+
+
+def test_for_makes_a_drug_dependent_only_before_a_purpose():
+    # "for lithium safety": lithium is what the stops are for; "Prescription for amoxicillin": amoxicillin itself
+    got = _got("PLAN: Stop hydrochlorothiazide and ibuprofen for lithium safety. Continue lithium 300 mg qHS.\n")
+    assert ("hydrochlorothiazide", "stopped") in got and ("lithium", "continued") in got
+    assert ("lithium", "stopped") not in got
+    assert ("amoxicillin", "listed") in _got("HPI: cough.\nPLAN: Prescription for amoxicillin 500 mg PO TID x 7 days.\n")
+    assert ("lisinopril", "listed") in _got("PLAN: Rx for lisinopril 10 mg daily sent.\n")
