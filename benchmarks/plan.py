@@ -154,10 +154,8 @@ def quick(threads: int, all_threads: int, train_threads: int, skip_training: boo
                                      repeats=3)}
     train = None
     if training and not skip_training:
-        train = TrainPlan(warmup_steps=1, steps=4, timeout_s=300, variants=(
-            TrainVariant("lora", "fp32", False, False, False),
-            TrainVariant("qlora", "fp32", True, True, False), TrainVariant("qlora", "bf16", True, True, False),
-            TrainVariant("stock", "bf16", True, True, False)))
+        ladder = _train_variants()  # the baseline, then ChartBrief's setup in fp32 and bf16, and the alternative
+        train = TrainPlan(warmup_steps=1, steps=4, timeout_s=300, variants=(ladder[0], *ladder[-3:]))
     limits = tuple(sorted({t, train_threads})) if train else (t,)
     if not one_b:
         return Plan("quick", (EMBEDDED,), configs, per_model, train, limits)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+LOADING_MODEL = "Loading the model (the first start converts it once; this can take a few minutes)…"
+
 
 @dataclass(frozen=True)
 class EngineRequest:
@@ -96,7 +98,7 @@ def load_engine(ctx, request: EngineRequest, old=None, style: str | None = None,
         ctx.status("Loading the tokenizer (this style's summary takes every word from the note)…")
         engine.load_tokenizer()
         return engine
-    ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
+    ctx.status(LOADING_MODEL)
     engine.load()
     return engine
 
@@ -106,12 +108,11 @@ def summarize_note(ctx, engine, item_id: int, text: str, style: str, settings=No
     """Stream one summary: stages and tokens go to ``ctx``; the result is audited (hashes only)."""
     from core import audit, logsafe
     from core.summarize import Finished, Stage, Token, summarize
-
-    logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
     from core.summarize.pipeline import needs_model
 
+    logsafe.register_sensitive(text)  # typed or pasted notes too: logs and crash reports never show it
     if getattr(engine, "model", "") is None and needs_model(engine, style, mode):  # a tokenizer-only start
-        ctx.status("Loading the model (the first start converts it once; this can take a few minutes)…")
+        ctx.status(LOADING_MODEL)
     result = None
     for event in summarize(text, style, engine, should_stop=ctx.should_stop, context_limit=context_limit,
                            settings=settings, mode=mode):
