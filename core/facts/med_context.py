@@ -15,6 +15,14 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DATED = re.compile(r"(?:[ \t]+(?:[A-Za-z'-]+|\d{1,2}/)){0,5}?[ \t]*(?:\d{1,2}/)?((?:19|20)\d\d)\b")
 
 
+_TICKED = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\[[xX✓]\]")
+
+
+def ticked(note: str, at: int) -> bool:
+    """Whether the line holding ``at`` opens with a ticked checkbox: an option chosen (an order placed)."""
+    return bool(_TICKED.match(note, note.rfind("\n", 0, at) + 1))
+
+
 def unchecked(note: str, at: int) -> bool:
     """Whether the line holding ``at`` opens with an empty checkbox: an option not chosen."""
     return bool(_UNCHECKED.match(note, note.rfind("\n", 0, at) + 1))

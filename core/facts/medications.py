@@ -31,7 +31,7 @@ CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
 _JOINED = re.compile(r"[\s,;&/+]*(?:and|or|plus|\+|,|&)?[\s,;&/+]*", re.IGNORECASE)
 _CUT = re.compile(
-    r"\s*(?:;|\.\s|\s[-–]\s|,\s+(?=[A-Za-z]{4,}\b)|,\s{5}|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
+    r"\s*(?:;|\.\s|(?<!\|)\s[-–]\s(?!\|)|,\s+(?=[A-Za-z]{4,}\b)|,\s{5}|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
     r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
@@ -90,6 +90,16 @@ _ONE_TIME = re.compile(
     r"\b(?:iv|ivpb|po|im|sc|subcu|sl|pr|by\s+mouth|nebulized|by\s+nebulizer)\s+(?:once\b(?!\s+(?:daily|a\s+day|"
     r"weekly|a\s+week|nightly|every|per))|over\s+(?:\d+|one|two|three|four|five|six|eight|ten|fifteen|twenty|thirty)"
     r"\s*(?:min|mins|minutes|h|hr|hrs|hours?)\b)", re.IGNORECASE)
+
+
+# A rate: "2.5 mg/h", "0.05 mcg/kg/min", "18 units/hr", "2 g/h".
+_RATE = re.compile(r"\d\s*(?:mg|mcg|µg|g|units?|u|ml|meq|mmol|ng)(?:/kg)?/(?:h|hr|hour|min)\b", re.IGNORECASE)
+
+
+def _infusion(after: str) -> bool:
+    """Whether the words after a drug make it an infusion: "infusion", "drip", "gtt" right after its name, or
+    a rate in its clause."""
+    return bool(_FORM.match(after) or _RATE.search(after[:60]))
 
 
 def dose_in(text: str) -> bool:
@@ -188,7 +198,20 @@ def mentions(text: str) -> list[Mention]:
     found = [m for m in medications.find(text) if m.key]
     same = _same_drug()
     named = [m._replace(key=same.get(str(m.key).lower(), m.key)) for m in found + _abbreviation_mentions(text, found)]
-    return sorted(named, key=lambda m: m.start)
+    return _combinations(text, sorted(named, key=lambda m: m.start))
+
+
+def _combinations(text: str, named: list[Mention]) -> list[Mention]:
+    """Two names a bare hyphen or slash joins are one product ("calcium carbonate-vitamin D3",
+    "amlodipine-benazepril", "Lasix/furosemide"): one mention under the first name's key, so the product has
+    one change, not one per ingredient."""
+    out: list[Mention] = []
+    for m in named:
+        if out and text[out[-1].end : m.start] in ("-", "/"):
+            out[-1] = out[-1]._replace(end=m.end, text=text[out[-1].start : m.end])
+        else:
+            out.append(m)
+    return out
 
 
 def extract(original: str, found_sections: list[Section]) -> list[Fact]:
@@ -199,9 +222,14 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
     for n, (a, b) in enumerate(spans):
         inside = [m for m in drugs if a <= m.start < b]
         kept, dependent = [], False
+        left: set[int] = set()  # drugs a switch leaves ("switched from vancomycin to cefazolin"): stopped
         for i, m in enumerate(inside):  # a drug joined to a dependent one ("replaces zolpidem/diphenhydramine")
             joined = i > 0 and _JOINED.fullmatch(note[inside[i - 1].end : m.start])
-            dependent = _dependent(note, inside[i - 1].end if i else a, m.start, m.end) or bool(dependent and joined)
+            if _FROM_SWITCH.search(note[max(inside[i - 1].end if i else a, m.start - 40) : m.start]):
+                left.add(m.start)
+                dependent = False
+            else:
+                dependent = _dependent(note, inside[i - 1].end if i else a, m.start, m.end) or bool(dependent and joined)
             if not dependent:
                 kept.append(m)
         inside = kept
@@ -212,6 +240,9 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             section = note_sections.at(found_sections, m.start)
             clause = note[seg_start:seg_end]
             hit = change_in(clause, m.start - seg_start, m.end - seg_start)
+            status = _status_cell(note, m, seg_end)
+            if status is not None:  # "Ferrous sulfate | 325 mg daily | 325 mg every other day, start 03/23 | CHANGED"
+                hit = (status[0], status[1] - seg_start, status[2] - seg_start)
             if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
             if hit and seg_start + hit[2] <= m.start and _PAST_BREAK.search(note[seg_start + hit[2] : m.start]):
@@ -240,9 +271,13 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if change is None:
                 change = led = _line_label(note[a : m.start])
                 recap = change is not None
-            switch = _switch(note, inside, i, a)
+            switch = "stopped" if m.start in left else _switch(note, inside, i, a)
             if switch:
                 change = switch
+            elif change == "changed" and hit and re.fullmatch(r"titrate", clause[hit[1] : hit[2]], re.IGNORECASE) \
+                    and med_context.ticked(note, m.start) and _infusion(note[m.end : seg_end]):
+                change = "started"  # "[x] Nicardipine infusion 2.5 mg/h, titrate by 2.5 mg/h ...": an order for
+                # an infusion, whose titration instructions are part of the order
             follow = None
             if change is None and len(inside) == 1:
                 follow = _action_line(note, spans, n, drugs)
@@ -266,6 +301,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if hit and seg_start + hit[1] < m.start and not note[seg_start + hit[2] : m.start].strip(" :-"):
                 start = seg_start + hit[1]  # "HOLD warfarin", "Start aspirin": keep the verb
             end = _clause_end(note, m.end, seg_end) if follow is None else follow[1]
+            if m.start in left:  # "switched from vancomycin to cefazolin": the rest of the clause is the new drug's
+                start, end = m.start, m.end
             raw = note[start:end]
             start += len(raw) - len(raw.lstrip(" ,;:-–"))
             text = raw.strip(" ,;:-–")
@@ -279,6 +316,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             facts.append(Fact("medication", start, start + len(text), text, section=category,
                               change=change or "listed", drug=m.key,
                               priority=_RECAP if recap else _PRIORITY[change or "listed"]))
+            second = _second_status(note, status) if status is not None and change == status[0] else None
+            if second:  # "Acetaminophen | - | 1,000 mg PO q6h PRN | NEW - changed from scheduled to PRN today"
+                facts.append(Fact("medication", start, second[1], original[start : second[1]], section=category,
+                                  change=second[0], drug=m.key, priority=_PRIORITY[second[0]]))
             then = _THEN_IT.search(note, m.end, seg_end) if change and i + 1 == len(inside) else None
             then_change = change_in(then.group(1), 0) if then else None
             if then_change and then_change[0] in ("stopped", "held") and then_change[0] != change:
@@ -295,6 +336,46 @@ _CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|
 
 
 _LABEL = re.compile(r"\s*(?:[-*•]\s*)?([A-Za-z][^:\n]{0,48}):\s")
+
+
+def _status_cell(note: str, m, limit: int) -> tuple[str, int, int] | None:
+    """The change a reconciliation table's status cell gives the drug its row opens with: the first later
+    cell (before ``limit``) that begins with a change word ("| CHANGED (held 03/09) |", "| NEW - ... |").
+    The status column is the table's answer; a change word elsewhere in the row ("every other day, start
+    03/23") only describes the dose."""
+    line_start = note.rfind("\n", 0, m.start) + 1
+    line_end = note.find("\n", m.end)
+    line_end = len(note) if line_end < 0 else line_end
+    if note.count("|", line_start, line_end) < 2 or note[line_start : m.start].strip(" |"):
+        return None  # not a table row, or the drug is not its first cell
+    cell = note.find("|", m.end, line_end)
+    while 0 <= cell < min(line_end, limit):
+        following = note.find("|", cell + 1, line_end)
+        text = note[cell + 1 : following if following >= 0 else line_end]
+        hit = change_in(text.lstrip(), 0)
+        if hit and hit[1] == 0 and hit[0] != "none":
+            at = cell + 1 + len(text) - len(text.lstrip())
+            return hit[0], at, at + hit[2]
+        cell = following
+    return None
+
+
+_THEN_CELL = re.compile(r"\s+[-–]\s+")
+
+
+def _second_status(note: str, status: tuple[str, int, int]) -> tuple[str, int] | None:
+    """A status cell's second change, after a dash: "NEW - changed from scheduled to PRN today" is a drug
+    started in the stay and changed at discharge. (change, end of the cell)"""
+    line_end = note.find("\n", status[2])
+    cell_end = note.find("|", status[2], line_end if line_end >= 0 else len(note))
+    rest = note[status[2] : cell_end if cell_end >= 0 else (line_end if line_end >= 0 else len(note))]
+    dash = _THEN_CELL.match(rest)
+    if not dash:
+        return None
+    hit = change_in(rest[dash.end() :], 0)
+    if hit and hit[1] == 0 and hit[0] not in ("none", "continued", status[0]):
+        return hit[0], status[2] + len(rest.rstrip())
+    return None
 
 
 def _inline_heading(before: str) -> str | None:
@@ -397,10 +478,21 @@ def _list_after(note: str, listed, end: int) -> str | None:
     return hit[0]
 
 
+# "switched from vancomycin to", "oral step-down from IV cefazolin": the drug after it is the one left.
+_FROM_SWITCH = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
+                          r"step(?:ped)?[- ]?down|de-?escalat(?:e|ed|ion))\s+from\s+(?:(?:iv|po|oral|intravenous)\s+)?$",
+                          re.IGNORECASE)
+_FROM_SWITCH_TO = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
+                             r"step(?:ped)?[- ]?down|de-?escalat(?:e|ed))\s+from\s+[^.;:\n]{1,40}?\s+to\s+$", re.IGNORECASE)
+
+
 def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     """``stopped`` / ``started`` when drug ``i`` is the first / second drug of "switch X to Y" or of
-    "X d/c'd, switched to Y"."""
+    "X d/c'd, switched to Y"; ``started`` for the drug a switch goes to ("switched from vancomycin to
+    cefazolin")."""
     m = inside[i]
+    if _FROM_SWITCH_TO.search(note[max(sentence_start, m.start - 60) : m.start]):
+        return "started"
     if i > 0 and _SWITCHED_TO.search(note[max(inside[i - 1].end, m.start - 30) : m.start]):
         return "started"
     if i + 1 < len(inside) and _SWITCHED_TO.search(note[max(m.end, inside[i + 1].start - 30) : inside[i + 1].start]):
@@ -500,7 +592,8 @@ _RESTART = re.compile(r"\b(?:resum\w*|restart\w*|re-start\w*|back\s+on)\b", re.I
 # "restarted at 50 mg (home dose 100 mg)" is another dose; "resumed home dose", "resumed at his usual home
 # dose" is the same one.
 _OTHER_DOSE = re.compile(r"\b(?:reduced|lower|higher|half|double|decreased|increased)\b|\bwas\s+\d|"
-                         r"(?<!\bresumed\s)(?<!\brestarted\s)(?<!\bat\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\busual\s)"
+                         r"(?<!\bresumed\s)(?<!\brestarted\s)(?<!\bresume\s)(?<!\brestart\s)(?<!\bat\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)"
+                         r"(?<!\busual\s)"
                          r"\bhome\s+dose\b", re.IGNORECASE)
 _AMOUNT = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|µg|g|units?|u|meq|mmol|ml|tabs?|tablets?|puffs?|{_LONG_UNITS})\b",
                      re.IGNORECASE)

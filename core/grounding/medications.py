@@ -135,16 +135,49 @@ def find(text: str) -> list[Mention]:
         elif word.endswith(SUFFIXES) and word not in NOT_DRUGS and _SUFFIX_RE.fullmatch(word):
             found.append(Mention(start, end, text[start:end], word))
         i += 1
-    return found
+    return _hyphen_joined(text, found, names, firsts)
 
 
-def _longest_name(text: str, tokens: list[tuple[int, int, str]], i: int, names: dict[str, str]):
-    """``(next token, end, generic)`` for the longest name starting at token ``i``, or None."""
+_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9']*")
+
+
+def _hyphen_joined(text: str, found: list[Mention], names: dict[str, str], firsts: frozenset[str]) -> list[Mention]:
+    """Names of two or more words that a hyphen joins to the next name ("calcium carbonate-vitamin D3"): the
+    whole-token pass cannot see them, because "carbonate-vitamin" is one token. Looked up again on the
+    hyphen's parts; a name found this way replaces the single parts it covers."""
+    if "-" not in text and "/" not in text:
+        return found
+    parts = [(m.start(), m.end(), m.group().lower()) for m in _PART.finditer(text)]
+    extra: list[Mention] = []
+    i = 0
+    while i < len(parts):
+        hit = _longest_name(text, parts, i, names, joiners="-/") if parts[i][2] in firsts else None
+        start = parts[i][0]
+        if hit and " " in text[start : hit[1]] and (text[hit[1] : hit[1] + 1] in ("-", "/")
+                                                     or (start and text[start - 1] in "-/")):
+            end = hit[1]
+            if not any(m.start <= start and end <= m.end for m in found):  # not inside a longer name
+                extra.append(Mention(start, end, text[start:end], hit[2]))
+            i = hit[0]
+            continue
+        i += 1
+    if not extra:
+        return found
+    kept = [m for m in found if not any(e.start <= m.start and m.end <= e.end for e in extra)]
+    return sorted(kept + extra, key=lambda m: m.start)
+
+
+def _longest_name(text: str, tokens: list[tuple[int, int, str]], i: int, names: dict[str, str], joiners: str = ""):
+    """``(next token, end, generic)`` for the longest name starting at token ``i``, or None. The words of a
+    name are separated by spaces only; ``joiners`` may also end it ("carbonate-" of "calcium
+    carbonate-vitamin D3"): a joiner may follow the name's last word, never stand inside the name."""
     for n in range(min(_LONGEST, len(tokens) - i), 0, -1):
         span = tokens[i : i + n]
         gaps = (text[a[1] : b[0]] for a, b in itertools.pairwise(span))
         if n > 1 and any(gap.strip() or "\n" in gap for gap in gaps):
             continue  # the words of a name are separated by spaces only
+        if joiners and span[-1][1] < len(text) and text[span[-1][1]].isalnum():
+            continue  # a part cut out of a longer word is no name
         key = generic(" ".join(t[2] for t in span), names)
         if key:
             return i + n, span[-1][1], key
