@@ -78,6 +78,7 @@ def write_narrative(engine: Engine, extraction, name: str, stop: Callable[[], bo
 
 
 _NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
+_DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
 
 
 def acceptable(sentence: str, source: str, note: str) -> bool:
@@ -85,11 +86,14 @@ def acceptable(sentence: str, source: str, note: str) -> bool:
     check, because the model's words stand beside facts copied from the note: the sentence is complete
     (ends with . ! or ?), the grounding check finds nothing wrong with it, every content word is in the
     note in some spelling the check accepts, and every number is in the part of the note the model saw
-    (a number that only occurs elsewhere — "58" from "father MI @ 58" — is not evidence)."""
+    (a number that only occurs elsewhere — "58" from "father MI @ 58" — is not evidence), and no word is
+    said twice in a row unless the note says it so ("retired retired bookkeeper": a small model's stutter)."""
     from core import grounding
     from core.grounding import support
 
     if not sentence.rstrip().endswith((".", "!", "?")):
+        return False
+    if any(re.search(rf"\b{re.escape(m.group(0))}\b", note, re.IGNORECASE) is None for m in _DOUBLED.finditer(sentence)):
         return False
     report = grounding.analyze(sentence, note)
     if report.flags or any(s.status != "supported" for s in report.sentences):

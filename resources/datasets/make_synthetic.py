@@ -6,6 +6,13 @@ Each row is ``{"id", "specialty", "layout", "note", "summary"}``. Every fact in 
 units, drug names, doses) is copied from its note, so the summaries are extractive-faithful.
 
     python resources/datasets/make_synthetic.py --seed 0 --count 360
+
+``--varied`` adds layouts the shipped file does not have — a telegraphic ED note full of abbreviations,
+a dictated narrative, a templated EHR export with page headers and medication/lab tables, and a nursing
+handoff — and gives each row a ``one_liner`` (who the patient is and why seen, in the note's own words)
+and, for admissions, a ``course`` (the first sentences of the hospital course): the targets of the
+narrative adapter (``scripts/train_narrative_adapter.py``). Without it the output is byte-identical to the
+shipped ``synthetic_notes.jsonl``.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "synthetic_notes.jsonl"
 LAYOUTS = ("soap", "hp", "narrative", "discharge", "consult")
+VARIED_LAYOUTS = (*LAYOUTS, "telegraphic", "dictated", "ehr_export", "nursing_handoff")
 LABEL = {"infectious_disease": "infectious disease"}
 
 # A condition: dx, cc (chief complaint), hpi, neg (denied symptoms), exam, labs (name, unit, lo, hi,
@@ -447,6 +455,15 @@ EDUCATION = ["Discussed diet and regular physical activity.", "Reviewed how and 
              "Encouraged the patient to bring all medication bottles to the next visit."]
 
 
+# Shorthand the telegraphic layouts use; the grounding check reads each both ways
+# (resources/grounding/abbreviations.txt), so a one-liner may say either.
+SHORT = {"hypertension": "HTN", "hyperlipidemia": "HLD", "type 2 diabetes": "DM2", "hypothyroidism": "hypothyroid",
+         "gastroesophageal reflux disease": "GERD", "osteoarthritis": "OA", "depression": "depression",
+         "obesity": "obesity", "asthma": "asthma", "chronic kidney disease stage 3a": "CKD 3a"}
+FREQ_SHORT = {"twice daily": "BID", "daily": "daily", "three times daily": "TID", "nightly": "qHS",
+              "once daily": "daily", "weekly": "weekly", "every morning": "qAM", "at bedtime": "qHS"}
+
+
 def num(value: float, dec: int) -> str:
     return f"{value:.{dec}f}"
 
@@ -711,6 +728,84 @@ class Case:
             "RECOMMENDATIONS:", *[f"{n}) {r}" for n, r in enumerate(recs, 1)], "",
             "Thank you for this referral.", *self.closing()])
 
+    # ---- varied layouts (``--varied``) ----
+    def short_pmh(self) -> str:
+        return ", ".join(SHORT.get(p, p) for p in self.pmh) or "no PMH"
+
+    def short_med(self, name: str, dose: object, unit: str, freq: str) -> str:
+        return f"{name} {dose} {unit} {FREQ_SHORT.get(freq, freq)}".replace(" % ", "% ")
+
+    def telegraphic(self) -> str:
+        sx = self.sex
+        meds = [self.short_med(n, d[i], u, fr) for n, u, d, fr, i in self.home]
+        plan = [self.plan_sentence(a, m).rstrip(".") for a, m in self.med_rows() if a != "continue"]
+        allergy = f"{self.allergy[0]} ({self.allergy[1]})" if self.allergy else "NKDA"
+        return "\n".join([
+            "ED PROVIDER NOTE", self.header, "",
+            f"CC: {self.cc}", "",
+            f"HPI: {self.age}{sx} w/ {self.short_pmh()} p/w {self.cc}. " + "; ".join(self.hpi) + ". "
+            + f"Denies {'/'.join(self.neg)}.", "",
+            f"PMH: {self.short_pmh()}. PSH: {self.surgery}.", f"Meds: {'; '.join(meds) or 'none'}.",
+            f"All: {allergy}.", f"SH: {self.social}.", "",
+            f"VS: {self.vitals_line()}.", f"PE: {'; '.join(self.exam)}.", f"Labs: {self.labs_line()}.",
+            *[f"{i}." for i in self.img], "",
+            f"A/P: {self.dx}.", *[f"- {p}" for p in plan + self.plan], f"- f/u {self.label} clinic {self.fu}.",
+            "", f"Dispo: home. {self.closing()[1]}"])
+
+    def dictated(self) -> str:
+        who = "gentleman" if self.sex == "M" else "lady"
+        he = "He" if self.sex == "M" else "She"
+        hist = f"with a history of {sentence_list(self.pmh)}" if self.pmh else "with no significant past history"
+        return "\n\n".join([
+            f"{self.label.capitalize()} clinic, dictated note. {self.header.replace(chr(10), '. ')}.",
+            (f"This is a {self.age}-year-old {who} {hist} who comes in today for {self.cc}. "
+             + " ".join(f"{he} reports that {h[0].lower() + h[1:]}." for h in self.hpi[:2])
+             + f" {he} denies {sentence_list(self.ros, 'or')}."),
+            f"{he} is currently taking {self.home_list()}. Allergies are {self.allergy_text()}.",
+            f"On exam today {self.vitals_line()}. There is {sentence_list(self.exam)}. Labs show {self.labs_line()}.",
+            (f"Assessment and plan: {self.dx}. " + " ".join(self.plan_lines())
+             + f" We will see {'her' if he == 'She' else 'him'} back in {self.fu}."),
+            "Dictated but not read. " + self.closing()[1]])
+
+    def ehr_export(self) -> str:
+        page = f"----- {self.label.upper()} | SYN-{self.idx:04d} | printed 2031-01-01 -----"
+        rows = [f"| {n} | {d[i]} {u} | {fr} | {a.upper()} |" for a, (n, u, d, fr, i) in self.med_rows()]
+        labs = [f"| {x.rsplit(' ', 2)[0]} | {' '.join(x.rsplit(' ', 2)[1:])} |" for x in self.labs + self.filler]
+        return "\n".join([
+            page, "Encounter Summary (auto-generated)", self.header, "",
+            "Chief Complaint:", f"  {cap(self.cc)}", "",
+            "History of Present Illness:", f"  {self.intro()}", "",
+            "Problem List:", *[f"  [x] {p}" for p in self.pmh], f"  [x] {self.dx}", "",
+            page, "Medications:", "| Medication | Dose | Frequency | Status |", "|---|---|---|---|", *rows, "",
+            "Results:", "| Test | Value |", "|---|---|", *labs, *[f"  {i}." for i in self.img], "",
+            f"Vitals: {self.vitals_line()}", "",
+            "Assessment/Plan:", f"  {cap(self.dx)}.", *[f"  - {p}" for p in self.plan_lines()],
+            f"  - Return to {self.label} clinic in {self.fu}.", "", page])
+
+    def nursing_handoff(self) -> str:
+        he = "he" if self.sex == "M" else "she"
+        return "\n".join([
+            "NURSING SHIFT HANDOFF (SBAR)", self.header, "",
+            f"S: {self.age} y/o {self.sexw} admitted with {self.cc}; working diagnosis {self.dx}.",
+            f"B: Hx {', '.join(self.pmh) or 'none'}. Allergies: {self.allergy_text()}. Home meds: {self.home_list()}.",
+            (f"A: {self.vitals_line()}. {cap(sentence_list(self.exam))}. Labs {self.labs_line()}. "
+             f"Pain controlled, {he} is resting."),
+            "R: " + " ".join(self.plan_lines()[:4]) + f" Follow-up {self.label} clinic in {self.fu}.",
+            "", f"Handoff given by RN (synthetic) to oncoming RN. {self.closing()[0]}"])
+
+    def one_liner(self) -> str:
+        """Who the patient is and why seen, in the words of this layout's note."""
+        if self.layout == "telegraphic":
+            return f"{self.age}{self.sex} with {self.short_pmh()} presenting with {self.cc}."
+        hist = f" with a history of {sentence_list(self.pmh)}" if self.pmh else ""
+        if self.layout == "dictated":
+            who = "gentleman" if self.sex == "M" else "lady"
+            return f"{self.age}-year-old {who}{hist} who comes in for {self.cc}."
+        if self.layout == "nursing_handoff":
+            return f"{self.age} y/o {self.sexw} admitted with {self.cc}, working diagnosis {self.dx}."
+        verb = "admitted" if self.layout == "discharge" else "seen"
+        return f"{self.age}-year-old {self.sexw}{hist} {verb} for {self.cc}."
+
     # ---- the reference summary ----
     def summary(self) -> str:
         who = {
@@ -733,17 +828,28 @@ class Case:
         return "\n".join(lines)
 
 
-def generate(seed: int, count: int) -> list[dict]:
-    """``count`` rows; specialties cycle, layouts rotate per cycle, so every pairing occurs."""
+def generate(seed: int, count: int, varied: bool = False) -> list[dict]:
+    """``count`` rows; specialties cycle, layouts rotate per cycle, so every pairing occurs. ``varied``: the
+    extra layouts too, and each row's narrative targets (``one_liner``, ``course``)."""
     rng = random.Random(seed)
     names = list(SPECIALTIES)
+    layouts = VARIED_LAYOUTS if varied else LAYOUTS
     rows = []
     for i in range(count):
         specialty = names[i % len(names)]
-        layout = LAYOUTS[(i // len(names) + i) % len(LAYOUTS)]
-        case = Case(rng, specialty, layout, i + 1)
-        rows.append({"id": f"syn-{i + 1:04d}", "specialty": specialty, "layout": layout,
-                     "note": getattr(case, layout)(), "summary": case.summary()})
+        layout = layouts[(i // len(names) + i) % len(layouts)]
+        if varied and layout in ("discharge", "nursing_handoff") and not any(
+                c.get("inpt") for c in SPECIALTIES[specialty]):
+            layout = "telegraphic"  # an outpatient-only specialty has no admission to hand off
+        case = Case(rng, specialty, layout if layout != "nursing_handoff" else "discharge", i + 1)
+        case.layout = layout
+        row = {"id": f"syn-{i + 1:04d}", "specialty": specialty, "layout": layout,
+               "note": getattr(case, layout)(), "summary": case.summary()}
+        if varied:
+            row["one_liner"] = case.one_liner()
+            if layout == "discharge" and case.course:
+                row["course"] = ". ".join(case.course[:2]) + "."
+        rows.append(row)
     return rows
 
 
@@ -752,8 +858,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--count", type=int, default=360)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--varied", action="store_true", help="also the telegraphic, dictated, EHR-export and "
+                        "handoff layouts, with one-liner and course targets")
     args = parser.parse_args(argv)
-    rows = generate(args.seed, args.count)
+    rows = generate(args.seed, args.count, args.varied)
     text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     args.out.write_text(text, encoding="utf-8", newline="\n")
     print(f"wrote {len(rows)} synthetic rows to {args.out}")

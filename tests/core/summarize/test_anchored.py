@@ -66,6 +66,8 @@ def test_acceptable_rejects_invented_words_numbers_and_cut_sentences():
     assert not anchored.acceptable("61M with hypertension presents with chest pain for 3", source, NOTE)
     # 81 is in the note, but not in the part the model was shown
     assert not anchored.acceptable("61M takes aspirin 81 mg.", source, NOTE)
+    # a stutter the note does not have
+    assert not anchored.acceptable("61M with hypertension presents with with chest pain.", source, NOTE)
 
 
 def _run(engine, note=NOTE, style="brief", **kw):
