@@ -36,7 +36,8 @@ _CUT = re.compile(
     re.IGNORECASE)
 LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
 # The sentence's last drug, stopped or held later in it: "... and then it was stopped because K was 4.9".
-_THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)?)", re.IGNORECASE)
+_THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)?)|"
+                      r"(?:->|→)\s*((?:titrated|weaned)\s+off|off|stopped|d/c'?d)\b", re.IGNORECASE)
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
 _PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?",
                       re.IGNORECASE)
@@ -179,7 +180,23 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))
+    for m in _NS.finditer(note):
+        if not any(t.start <= m.start() < t.end for t in taken):
+            found.append(Mention(m.start(), m.start() + 2, "NS", "saline solution"))
+    for m in _PLASMA.finditer(note):
+        if not any(t.start <= m.start() < t.end for t in taken):
+            found.append(Mention(m.start(), m.end(), m.group(), "plasma"))
     return found
+
+
+# "plasma" is a blood product only with units or beside the other products ("8 u plasma", "plasma 8 u",
+# "PRBC / plasma / platelets"); otherwise it is a lab's sample or a cell ("plasma glucose", "plasma cells").
+_PLASMA = re.compile(r"(?:(?<=\d\su\s)|(?<=\d\sunits\s)|(?<=/\s)|(?<=/))plasma\b|\bplasma(?=\s*\d+\s*(?:u|units)\b|\s*/)",
+                     re.IGNORECASE)
+# "NS" is normal saline only as a fluid: with a rate or volume, a bolus, or a change right after it, or a
+# volume before it ("250 mL NS"); otherwise it may be neurosurgery or nephrotic syndrome.
+_NS = re.compile(r"(?<![\w/-])NS(?=\s*(?:@|at\s+\d|\d|bolus|infusion|gtt|drip|"
+                 r"running|stopped|held|increased|decreased|continues|continued|off\b|d/c|->|→|↓|↑))")
 
 
 SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"
@@ -248,6 +265,11 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if hit and seg_start + hit[2] <= m.start and _PAST_BREAK.search(note[seg_start + hit[2] : m.start]):
                 hit = None  # "factor this into the restart dose; vincristine ...", "stop today: Na 132 and a
                 # lithium trial ...": a change word before a semicolon or a colon's reason is another's
+                own = change_in(note[m.start : seg_end], 0, m.end - m.start)  # its own, after it ("PRN
+                if own and own[1] >= m.end - m.start:  # started; senna 2 tabs qHS started with it")
+                    hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])
+                elif own is None:
+                    hit = _leading_verb(note, a, seg_start, m.start)
             if hit and med_context.long_ago(note[m.end : seg_end], hit[1] - (m.end - seg_start)):
                 hit = None  # "He had tried pioglitazone years ago and stopped it": history
             if hit and med_context.dated_before(note, m.end, (seg_start + hit[1], seg_start + hit[2]), seg_end):
@@ -264,12 +286,13 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                     or _list_after(note, inside[i:], b)
             led = None  # a change the line's own context gives ("given: A, B", "glucose 312 -> insulin")
             if change is None:
-                change = led = _inline_heading(note[a : m.start]) or _consequence(note[seg_start : m.start])
+                change = led = (_inline_heading(note[a : m.start]) or _consequence(note[seg_start : m.start])
+                                or _block_label(note, m.start) or _administered_row(note, m.start))
             # A list under a label ("Given in hospital only: A, B") only recaps the course.
             label = _LABEL.match(note[a : m.start])
             recap = bool(label and hit and change == hit[0] and seg_start + hit[2] <= a + label.end(1))
             if change is None:
-                change = led = _line_label(note[a : m.start])
+                change = led = _line_label(note[a : m.start]) or _list_label(note, m.start)
                 recap = change is not None
             switch = "stopped" if m.start in left else _switch(note, inside, i, a)
             if switch:
@@ -320,8 +343,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if second:  # "Acetaminophen | - | 1,000 mg PO q6h PRN | NEW - changed from scheduled to PRN today"
                 facts.append(Fact("medication", start, second[1], original[start : second[1]], section=category,
                                   change=second[0], drug=m.key, priority=_PRIORITY[second[0]]))
-            then = _THEN_IT.search(note, m.end, seg_end) if change and i + 1 == len(inside) else None
-            then_change = change_in(then.group(1), 0) if then else None
+            then = _THEN_IT.search(note, m.end, seg_end) if change else None
+            if then and then.group(1) and i + 1 != len(inside):
+                then = None  # "then it was stopped" is about the sentence's last drug; "-> off", its own
+            then_change = change_in(then.group(1) or then.group(2), 0) if then else None
             if then_change and then_change[0] in ("stopped", "held") and then_change[0] != change:
                 named = original[m.start : start + len(text)]  # from the drug: not its start verb
                 facts.append(Fact("medication", m.start, m.start + len(named), named, section=category,
@@ -338,6 +363,24 @@ _CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|
 _LABEL = re.compile(r"\s*(?:[-*•]\s*)?([A-Za-z][^:\n]{0,48}):\s")
 
 
+_LEADING = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?:[A-Za-z][\w/ ]{0,24}:[ \t]*)?"
+                      r"(start|started|stop|stopped|held|hold|resume|resumed)\b", re.IGNORECASE)
+
+
+def _leading_verb(note: str, a: int, seg_start: int, at: int) -> tuple[str, int, int] | None:
+    """The verb that opens a sentence of semicolon-separated orders, for a drug that opens a later item with
+    no word of its own: "ID: started vancomycin 2,250 mg IV load, then 1,250 mg IV q12h; cefepime 2 g IV
+    q8h" — the cefepime was started too. Only when the drug is the item's first word."""
+    item = max(note.rfind(";", a, at), note.rfind("\n", a, at)) + 1
+    if not item or note[item:at].strip() or note[a:item].count(";") > 3:
+        return None
+    lead = _LEADING.match(note, a)
+    if lead is None:
+        return None
+    hit = change_in(lead.group(1), 0)
+    return (hit[0], lead.start(1) - seg_start, lead.end(1) - seg_start) if hit else None
+
+
 def _status_cell(note: str, m, limit: int) -> tuple[str, int, int] | None:
     """The change a reconciliation table's status cell gives the drug its row opens with: the first later
     cell (before ``limit``) that begins with a change word ("| CHANGED (held 03/09) |", "| NEW - ... |").
@@ -348,6 +391,9 @@ def _status_cell(note: str, m, limit: int) -> tuple[str, int, int] | None:
     line_end = len(note) if line_end < 0 else line_end
     if note.count("|", line_start, line_end) < 2 or note[line_start : m.start].strip(" |"):
         return None  # not a table row, or the drug is not its first cell
+    column = _status_column(note, line_start, line_end)
+    if column is not None:
+        return column if column[0] != "listed" else None
     cell = note.find("|", m.end, line_end)
     while 0 <= cell < min(line_end, limit):
         following = note.find("|", cell + 1, line_end)
@@ -358,6 +404,54 @@ def _status_cell(note: str, m, limit: int) -> tuple[str, int, int] | None:
             return hit[0], at, at + hit[2]
         cell = following
     return None
+
+
+_STATUS_HEADER = re.compile(r"\b(?:status|action|change|disposition)\b", re.IGNORECASE)
+_STILL = re.compile(r"\s*(?:remains|remain|stays|stay|still)\b", re.IGNORECASE)
+
+
+def _cells(line: str) -> list[tuple[int, str]]:
+    """A table row's cells as (offset in the line, text), without the empty edges of "| a | b |"."""
+    out, pos = [], 0
+    for part in line.split("|"):
+        out.append((pos, part))
+        pos += len(part) + 1
+    if out and not out[0][1].strip():
+        out = out[1:]
+    if out and not out[-1][1].strip():
+        out = out[:-1]
+    return out
+
+
+def _status_column(note: str, line_start: int, line_end: int) -> tuple[str, int, int] | None:
+    """The change in the row's cell under a header named Status, Action, Change or Disposition ("| Medication
+    | SICU order | Floor order | Transfer action |"): the table's own answer, whatever other cells say ("held"
+    in the "SICU order" column of a drug the action column resumes). ``("listed", …)`` when the table has such
+    a column and this row's cell gives no change ("ACTIVE"); None when it has none."""
+    top = line_start
+    while top > 0:  # the table's first line is its header
+        above = note.rfind("\n", 0, top - 1) + 1
+        if note.count("|", above, top - 1) < 2:
+            break
+        top = above
+    if top == line_start:
+        return None
+    header = _cells(note[top : note.find("\n", top)])
+    row = _cells(note[line_start:line_end])
+    columns = [i for i, (_, text) in enumerate(header) if _STATUS_HEADER.search(text)]
+    if not columns or columns[0] >= len(row) or len(row) != len(header):
+        return None
+    offset, text = row[columns[0]]
+    at = line_start + offset + len(text) - len(text.lstrip())
+    text = text.strip()
+    hit = change_in(text, 0)
+    if hit is None or hit[0] == "none":
+        return ("listed", at, at) if hit is None else None
+    if hit[0] == "continued" and _STILL.match(text):  # "remains STOPPED", "stays held": the state, not the stay
+        later = change_in(text[hit[2] :], 0)
+        if later and later[0] in ("stopped", "held"):
+            hit = (later[0], hit[2] + later[1], hit[2] + later[2])
+    return hit[0], at + hit[1], at + hit[2]
 
 
 _THEN_CELL = re.compile(r"\s+[-–]\s+")
@@ -378,15 +472,45 @@ def _second_status(note: str, status: tuple[str, int, int]) -> tuple[str, int] |
     return None
 
 
+# What may stand between a heading's cue word and its colon: a clock time ("Premedication given 09:30:").
+_TO_COLON = re.compile(r"\s*(?:(?:at\s+)?\d{1,2}:\d{2}\s*(?:h\s*)?)?:")
+
+
 def _inline_heading(before: str) -> str | None:
     """The change of a list's own heading earlier in the line: "Single doses given: A (HD1), B (HD3)",
-    "Held: A, B" — a cue word followed by a colon governs every drug after it."""
+    "Held: A, B", "Premedication given 09:30: A and B" — a cue word followed by a colon governs every drug
+    after it."""
     found = None  # the last cue before a colon; of two ending there, the longer ("never given:", not "given:")
     for change, pattern in cues():
         for m in pattern.finditer(before):
-            if before[m.end() :].lstrip().startswith(":") and (found is None or (m.end(), -m.start()) > found[1]):
+            if _TO_COLON.match(before, m.end()) and (found is None or (m.end(), -m.start()) > found[1]):
                 found = (change, (m.end(), -m.start()))
     return found[0] if found else None
+
+
+_BULLET = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]")
+
+
+def _block_label(note: str, at: int) -> str | None:
+    """The change of a label line over a bullet list: "Given:" then "- calcium gluconate 1 g IV", "- sodium
+    zirconium cyclosilicate 10 g PO TID" — the label (a short line ending in a colon, with a change word and
+    no drug) governs every bullet under it, up to the first line that is not a bullet."""
+    start = note.rfind("\n", 0, at) + 1
+    if not _BULLET.match(note, start):
+        return None
+    while start > 0:
+        above = note.rfind("\n", 0, start - 1) + 1
+        line = note[above : start - 1]
+        if _BULLET.match(line):
+            start = above
+            continue
+        text = line.strip()
+        if text.endswith(":") and len(text.split()) <= 6 and not mentions(text):
+            hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(text)),
+                      default=None)
+            return hit[1] if hit and hit[1] != "none" else None
+        return None
+    return None
 
 
 def _line_label(before: str) -> str | None:
@@ -398,6 +522,43 @@ def _line_label(before: str) -> str | None:
                   default=None)
         return hit[1] if hit and hit[1] != "none" else None
     return None
+
+
+_TIMED_CELL = re.compile(r"\s*(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\s+)?\d{1,2}:\d{2}(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*$")
+_AMOUNT_CELL = re.compile(r"\d\s*(?:u|units?|pools?|mg|mcg|g|ml|meq|mmol|tabs?)\b", re.IGNORECASE)
+
+
+def _administered_row(note: str, at: int) -> str | None:
+    """``started`` for a drug in a row of an administration record — a table whose rows open with a clock
+    time ("| 02:50 | OR | Calcium chloride | 1 g IV | iCa 0.86 |", a transfusion flowsheet, a MAR excerpt) —
+    with an amount in the row: a dose given at that time."""
+    line_start = note.rfind("\n", 0, at) + 1
+    line_end = note.find("\n", at)
+    line = note[line_start : line_end if line_end >= 0 else len(note)]
+    cells = _cells(line)
+    if len(cells) < 3 or not _TIMED_CELL.match(cells[0][1]) or at - line_start < cells[1][0]:
+        return None
+    return "started" if _AMOUNT_CELL.search(line[at - line_start :]) else None
+
+
+_LIST_LABEL = re.compile(r"[ \t]*(?:[-*•][ \t]*)?([A-Za-z][^:\n]{0,72}):[ \t]")
+
+
+def _list_label(note: str, at: int) -> str | None:
+    """The change of a label that opens the line of a list of drugs, for any drug of the list: "Previously
+    stopped in the SICU (not on floor orders): propofol, fentanyl infusion, norepinephrine", "Single doses
+    in the SICU (not continued): TXA, cefazolin" — the clause splitting (a comma before a word) leaves later
+    items without the label. Up to ten words, no drug in it, and nothing but the list (no sentence end, no
+    semicolon) between it and the drug."""
+    line_start = note.rfind("\n", 0, at) + 1
+    label = _LIST_LABEL.match(note, line_start)
+    if not label or label.end() > at or len(label.group(1).split()) > 10 or mentions(label.group(1)):
+        return None
+    if re.search(r";|\.\s", note[label.end() : at]):
+        return None
+    text = label.group(1)
+    hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(text)), default=None)
+    return hit[1] if hit and hit[1] != "none" else None
 
 
 def _consequence(before: str) -> str | None:
@@ -536,10 +697,12 @@ def _dependent(note: str, previous_end: int, start: int, end: int) -> bool:
 
 def _heading_change(section: Section | None) -> str | None:
     """The change a section's title says of its drugs ("STOPPED:", "NEW MEDICATIONS"); a qualifier in
-    parentheses describes the section, not its drugs ("PATIENT INSTRUCTIONS (SUMMARY GIVEN TO PATIENT)")."""
+    parentheses describes the section, not its drugs ("PATIENT INSTRUCTIONS (SUMMARY GIVEN TO PATIENT)"),
+    and an arrow in a title is a transfer, not a dose change ("RECONCILIATION ON TRANSFER SICU -> 6 WEST")."""
     if section is None or not section.title:
         return None
-    hit = change_in(re.sub(r"\([^()]*\)", " ", section.title), 0)
+    title = re.sub(r"\([^()]*\)", " ", section.title)
+    hit = change_in(_ARROW.sub(lambda a: " " * len(a.group()), title), 0)
     return hit[0] if hit else None
 
 
@@ -646,7 +809,7 @@ def _ordered(note: str, f: Fact) -> bool:
     line_start = note.rfind("\n", 0, f.start) + 1
     if name is None or name.start > 0 or not _ORDER_LEAD.match(note[line_start : f.start]):
         return False
-    rest = f.text[name.end :]
+    rest = re.sub(r"^\s*\([^()]*\)", "", f.text[name.end :])  # "PCV20 (pneumococcal 20-valent conjugate) 0.5 mL"
     return bool((_DOSE_UNIT.search(rest[:30]) or _FORM.match(rest)) and not _CONDITIONAL.search(rest))
 
 
@@ -668,7 +831,8 @@ def _course(note: str, facts: list[Fact]) -> list[Fact]:
     restarted as 40 mg PO daily" after 40 mg IV BID) was changed, not started."""
     out: list[Fact] = []
     for n, f in enumerate(facts):
-        if f.change == "listed" and f.section == "observation_and_plan" and _ordered(note, f):
+        if f.change == "listed" and (f.section == "observation_and_plan" or med_context.ticked(note, f.start)) \
+                and _ordered(note, f):  # a ticked order box is an order in any section ("Admission orders")
             home = [g for g in facts[:n] if g.drug == f.drug and g.section in _HISTORY]
             change = "changed" if home and _other_amount(f.text, home[-1].text) else None if home else "started"
             if change:  # a new drug, or a home drug ordered at another strength or count ("4 puffs" for "2 puffs")
