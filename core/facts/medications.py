@@ -262,6 +262,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 hit = (status[0], status[1] - seg_start, status[2] - seg_start)
             if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
+            if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and _consequence(note[seg_start : m.start]) \
+                    and re.search(r"->|→", clause[hit[1] : hit[2]]):
+                hit = ("started", hit[1], hit[2])  # "Hgb 6.9 -> 1 unit irradiated PRBC": the arrow leads to what was
+                # done, not from one dose to another
             if hit and seg_start + hit[2] <= m.start and _PAST_BREAK.search(note[seg_start + hit[2] : m.start]):
                 hit = None  # "factor this into the restart dose; vincristine ...", "stop today: Na 132 and a
                 # lithium trial ...": a change word before a semicolon or a colon's reason is another's
@@ -356,7 +360,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
     return _merge(_course(note, facts))
 
 
-_CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|mmol|meq|tabs?|doses?)?\s*(?:of\s+)?)?$",
+_CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|mmol|meq|tabs?|doses?)?\s*(?:of\s+)?"
+                          r"(?:\s*(?:irradiated|leukoreduced|washed|crossmatched|uncrossmatched|apheresis|pooled)){0,2})?$",
                           re.IGNORECASE)
 
 
@@ -525,6 +530,7 @@ def _line_label(before: str) -> str | None:
 
 
 _TIMED_CELL = re.compile(r"\s*(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\s+)?\d{1,2}:\d{2}(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*$")
+_TIMED_LINE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,2}:\d{2}[ \t]*[:-]?[ \t]+")
 _AMOUNT_CELL = re.compile(r"\d\s*(?:u|units?|pools?|mg|mcg|g|ml|meq|mmol|tabs?)\b", re.IGNORECASE)
 
 
@@ -535,6 +541,9 @@ def _administered_row(note: str, at: int) -> str | None:
     line_start = note.rfind("\n", 0, at) + 1
     line_end = note.find("\n", at)
     line = note[line_start : line_end if line_end >= 0 else len(note)]
+    timed = _TIMED_LINE.match(line)
+    if timed and "|" not in line:  # "- 05:10: cefepime 2 g IV q8h + metronidazole 500 mg IV q8h"
+        return "started" if at - line_start >= timed.end() and _AMOUNT_CELL.search(line[at - line_start :]) else None
     cells = _cells(line)
     if len(cells) < 3 or not _TIMED_CELL.match(cells[0][1]) or at - line_start < cells[1][0]:
         return None
@@ -654,8 +663,8 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     m = inside[i]
     if _FROM_SWITCH_TO.search(note[max(sentence_start, m.start - 60) : m.start]):
         return "started"
-    if i > 0 and _SWITCHED_TO.search(note[max(inside[i - 1].end, m.start - 30) : m.start]):
-        return "started"
+    if _SWITCHED_TO.search(note[max(inside[i - 1].end if i else sentence_start, m.start - 30) : m.start]):
+        return "started"  # "escalated to meropenem 1 g IV q8h" with the drug left behind named elsewhere
     if i + 1 < len(inside) and _SWITCHED_TO.search(note[max(m.end, inside[i + 1].start - 30) : inside[i + 1].start]):
         return "stopped"
     if i + 1 < len(inside) and _TO.fullmatch(note[m.end : inside[i + 1].start]):
@@ -813,6 +822,27 @@ def _ordered(note: str, f: Fact) -> bool:
     return bool((_DOSE_UNIT.search(rest[:30]) or _FORM.match(rest)) and not _CONDITIONAL.search(rest))
 
 
+_SYSTEMS_LINE = re.compile(r"[ \t]*(?:[-*•#][ \t]*)?(?:neuro|cv|cardiac|cardiovascular|resp|pulm|pulmonary|gi|fen|"
+                           r"renal|gu|id|heme|hem|endo|vte|pain|sedation|nutrition|skin|msk)(?:/[a-z]+)?(?:[ \t]*/[ \t]*"
+                           r"[a-z]+)?[ \t]*:", re.IGNORECASE)
+_SENTENCE_OPEN = re.compile(r"(?:^|[.:;][ \t]+)(?:[A-Za-z][\w /-]{0,30}:[ \t]*)?$")
+
+
+def _systems_order(note: str, f: Fact) -> bool:
+    """Whether the drug is ordered on a systems-based plan line ("Neuro/pain: … Acetaminophen 1 g IV q6h
+    scheduled.", "GI: NPO. Stress ulcer prophylaxis: pantoprazole 40 mg IV daily."): the line opens with an
+    organ-system label, the drug opens a sentence (or a short label's item) and its dose follows."""
+    line_start = note.rfind("\n", 0, f.start) + 1
+    label = _SYSTEMS_LINE.match(note, line_start)
+    if not label or label.end() > f.start or not _SENTENCE_OPEN.search(note[label.end() - 1 : f.start]):
+        return False
+    name = next((m for m in mentions(f.text) if m.key == f.drug), None)
+    if name is None or name.start > 0:
+        return False
+    rest = f.text[name.end :]
+    return bool(_DOSE_UNIT.search(rest[:30]) and not _CONDITIONAL.search(rest))
+
+
 def _other_amount(new: str, old: str) -> bool:
     """Whether two mentions of a drug give different amounts in the same unit ("4 puffs" / "2 puffs")."""
     def amounts(text: str) -> dict[str, float]:
@@ -831,8 +861,14 @@ def _course(note: str, facts: list[Fact]) -> list[Fact]:
     restarted as 40 mg PO daily" after 40 mg IV BID) was changed, not started."""
     out: list[Fact] = []
     for n, f in enumerate(facts):
-        if f.change == "listed" and (f.section == "observation_and_plan" or med_context.ticked(note, f.start)) \
-                and _ordered(note, f):  # a ticked order box is an order in any section ("Admission orders")
+        systems = f.change == "listed" and _systems_order(note, f)
+        if systems and f.section in _HISTORY:  # a plan line, whatever heading the sectionizer saw above it
+            f = Fact(**{**f.__dict__, "section": "observation_and_plan"})
+        if f.change == "listed" and (((f.section == "observation_and_plan" or med_context.ticked(note, f.start))
+                                      and _ordered(note, f)) or systems):
+            # a ticked order box is an order in any section ("Admission orders"); so is a dosed drug that opens
+            # a sentence of a systems-based plan line ("GI: NPO. Stress ulcer prophylaxis: pantoprazole 40 mg
+            # IV daily.")
             home = [g for g in facts[:n] if g.drug == f.drug and g.section in _HISTORY]
             change = "changed" if home and _other_amount(f.text, home[-1].text) else None if home else "started"
             if change:  # a new drug, or a home drug ordered at another strength or count ("4 puffs" for "2 puffs")

@@ -143,3 +143,20 @@ def test_vaccines_and_icu_abbreviations_name_their_drugs():
             "meropenem", "vasopressin", "fentanyl", "tacrolimus", "posaconazole", "cryoprecipitate",
             "fresh frozen plasma"} <= keys
     assert not mentions("TD 10 mg")  # tardive dyskinesia, not the tetanus toxoid
+
+
+def test_a_dosed_drug_opening_a_sentence_of_a_systems_line_is_ordered():
+    got = _got("POD 0 SICU ADMISSION NOTE\nNeuro/pain: awake. Acetaminophen 1 g IV q6h scheduled. Pain 3/10.\n"
+               "GI: NPO. Stress ulcer prophylaxis: pantoprazole 40 mg IV daily. Drains serosanguinous.\n"
+               "Renal: Cr 0.9, on lisinopril per home? no.\n")
+    assert {("acetaminophen", "started"), ("pantoprazole", "started")} <= got
+    assert not _got("Renal: Cr 1.4 after furosemide yesterday.\n") & {("furosemide", "started")}
+
+
+def test_a_timed_line_is_a_dose_given_and_escalated_to_starts_the_drug():
+    got = _got("1. Septic shock.\n- 05:10: cefepime 2 g IV q8h (extended infusion) + metronidazole 500 mg IV q8h\n"
+               "Done:\n- escalated to meropenem 1 g IV q8h, first dose 04:30 (cefepime stopped)\n"
+               "Other: Hgb 6.9 -> 1 unit irradiated PRBC today.\n")
+    assert {("cefepime", "started"), ("metronidazole", "started"), ("meropenem", "started"),
+            ("packed red blood cells", "started")} <= got
+    assert ("methotrexate", "changed") in _got("Plan: MTX 15 -> 20 mg weekly.\n")  # between doses it stays a change
