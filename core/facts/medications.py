@@ -180,12 +180,10 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))
-    for m in _NS.finditer(note):
-        if not any(t.start <= m.start() < t.end for t in taken):
-            found.append(Mention(m.start(), m.start() + 2, "NS", "saline solution"))
-    for m in _PLASMA.finditer(note):
-        if not any(t.start <= m.start() < t.end for t in taken):
-            found.append(Mention(m.start(), m.end(), m.group(), "plasma"))
+    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma")):  # names read only in context
+        for m in pattern.finditer(note):
+            if not any(t.start <= m.start() < t.end for t in taken):
+                found.append(Mention(m.start(), m.end(), m.group(), drug))
     return found
 
 
@@ -511,9 +509,7 @@ def _block_label(note: str, at: int) -> str | None:
             continue
         text = line.strip()
         if text.endswith(":") and len(text.split()) <= 6 and not mentions(text):
-            hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(text)),
-                      default=None)
-            return hit[1] if hit and hit[1] != "none" else None
+            return _first_cue(text)
         return None
     return None
 
@@ -523,10 +519,15 @@ def _line_label(before: str) -> str | None:
     only: A, B", "Stopped in the ICU (not continued): A, B" - a recap list, less telling than the course."""
     label = _LABEL.match(before)
     if label and len(label.group(1).split()) <= 6 and not mentions(label.group(1)):
-        hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(label.group(1))),
-                  default=None)
-        return hit[1] if hit and hit[1] != "none" else None
+        return _first_cue(label.group(1))
     return None
+
+
+def _first_cue(label: str) -> str | None:
+    """The change of a label's first change word ("Previously stopped …, not continued": stopped); None for
+    none or a "none" word ("not given")."""
+    hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(label)), default=None)
+    return hit[1] if hit and hit[1] != "none" else None
 
 
 _TIMED_CELL = re.compile(r"\s*(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\s+)?\d{1,2}:\d{2}(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*$")
@@ -565,9 +566,7 @@ def _list_label(note: str, at: int) -> str | None:
         return None
     if re.search(r";|\.\s", note[label.end() : at]):
         return None
-    text = label.group(1)
-    hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(text)), default=None)
-    return hit[1] if hit and hit[1] != "none" else None
+    return _first_cue(label.group(1))
 
 
 def _consequence(before: str) -> str | None:
@@ -814,12 +813,18 @@ def _ordered(note: str, f: Fact) -> bool:
     """Whether a plan line orders the drug: the line opens with it (after a bullet or a short label), then
     its dose or an infusion, and no condition ("- Sedation: fentanyl infusion 50-150 mcg/h + propofol
     10-40 mcg/kg/min", "- Oxycodone 5 mg PO q4h PRN pain")."""
-    name = next((m for m in mentions(f.text) if m.key == f.drug), None)
+    after = _after_name(f)
     line_start = note.rfind("\n", 0, f.start) + 1
-    if name is None or name.start > 0 or not _ORDER_LEAD.match(note[line_start : f.start]):
+    if after is None or not _ORDER_LEAD.match(note[line_start : f.start]):
         return False
-    rest = re.sub(r"^\s*\([^()]*\)", "", f.text[name.end :])  # "PCV20 (pneumococcal 20-valent conjugate) 0.5 mL"
+    rest = re.sub(r"^\s*\([^()]*\)", "", after)  # "PCV20 (pneumococcal 20-valent conjugate) 0.5 mL"
     return bool((_DOSE_UNIT.search(rest[:30]) or _FORM.match(rest)) and not _CONDITIONAL.search(rest))
+
+
+def _after_name(f: Fact) -> str | None:
+    """The fact's text after the drug's name, when the text opens with the name; None otherwise."""
+    name = next((m for m in mentions(f.text) if m.key == f.drug), None)
+    return None if name is None or name.start > 0 else f.text[name.end :]
 
 
 _SYSTEMS_LINE = re.compile(r"[ \t]*(?:[-*•#][ \t]*)?(?:neuro|cv|cardiac|cardiovascular|resp|pulm|pulmonary|gi|fen|"
@@ -836,11 +841,8 @@ def _systems_order(note: str, f: Fact) -> bool:
     label = _SYSTEMS_LINE.match(note, line_start)
     if not label or label.end() > f.start or not _SENTENCE_OPEN.search(note[label.end() - 1 : f.start]):
         return False
-    name = next((m for m in mentions(f.text) if m.key == f.drug), None)
-    if name is None or name.start > 0:
-        return False
-    rest = f.text[name.end :]
-    return bool(_DOSE_UNIT.search(rest[:30]) and not _CONDITIONAL.search(rest))
+    rest = _after_name(f)
+    return rest is not None and bool(_DOSE_UNIT.search(rest[:30]) and not _CONDITIONAL.search(rest))
 
 
 def _other_amount(new: str, old: str) -> bool:
