@@ -85,7 +85,8 @@ def change_found(drug: str, change: str, summary: str) -> bool:
     """Whether ``summary`` says what happened to ``drug``: a line (or sentence) of it names the drug (brand
     or generic) and says the change in words the fact extractor reads ("STARTED", "increase", "held", "->").
     A continued drug counts when it is named at all."""
-    from core.facts.medications import change_in, mentions
+    from core.facts.med_cues import change_in
+    from core.facts.med_names import mentions
     from core.grounding import sentences
 
     wanted = {m.key for m in mentions(drug)} or {drug.lower()}

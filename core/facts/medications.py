@@ -12,44 +12,64 @@ belongs to the event before it ("omeprazole held -> pantoprazole"); "switched to
 label opening the line governs its list ("Given in hospital only: A, B"); a contingency ("If ... -> start
 A", "only if") or an entry a correction withdraws is no change; a plan line that orders a drug no home list
 names, with its dose, starts it; a restart at another dose, frequency or route than before is a change.
+
+This module walks the clauses and decides; what it reads them with lives beside it: the change words and
+doses in ``med_cues``, the drug names in ``med_names``, what a table's layout says in ``med_tables``, what a
+label says about the drugs under it in ``med_labels``, and negation/dating context in ``med_context``.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
-from core import paths
-from core.facts import clauses, dictation, med_context, tables
+from core.facts import clauses, dictation, med_context
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
-from core.grounding import medications
-from core.grounding.findings import Mention
+from core.facts.med_cues import (
+    ARROW,
+    CUT,
+    DOSE_UNIT,
+    FORM,
+    RATE,
+    TRANSFUSED,
+    change_in,
+    differs,
+    dose_of,
+    is_infusion,
+    lab_names,
+    other_amount,
+)
+from core.facts.med_labels import (
+    LABEL,
+    block_label,
+    consequence,
+    inline_heading,
+    line_label,
+    list_after,
+    list_label,
+)
+from core.facts.med_names import mentions
+from core.facts.med_tables import administered_row, second_status, status_cell
 
-CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
 MAX_WORDS = 16
+
+
 _JOINED = re.compile(r"[\s,;&/+]*(?:and|or|plus|\+|,|&)?[\s,;&/+]*", re.IGNORECASE)
-_CUT = re.compile(
-    r"\s*(?:;|\.\s|(?<!\|)\s[-–]\s(?!\|)|,\s+(?=[A-Za-z]{4,}\b)|,\s{5}|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
-    r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
-    re.IGNORECASE)
-LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
+
+
 # The sentence's last drug, stopped or held later in it: "... and then it was stopped because K was 4.9".
 _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)?)|"
                       r"(?:->|→)\s*((?:titrated|weaned)\s+off|off|stopped|d/c'?d)\b", re.IGNORECASE)
+
+
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
+
+
 _PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?",
                       re.IGNORECASE)
-# A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
-_FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
-# Units as typed ("40 mEq") or dictated in full ("650 milligrams", "100 milliequivalents").
-_SPELLED = {"milligram": "mg", "microgram": "mcg", "gram": "g", "milliequivalent": "meq", "millimole": "mmol",
-            "milliliter": "ml", "millilitre": "ml", "liter": "l", "litre": "l"}
-_LONG_UNITS = "|".join(rf"{word}s?" for word in _SPELLED)
-_DOSE_UNIT = re.compile(
-    rf"\d\s*(?:(?:mg|mcg|µg|g|meq|mmol|ml|l|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|{_LONG_UNITS})\b|%)",
-    re.IGNORECASE)
+
+
 # A drug named only as the thing another replaces, or to avoid ("replaces furosemide", "no NSAIDs such as
 # naproxen", "do not take ibuprofen"), as what another is for ("for lithium safety"), as the diluent of
 # another ("in 400 mL of sterile water"), or as the time of another ("start carvedilol only after octreotide is
@@ -62,171 +82,41 @@ _DEPENDENT = re.compile(
     r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
     r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?)\s*$",
     re.IGNORECASE)
+
+
 # "Narrow piperacillin-tazobactam to ceftriaxone", "switch furosemide to torsemide": the first drug stops,
 # the second starts.
 _FOR = re.compile(r"\bfor\s*$", re.IGNORECASE)
+
+
 _PURPOSE = re.compile(r"\s+(?:safety|toxicity|levels?|monitoring|interactions?)\b", re.IGNORECASE)
+
+
 _SWITCH = re.compile(r"\b(?:switch|switched|change|changed|narrow|narrowed|transition|transitioned|convert|converted|"
                      r"de-escalate|de-escalated)\s+(?:from\s+)?$", re.IGNORECASE)
+
+
 _TO = re.compile(r"\s*(?:to|->|→)\s*", re.IGNORECASE)
+
+
 # Where a change is authoritative: a medication list at discharge beats the plan, which beats the course
 # and the history of how the patient got here.
 _AUTHORITY = {"discharge_medications": 4, "observation_and_plan": 3, "disposition": 3, "follow_up": 2,
               None: 2, "medical_decision_making": 2, "hospital_course": 1}
+
+
 _HISTORY = {"medications", "history_of_present_illness", "past_medical_history", "past_surgical_history",
             "allergies", "family_history", "social_history"}
+
+
+HOME_LIST = {"medications"}
+
+
 _PRIORITY = {"started": 10, "stopped": 10, "changed": 10, "held": 10, "continued": 6, "listed": 2}
+
+
 _RECAP = 9
 """Priority of a change read only from a recap list's label: any other mention of that change wins."""
-
-
-# An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
-# between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them.
-_ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b)", re.IGNORECASE)
-
-
-# A one-time dose, given by its route: "furosemide 80 mg IV once" (not "once daily"), "magnesium sulfate 2 g IV
-# over 2 hours", "calcium gluconate 1 gram IV over ten minutes".
-_ONE_TIME = re.compile(
-    r"\b(?:iv|ivpb|po|im|sc|subcu|sl|pr|by\s+mouth|nebulized|by\s+nebulizer)\s+(?:once\b(?!\s+(?:daily|a\s+day|"
-    r"weekly|a\s+week|nightly|every|per))|over\s+(?:\d+|one|two|three|four|five|six|eight|ten|fifteen|twenty|thirty)"
-    r"\s*(?:min|mins|minutes|h|hr|hrs|hours?)\b)", re.IGNORECASE)
-
-
-# A rate: "2.5 mg/h", "0.05 mcg/kg/min", "18 units/hr", "2 g/h".
-_RATE = re.compile(r"\d\s*(?:mg|mcg|µg|g|units?|u|ml|meq|mmol|ng)(?:/kg)?/(?:h|hr|hour|min)\b", re.IGNORECASE)
-
-
-def _infusion(after: str) -> bool:
-    """Whether the words after a drug make it an infusion: "infusion", "drip", "gtt" right after its name, or
-    a rate in its clause."""
-    return bool(_FORM.match(after) or _RATE.search(after[:60]))
-
-
-def dose_in(text: str) -> bool:
-    """Whether ``text`` gives a dose: a number with its unit ("40 mEq", "2 mg/h", "1 tab")."""
-    return bool(_DOSE_UNIT.search(text))
-
-
-@functools.lru_cache(maxsize=1)
-def _table() -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for change, pattern in tables.pairs(CUES):
-        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.split("|"))
-        out.append((change, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def _not_cues() -> list[re.Pattern[str]]:
-    """The table's "-" rows: words holding a cue that say no change ("given the AKI")."""
-    return [pattern for change, pattern in _table() if change == "-"]
-
-
-@functools.lru_cache(maxsize=1)
-def cues() -> list[tuple[str, re.Pattern[str]]]:
-    out = [(change, pattern) for change, pattern in _table() if change != "-"]
-    out.append(("changed", _ARROW))
-    out.append(("started", _ONE_TIME))
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def lab_names() -> frozenset[str]:
-    return frozenset(name.lower() for name in tables.lines(LAB_NAMES))
-
-
-def change_in(text: str, anchor: int, anchor_end: int | None = None) -> tuple[str, int, int] | None:
-    """The change word in ``text`` nearest to the drug name at ``anchor`` (ending at ``anchor_end``, so that
-    a long name is not penalized for its length): (change, start, end), or None."""
-    best = None
-    after = anchor if anchor_end is None else anchor_end
-    masked = [m.span() for pattern in _not_cues() for m in pattern.finditer(text)]
-    for change, pattern in cues():
-        for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in masked):
-                continue  # "given the AKI": not a cue
-            distance = anchor - m.end() if m.end() <= anchor else max(0, m.start() - after)
-            if best is None or distance < best[0]:
-                best = (distance, change, m.start(), m.end())
-    return best[1:] if best else None
-
-
-ABBREVIATIONS = paths.RESOURCES / "facts" / "drug_abbreviations.tsv"
-
-
-@functools.lru_cache(maxsize=1)
-def _abbreviations() -> dict[str, str]:
-    """``resources/facts/drug_abbreviations.tsv``: abbreviation -> generic name."""
-    return {short.lower(): drug for short, drug in tables.pairs(ABBREVIATIONS)}
-
-
-@functools.lru_cache(maxsize=1)
-def _phrases() -> re.Pattern[str] | None:
-    """The table's names of more than one word ("parenteral nutrition"), matched as a phrase."""
-    names = sorted((n for n in _abbreviations() if " " in n), key=len, reverse=True)
-    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    return re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE) if names else None
-
-
-def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
-    table = _abbreviations()
-    found = []
-    phrases = _phrases()
-    for m in phrases.finditer(note) if phrases else ():
-        if not any(t.start <= m.start() < t.end for t in taken):
-            found.append(Mention(m.start(), m.end(), m.group(), table[re.sub(r"\s+", " ", m.group().lower())]))
-    for m in re.finditer(r"(?<![\w/-])[A-Za-z][A-Za-z0-9-]{1,9}(?<!-)(?![\w/])", note):
-        drug = table.get(m.group().lower())
-        if drug and not any(t.start <= m.start() < t.end for t in taken):
-            found.append(Mention(m.start(), m.end(), m.group(), drug))
-    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma")):  # names read only in context
-        for m in pattern.finditer(note):
-            if not any(t.start <= m.start() < t.end for t in taken):
-                found.append(Mention(m.start(), m.end(), m.group(), drug))
-    return found
-
-
-# "plasma" is a blood product only with units or beside the other products ("8 u plasma", "plasma 8 u",
-# "PRBC / plasma / platelets"); otherwise it is a lab's sample or a cell ("plasma glucose", "plasma cells").
-_PLASMA = re.compile(r"(?:(?<=\d\su\s)|(?<=\d\sunits\s)|(?<=/\s)|(?<=/))plasma\b|\bplasma(?=\s*\d+\s*(?:u|units)\b|\s*/)",
-                     re.IGNORECASE)
-# "NS" is normal saline only as a fluid: with a rate or volume, a bolus, or a change right after it, or a
-# volume before it ("250 mL NS"); otherwise it may be neurosurgery or nephrotic syndrome.
-_NS = re.compile(r"(?<![\w/-])NS(?=\s*(?:@|at\s+\d|\d|bolus|infusion|gtt|drip|"
-                 r"running|stopped|held|increased|decreased|continues|continued|off\b|d/c|->|→|↓|↑))")
-
-
-SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"
-
-
-@functools.lru_cache(maxsize=1)
-def _same_drug() -> dict[str, str]:
-    """``resources/facts/same_drug.tsv``: a dictionary key -> the key of the one drug it also names."""
-    return {name.lower(): drug for name, drug in tables.pairs(SAME_DRUG)}
-
-
-def mentions(text: str) -> list[Mention]:
-    """Every drug ``text`` names: the grounding dictionary's names (brands and generics share a key) and the
-    abbreviations of ``drug_abbreviations.tsv`` ("MTX", "vanc"), in text order; a salt that is the only form
-    of its drug shares the drug's key (``same_drug.tsv``: "lithium carbonate" is "lithium")."""
-    found = [m for m in medications.find(text) if m.key]
-    same = _same_drug()
-    named = [m._replace(key=same.get(str(m.key).lower(), m.key)) for m in found + _abbreviation_mentions(text, found)]
-    return _combinations(text, sorted(named, key=lambda m: m.start))
-
-
-def _combinations(text: str, named: list[Mention]) -> list[Mention]:
-    """Two names a bare hyphen or slash joins are one product ("calcium carbonate-vitamin D3",
-    "amlodipine-benazepril", "Lasix/furosemide"): one mention under the first name's key, so the product has
-    one change, not one per ingredient."""
-    out: list[Mention] = []
-    for m in named:
-        if out and text[out[-1].end : m.start] in ("-", "/"):
-            out[-1] = out[-1]._replace(end=m.end, text=text[out[-1].start : m.end])
-        else:
-            out.append(m)
-    return out
 
 
 def extract(original: str, found_sections: list[Section]) -> list[Fact]:
@@ -255,12 +145,12 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             section = note_sections.at(found_sections, m.start)
             clause = note[seg_start:seg_end]
             hit = change_in(clause, m.start - seg_start, m.end - seg_start)
-            status = _status_cell(note, m, seg_end)
+            status = status_cell(note, m, seg_end)
             if status is not None:  # "Ferrous sulfate | 325 mg daily | 325 mg every other day, start 03/23 | CHANGED"
                 hit = (status[0], status[1] - seg_start, status[2] - seg_start)
             if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
-            if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and _consequence(note[seg_start : m.start]) \
+            if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and consequence(note[seg_start : m.start]) \
                     and re.search(r"->|→", clause[hit[1] : hit[2]]):
                 hit = ("started", hit[1], hit[2])  # "Hgb 6.9 -> 1 unit irradiated PRBC": the arrow leads to what was
                 # done, not from one dose to another
@@ -285,22 +175,22 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 change = previous[0]
             if change is None and i + 1 < len(inside):
                 change = _shared_after(note, m, inside[i + 1], inside[i + 2].start if i + 2 < len(inside) else b) \
-                    or _list_after(note, inside[i:], b)
+                    or list_after(note, inside[i:], b)
             led = None  # a change the line's own context gives ("given: A, B", "glucose 312 -> insulin")
             if change is None:
-                change = led = (_inline_heading(note[a : m.start]) or _consequence(note[seg_start : m.start])
-                                or _block_label(note, m.start) or _administered_row(note, m.start))
+                change = led = (inline_heading(note[a : m.start]) or consequence(note[seg_start : m.start])
+                                or block_label(note, m.start) or administered_row(note, m.start))
             # A list under a label ("Given in hospital only: A, B") only recaps the course.
-            label = _LABEL.match(note[a : m.start])
+            label = LABEL.match(note[a : m.start])
             recap = bool(label and hit and change == hit[0] and seg_start + hit[2] <= a + label.end(1))
             if change is None:
-                change = led = _line_label(note[a : m.start]) or _list_label(note, m.start)
+                change = led = line_label(note[a : m.start]) or list_label(note, m.start)
                 recap = change is not None
             switch = "stopped" if m.start in left else _switch(note, inside, i, a)
             if switch:
                 change = switch
             elif change == "changed" and hit and re.fullmatch(r"titrate", clause[hit[1] : hit[2]], re.IGNORECASE) \
-                    and med_context.ticked(note, m.start) and _infusion(note[m.end : seg_end]):
+                    and med_context.ticked(note, m.start) and is_infusion(note[m.end : seg_end]):
                 change = "started"  # "[x] Nicardipine infusion 2.5 mg/h, titrate by 2.5 mg/h ...": an order for
                 # an infusion, whose titration instructions are part of the order
             follow = None
@@ -318,8 +208,9 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 cue_before = hit and seg_start + hit[2] <= m.start and not note[seg_start + hit[2] : m.start].strip()
                 # "the potassium chloride was taken out of the fluids": a change said of it, not a value
                 cue_after = hit and seg_start + hit[1] >= m.end and _PASSIVE.fullmatch(note[m.end : seg_start + hit[1]])
-                if not (_DOSE_UNIT.search(note[m.end : seg_end][:40]) or _FORM.match(note[m.end : seg_end])
-                        or cue_before or cue_after or led):
+                counted = TRANSFUSED.search(note, max(seg_start, m.start - 80), m.start)
+                if not (DOSE_UNIT.search(note[m.end : seg_end][:40]) or FORM.match(note[m.end : seg_end])
+                        or cue_before or cue_after or led or (counted and counted.end() == m.start)):
                     previous = None
                     continue  # a result ("K 5.6"), not a medication
             start = m.start
@@ -341,7 +232,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             facts.append(Fact("medication", start, start + len(text), text, section=category,
                               change=change or "listed", drug=m.key,
                               priority=_RECAP if recap else _PRIORITY[change or "listed"]))
-            second = _second_status(note, status) if status is not None and change == status[0] else None
+            second = second_status(note, status) if status is not None and change == status[0] else None
             if second:  # "Acetaminophen | - | 1,000 mg PO q6h PRN | NEW - changed from scheduled to PRN today"
                 facts.append(Fact("medication", start, second[1], original[start : second[1]], section=category,
                                   change=second[0], drug=m.key, priority=_PRIORITY[second[0]]))
@@ -356,14 +247,6 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 # "we started A 10 g PO TID for 48 hours, he completed three doses and then it was stopped"
             previous = (change or "listed", m.end)
     return _merge(_course(note, facts))
-
-
-_CONSEQUENCE = re.compile(r"(?:->|→)\s*(?:\d[\d.,]*\s*(?:units?|u|mg|mcg|g|ml|mmol|meq|tabs?|doses?)?\s*(?:of\s+)?"
-                          r"(?:\s*(?:irradiated|leukoreduced|washed|crossmatched|uncrossmatched|apheresis|pooled)){0,2})?$",
-                          re.IGNORECASE)
-
-
-_LABEL = re.compile(r"\s*(?:[-*•]\s*)?([A-Za-z][^:\n]{0,48}):\s")
 
 
 _LEADING = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?:[A-Za-z][\w/ ]{0,24}:[ \t]*)?"
@@ -384,204 +267,21 @@ def _leading_verb(note: str, a: int, seg_start: int, at: int) -> tuple[str, int,
     return (hit[0], lead.start(1) - seg_start, lead.end(1) - seg_start) if hit else None
 
 
-def _status_cell(note: str, m, limit: int) -> tuple[str, int, int] | None:
-    """The change a reconciliation table's status cell gives the drug its row opens with: the first later
-    cell (before ``limit``) that begins with a change word ("| CHANGED (held 03/09) |", "| NEW - ... |").
-    The status column is the table's answer; a change word elsewhere in the row ("every other day, start
-    03/23") only describes the dose."""
-    line_start = note.rfind("\n", 0, m.start) + 1
-    line_end = note.find("\n", m.end)
-    line_end = len(note) if line_end < 0 else line_end
-    if note.count("|", line_start, line_end) < 2 or note[line_start : m.start].strip(" |"):
-        return None  # not a table row, or the drug is not its first cell
-    column = _status_column(note, line_start, line_end)
-    if column is not None:
-        return column if column[0] != "listed" else None
-    cell = note.find("|", m.end, line_end)
-    while 0 <= cell < min(line_end, limit):
-        following = note.find("|", cell + 1, line_end)
-        text = note[cell + 1 : following if following >= 0 else line_end]
-        hit = change_in(text.lstrip(), 0)
-        if hit and hit[1] == 0 and hit[0] != "none":
-            at = cell + 1 + len(text) - len(text.lstrip())
-            return hit[0], at, at + hit[2]
-        cell = following
-    return None
-
-
-_STATUS_HEADER = re.compile(r"\b(?:status|action|change|disposition)\b", re.IGNORECASE)
-_STILL = re.compile(r"\s*(?:remains|remain|stays|stay|still)\b", re.IGNORECASE)
-
-
-def _cells(line: str) -> list[tuple[int, str]]:
-    """A table row's cells as (offset in the line, text), without the empty edges of "| a | b |"."""
-    out, pos = [], 0
-    for part in line.split("|"):
-        out.append((pos, part))
-        pos += len(part) + 1
-    if out and not out[0][1].strip():
-        out = out[1:]
-    if out and not out[-1][1].strip():
-        out = out[:-1]
-    return out
-
-
-def _status_column(note: str, line_start: int, line_end: int) -> tuple[str, int, int] | None:
-    """The change in the row's cell under a header named Status, Action, Change or Disposition ("| Medication
-    | SICU order | Floor order | Transfer action |"): the table's own answer, whatever other cells say ("held"
-    in the "SICU order" column of a drug the action column resumes). ``("listed", …)`` when the table has such
-    a column and this row's cell gives no change ("ACTIVE"); None when it has none."""
-    top = line_start
-    while top > 0:  # the table's first line is its header
-        above = note.rfind("\n", 0, top - 1) + 1
-        if note.count("|", above, top - 1) < 2:
-            break
-        top = above
-    if top == line_start:
-        return None
-    header = _cells(note[top : note.find("\n", top)])
-    row = _cells(note[line_start:line_end])
-    columns = [i for i, (_, text) in enumerate(header) if _STATUS_HEADER.search(text)]
-    if not columns or columns[0] >= len(row) or len(row) != len(header):
-        return None
-    offset, text = row[columns[0]]
-    at = line_start + offset + len(text) - len(text.lstrip())
-    text = text.strip()
-    hit = change_in(text, 0)
-    if hit is None or hit[0] == "none":
-        return ("listed", at, at) if hit is None else None
-    if hit[0] == "continued" and _STILL.match(text):  # "remains STOPPED", "stays held": the state, not the stay
-        later = change_in(text[hit[2] :], 0)
-        if later and later[0] in ("stopped", "held"):
-            hit = (later[0], hit[2] + later[1], hit[2] + later[2])
-    return hit[0], at + hit[1], at + hit[2]
-
-
-_THEN_CELL = re.compile(r"\s+[-–]\s+")
-
-
-def _second_status(note: str, status: tuple[str, int, int]) -> tuple[str, int] | None:
-    """A status cell's second change, after a dash: "NEW - changed from scheduled to PRN today" is a drug
-    started in the stay and changed at discharge. (change, end of the cell)"""
-    line_end = note.find("\n", status[2])
-    cell_end = note.find("|", status[2], line_end if line_end >= 0 else len(note))
-    rest = note[status[2] : cell_end if cell_end >= 0 else (line_end if line_end >= 0 else len(note))]
-    dash = _THEN_CELL.match(rest)
-    if not dash:
-        return None
-    hit = change_in(rest[dash.end() :], 0)
-    if hit and hit[1] == 0 and hit[0] not in ("none", "continued", status[0]):
-        return hit[0], status[2] + len(rest.rstrip())
-    return None
-
-
-# What may stand between a heading's cue word and its colon: a clock time ("Premedication given 09:30:").
-_TO_COLON = re.compile(r"\s*(?:(?:at\s+)?\d{1,2}:\d{2}\s*(?:h\s*)?)?:")
-
-
-def _inline_heading(before: str) -> str | None:
-    """The change of a list's own heading earlier in the line: "Single doses given: A (HD1), B (HD3)",
-    "Held: A, B", "Premedication given 09:30: A and B" — a cue word followed by a colon governs every drug
-    after it."""
-    found = None  # the last cue before a colon; of two ending there, the longer ("never given:", not "given:")
-    for change, pattern in cues():
-        for m in pattern.finditer(before):
-            if _TO_COLON.match(before, m.end()) and (found is None or (m.end(), -m.start()) > found[1]):
-                found = (change, (m.end(), -m.start()))
-    return found[0] if found else None
-
-
-_BULLET = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]")
-
-
-def _block_label(note: str, at: int) -> str | None:
-    """The change of a label line over a bullet list: "Given:" then "- calcium gluconate 1 g IV", "- sodium
-    zirconium cyclosilicate 10 g PO TID" — the label (a short line ending in a colon, with a change word and
-    no drug) governs every bullet under it, up to the first line that is not a bullet."""
-    start = note.rfind("\n", 0, at) + 1
-    if not _BULLET.match(note, start):
-        return None
-    while start > 0:
-        above = note.rfind("\n", 0, start - 1) + 1
-        line = note[above : start - 1]
-        if _BULLET.match(line):
-            start = above
-            continue
-        text = line.strip()
-        if text.endswith(":") and len(text.split()) <= 6 and not mentions(text):
-            return _first_cue(text)
-        return None
-    return None
-
-
-def _line_label(before: str) -> str | None:
-    """The first change word of a short label that opens the line and names no drug: "Given in hospital
-    only: A, B", "Stopped in the ICU (not continued): A, B" - a recap list, less telling than the course."""
-    label = _LABEL.match(before)
-    if label and len(label.group(1).split()) <= 6 and not mentions(label.group(1)):
-        return _first_cue(label.group(1))
-    return None
-
-
-def _first_cue(label: str) -> str | None:
-    """The change of a label's first change word ("Previously stopped …, not continued": stopped); None for
-    none or a "none" word ("not given")."""
-    hit = min(((m.start(), change) for change, pattern in cues() for m in pattern.finditer(label)), default=None)
-    return hit[1] if hit and hit[1] != "none" else None
-
-
-_TIMED_CELL = re.compile(r"\s*(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\s+)?\d{1,2}:\d{2}(?:\s*[-–]\s*\d{1,2}:\d{2})?\s*$")
-_TIMED_LINE = re.compile(r"[ \t]*(?:[-*•][ \t]*)?\d{1,2}:\d{2}[ \t]*[:-]?[ \t]+")
-_AMOUNT_CELL = re.compile(r"\d\s*(?:u|units?|pools?|mg|mcg|g|ml|meq|mmol|tabs?)\b", re.IGNORECASE)
-
-
-def _administered_row(note: str, at: int) -> str | None:
-    """``started`` for a drug in a row of an administration record — a table whose rows open with a clock
-    time ("| 02:50 | OR | Calcium chloride | 1 g IV | iCa 0.86 |", a transfusion flowsheet, a MAR excerpt) —
-    with an amount in the row: a dose given at that time."""
-    line_start = note.rfind("\n", 0, at) + 1
-    line_end = note.find("\n", at)
-    line = note[line_start : line_end if line_end >= 0 else len(note)]
-    timed = _TIMED_LINE.match(line)
-    if timed and "|" not in line:  # "- 05:10: cefepime 2 g IV q8h + metronidazole 500 mg IV q8h"
-        return "started" if at - line_start >= timed.end() and _AMOUNT_CELL.search(line[at - line_start :]) else None
-    cells = _cells(line)
-    if len(cells) < 3 or not _TIMED_CELL.match(cells[0][1]) or at - line_start < cells[1][0]:
-        return None
-    return "started" if _AMOUNT_CELL.search(line[at - line_start :]) else None
-
-
-_LIST_LABEL = re.compile(r"[ \t]*(?:[-*•][ \t]*)?([A-Za-z][^:\n]{0,72}):[ \t]")
-
-
-def _list_label(note: str, at: int) -> str | None:
-    """The change of a label that opens the line of a list of drugs, for any drug of the list: "Previously
-    stopped in the SICU (not on floor orders): propofol, fentanyl infusion, norepinephrine", "Single doses
-    in the SICU (not continued): TXA, cefazolin" — the clause splitting (a comma before a word) leaves later
-    items without the label. Up to ten words, no drug in it, and nothing but the list (no sentence end, no
-    semicolon) between it and the drug."""
-    line_start = note.rfind("\n", 0, at) + 1
-    label = _LIST_LABEL.match(note, line_start)
-    if not label or label.end() > at or len(label.group(1).split()) > 10 or mentions(label.group(1)):
-        return None
-    if re.search(r";|\.\s", note[label.end() : at]):
-        return None
-    return _first_cue(label.group(1))
-
-
-def _consequence(before: str) -> str | None:
-    """"glucose 312 -> insulin infusion", "Hgb 6.8 -> 1 unit packed red blood cells": a drug right after an
-    arrow (and a quantity) is what was done about it."""
-    return "started" if _CONSEQUENCE.search(before.rstrip()) else None
-
-
 _IF = re.compile(r"\s*(?:[-*•]\s*)?(?:if|should)\b", re.IGNORECASE)
+
+
 _ONLY_IF = re.compile(r"\bonly\s+(?:if|when)\b", re.IGNORECASE)
+
+
 _SEE_CORRECTION = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}correction\b", re.IGNORECASE)
+
+
 # The next line withdraws this one: "[ADDENDUM ...: CORRECTION to the line above. Apixaban was NOT resumed ...]".
 _ABOVE_CORRECTED = re.compile(r"\bcorrection\s+(?:to|of)\s+the\s+(?:line|entry|sentence)\s+above\b|"
                               r"\b(?:line|entry|sentence)\s+above\s+is\s+(?:an?\s+)?(?:error|wrong|incorrect)\b",
                               re.IGNORECASE)
+
+
 _CORRECTION = re.compile(r"\bcorrection\b|\berror\b|\bnot\s+correct\b|\bwrong\b", re.IGNORECASE)
 
 
@@ -600,8 +300,12 @@ def _corrected(note: str, at: int) -> bool:
 
 
 _EVENT_ARROW = re.compile(r"->|→")
+
+
 # "A 2 g IV q24h + B 500 mg IV q24h started": A shares the change said after B.
 _PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORECASE)
+
+
 _SWITCHED_TO = re.compile(r"\b(?:switch|switched|change|changed|convert|converted|transition|transitioned|narrow|narrowed|"
                           r"(?:de-?)?escalate|(?:de-?)?escalated|cross-taper|cross-tapered)\s+to\s+$", re.IGNORECASE)
 
@@ -624,25 +328,7 @@ def _shared_after(note: str, m, following, following_end: int) -> str | None:
         return None
     rest = note[following.end : following_end]
     hit = change_in(rest, 0)
-    if hit is None or _CUT.search(rest[: hit[1]]) or hit[0] == "none":
-        return None
-    return hit[0]
-
-
-_LIST_GAP = re.compile(r"\s*(?:,|,?\s*and|&)\s*", re.IGNORECASE)
-
-
-def _list_after(note: str, listed, end: int) -> str | None:
-    """The change said right after the last of drugs listed by bare name ("Amlodipine, insulin glargine,
-    atorvastatin, aspirin continued unchanged"): it applies to every drug of the list."""
-    last = 0
-    while last + 1 < len(listed) and _LIST_GAP.fullmatch(note[listed[last].end : listed[last + 1].start]):
-        last += 1
-    if last == 0:
-        return None
-    rest = note[listed[last].end : listed[last + 1].start if last + 1 < len(listed) else end]
-    hit = change_in(rest, 0)
-    if hit is None or hit[0] == "none" or len(rest[: hit[1]].split()) > 3 or _CUT.search(rest[: hit[1]]):
+    if hit is None or CUT.search(rest[: hit[1]]) or hit[0] == "none":
         return None
     return hit[0]
 
@@ -651,8 +337,15 @@ def _list_after(note: str, listed, end: int) -> str | None:
 _FROM_SWITCH = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
                           r"step(?:ped)?[- ]?down|de-?escalat(?:e|ed|ion))\s+from\s+(?:(?:iv|po|oral|intravenous)\s+)?$",
                           re.IGNORECASE)
+
+
 _FROM_SWITCH_TO = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
                              r"step(?:ped)?[- ]?down|de-?escalat(?:e|ed))\s+from\s+[^.;:\n]{1,40}?\s+to\s+$", re.IGNORECASE)
+
+
+_MAYBE_SWITCH = re.compile(r"\b(?:may|might|could|would|consider(?:ing)?|plan(?:s|ning)?\s+to|if\s+\w+\s+\w+)\s+"
+                           r"(?:\w+\s+)?(?:switch|change|narrow|convert|transition|step[- ]?down|de-?escalate)\b",
+                           re.IGNORECASE)
 
 
 def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
@@ -660,6 +353,10 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     "X d/c'd, switched to Y"; ``started`` for the drug a switch goes to ("switched from vancomycin to
     cefazolin")."""
     m = inside[i]
+    if i + 1 < len(inside) and _MAYBE_SWITCH.search(note[m.end : inside[i + 1].start]):
+        return None  # "continue meropenem while febrile; may narrow to piperacillin-tazobactam once afebrile"
+    if i > 0 and _MAYBE_SWITCH.search(note[inside[i - 1].end : m.start]):
+        return None
     if _FROM_SWITCH_TO.search(note[max(sentence_start, m.start - 60) : m.start]):
         return "started"
     if _SWITCHED_TO.search(note[max(inside[i - 1].end if i else sentence_start, m.start - 30) : m.start]):
@@ -698,7 +395,7 @@ def _dependent(note: str, previous_end: int, start: int, end: int) -> bool:
     apixaban)"), or after a word that makes it the thing replaced or avoided."""
     between = note[previous_end:start]
     if between.count("(") > between.count(")"):
-        return not med_context.own_parenthesis(note, end, _DOSE_UNIT, change_in)  # "(KCl 40 mEq PO x1)"
+        return not med_context.own_parenthesis(note, end, DOSE_UNIT, change_in)  # "(KCl 40 mEq PO x1)"
     before = note[max(previous_end, start - 40) : start]
     return bool(_DEPENDENT.search(before) or (_FOR.search(before) and _PURPOSE.match(note, end)))
 
@@ -710,14 +407,14 @@ def _heading_change(section: Section | None) -> str | None:
     if section is None or not section.title:
         return None
     title = re.sub(r"\([^()]*\)", " ", section.title)
-    hit = change_in(_ARROW.sub(lambda a: " " * len(a.group()), title), 0)
+    hit = change_in(ARROW.sub(lambda a: " " * len(a.group()), title), 0)
     return hit[0] if hit else None
 
 
 def _clause_end(note: str, drug_end: int, seg_end: int) -> int:
     """Where the drug's clause ends: the next clause break after its dose, within ``MAX_WORDS`` words."""
     rest = note[drug_end:seg_end]
-    cut = _CUT.search(rest, 1)
+    cut = CUT.search(rest, 1)
     end = drug_end + (cut.start() if cut else len(rest))
     words = list(re.finditer(r"\S+", note[drug_end:end]))
     if len(words) > MAX_WORDS:
@@ -744,12 +441,15 @@ def _merge(facts: list[Fact]) -> list[Fact]:
         top = max(_AUTHORITY.get(f.section, 0) for f in changes)
         # A history or home-medication list says what was, not what happened: it counts only when nothing
         # better says anything about the drug.
-        changes = [f for f in changes if f.section not in _HISTORY or _AUTHORITY.get(f.section, 0) == top]
+        # A home list's own "held" ("Home meds: aspirin, metoprolol and tamsulosin - all HELD") is what the
+        # admission did with them.
+        changes = [f for f in changes if f.section not in _HISTORY or _AUTHORITY.get(f.section, 0) == top
+                   or (f.section in HOME_LIST and f.change == "held")]
         best: dict[str, Fact] = {}
         for f in changes:  # in note order: a later mention of equal authority replaces an earlier one, unless
             held = best.get(f.change or "")  # it drops the dose the earlier one gave ("Metoprolol succinate |")
             if held is None or _rank(f) > _rank(held) or (
-                    _rank(f) == _rank(held) and (_DOSE_UNIT.search(f.text) or not _DOSE_UNIT.search(held.text))):
+                    _rank(f) == _rank(held) and (DOSE_UNIT.search(f.text) or not DOSE_UNIT.search(held.text))):
                 best[f.change or ""] = f
         kept += best.values()
     return sorted(kept, key=lambda f: f.start)
@@ -760,44 +460,14 @@ def _rank(f: Fact) -> int:
 
 
 _RESTART = re.compile(r"\b(?:resum\w*|restart\w*|re-start\w*|back\s+on)\b", re.IGNORECASE)
+
+
 # "restarted at 50 mg (home dose 100 mg)" is another dose; "resumed home dose", "resumed at his usual home
 # dose" is the same one.
 _OTHER_DOSE = re.compile(r"\b(?:reduced|lower|higher|half|double|decreased|increased)\b|\bwas\s+\d|"
                          r"(?<!\bresumed\s)(?<!\brestarted\s)(?<!\bresume\s)(?<!\brestart\s)(?<!\bat\s)(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)"
                          r"(?<!\busual\s)"
                          r"\bhome\s+dose\b", re.IGNORECASE)
-_AMOUNT = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|µg|g|units?|u|meq|mmol|ml|tabs?|tablets?|puffs?|{_LONG_UNITS})\b",
-                     re.IGNORECASE)
-
-
-def _unit(word: str) -> str:
-    """"milligrams" -> "mg", "Units" -> "unit", "tabs" -> "tab"."""
-    word = word.lower().rstrip("s")
-    return _SPELLED.get(word, "unit" if word == "u" else word)
-_FREQUENCY = {"daily": r"daily|once\s+daily|qd|q\s?24\s?h|every\s+day", "bid": r"bid|twice\s+daily|q\s?12\s?h",
-              "tid": r"tid|three\s+times\s+daily|q\s?8\s?h", "qid": r"qid|four\s+times\s+daily|q\s?6\s?h",
-              "hs": r"qhs|hs|at\s+bedtime|nightly", "weekly": r"weekly|once\s+a\s+week", "q4h": r"q\s?4\s?h"}
-_ROUTE = {"oral": r"po|oral(?:ly)?|by\s+mouth|per\s+(?:og|ng)t?", "iv": r"iv|intravenous(?:ly)?",
-          "sc": r"sc|sq|subcut\w*|subcutaneous(?:ly)?"}
-
-
-def _dose(text: str) -> dict[str, str]:
-    """The first dose a clause gives — amount with unit, frequency, route — as far as it says them."""
-    out: dict[str, str] = {}
-    amount = _AMOUNT.search(text)
-    if amount:
-        out["amount"] = f"{float(amount.group(1).replace(',', '')):g} {_unit(amount.group(2))}"
-        text = text[amount.start() :]
-    for field, table in (("frequency", _FREQUENCY), ("route", _ROUTE)):
-        hits = [(m.start(), name) for name, pattern in table.items()
-                for m in [re.search(rf"(?<![\w/-])(?:{pattern})(?![\w/-])", text, re.IGNORECASE)] if m]
-        if hits:
-            out[field] = min(hits)[1]
-    return out
-
-
-def _differs(new: dict[str, str], old: dict[str, str]) -> bool:
-    return any(new[k] != old[k] for k in new.keys() & old.keys())
 
 
 _CONDITIONAL = re.compile(r"\b(?:if|unless|when|whether|once|until|after|before)\b", re.IGNORECASE)
@@ -818,7 +488,41 @@ def _ordered(note: str, f: Fact) -> bool:
     if after is None or not _ORDER_LEAD.match(note[line_start : f.start]):
         return False
     rest = re.sub(r"^\s*\([^()]*\)", "", after)  # "PCV20 (pneumococcal 20-valent conjugate) 0.5 mL"
-    return bool((_DOSE_UNIT.search(rest[:30]) or _FORM.match(rest)) and not _CONDITIONAL.search(rest))
+    return bool((DOSE_UNIT.search(rest[:30]) or FORM.match(rest)) and not _CONDITIONAL.search(rest))
+
+
+# When a dose begins or was given: "from 10:00", "from 04:30", "starting tonight"; "at 15:02" for a dose (not an
+# infusion's rate at a time, "NE 0.34 mcg/kg/min at 03:30", which is where it stood).
+_FROM_TIME = re.compile(r"\b(?:from|starting|beginning)\s+(?:\d{1,2}:\d{2}|today|tonight|this\s+(?:morning|evening))\b",
+                        re.IGNORECASE)
+
+
+_AT_TIME = re.compile(r"\bat\s+\d{1,2}:\d{2}\b")
+
+
+_SENTENCE_LEAD = re.compile(r"(?:^|[.;][ \t]+)$")
+
+
+# An infusion ordered at a rate and raised in the same breath: "fentanyl infusion 50 mcg/h, ↑ to 100 mcg/h".
+_TITRATED = re.compile(r"^[^,;:]{0,40}?\d\s*(?:mcg|µg|mg|units?|u|ml)(?:/kg)?/(?:h|hr|min)\s*,?\s*"
+                       r"(?:↑|increased|titrated\s+up)\s*(?:to\s+)?\d", re.IGNORECASE)
+
+
+def _timed_order(note: str, f: Fact) -> bool:
+    """Whether a dosed drug that opens its line or a sentence has a start or a given time right after its
+    dose: "- Metronidazole 500 mg IV q8h from 10:00 (B. fragilis)", "... not titrated). Hydrocortisone 50 mg IV
+    q6h from 04:30.", "Prophylaxis: cefazolin 2 g IV at 15:02" - a dose that began then."""
+    after = _after_name(f)
+    line_start = note.rfind("\n", 0, f.start) + 1
+    lead = note[line_start : f.start]
+    if after is None or not (_ORDER_LEAD.match(lead) or _SENTENCE_LEAD.search(lead)):
+        return False
+    rest = re.sub(r"^\s*\([^()]*\)", "", after)
+    dose = DOSE_UNIT.search(rest[:30])
+    if not dose or _CONDITIONAL.search(rest):
+        return False
+    tail = rest[dose.start() : dose.start() + 45]
+    return bool(_FROM_TIME.search(tail) or (_AT_TIME.search(tail) and not RATE.search(tail)))
 
 
 def _after_name(f: Fact) -> str | None:
@@ -830,6 +534,8 @@ def _after_name(f: Fact) -> str | None:
 _SYSTEMS_LINE = re.compile(r"[ \t]*(?:[-*•#][ \t]*)?(?:neuro|cv|cardiac|cardiovascular|resp|pulm|pulmonary|gi|fen|"
                            r"renal|gu|id|heme|hem|endo|vte|pain|sedation|nutrition|skin|msk)(?:/[a-z]+)?(?:[ \t]*/[ \t]*"
                            r"[a-z]+)?[ \t]*:", re.IGNORECASE)
+
+
 _SENTENCE_OPEN = re.compile(r"(?:^|[.:;][ \t]+)(?:[A-Za-z][\w /-]{0,30}:[ \t]*)?$")
 
 
@@ -842,16 +548,7 @@ def _systems_order(note: str, f: Fact) -> bool:
     if not label or label.end() > f.start or not _SENTENCE_OPEN.search(note[label.end() - 1 : f.start]):
         return False
     rest = _after_name(f)
-    return rest is not None and bool(_DOSE_UNIT.search(rest[:30]) and not _CONDITIONAL.search(rest))
-
-
-def _other_amount(new: str, old: str) -> bool:
-    """Whether two mentions of a drug give different amounts in the same unit ("4 puffs" / "2 puffs")."""
-    def amounts(text: str) -> dict[str, float]:
-        return {_unit(m.group(2)): float(m.group(1).replace(",", "")) for m in _AMOUNT.finditer(text)}
-
-    a, b = amounts(new), amounts(old)
-    return any(a[u] != b[u] for u in a.keys() & b.keys())
+    return rest is not None and bool(DOSE_UNIT.search(rest[:30]) and not _CONDITIONAL.search(rest))
 
 
 def _course(note: str, facts: list[Fact]) -> list[Fact]:
@@ -866,23 +563,30 @@ def _course(note: str, facts: list[Fact]) -> list[Fact]:
         systems = f.change == "listed" and _systems_order(note, f)
         if systems and f.section in _HISTORY:  # a plan line, whatever heading the sectionizer saw above it
             f = Fact(**{**f.__dict__, "section": "observation_and_plan"})
+        timed = f.change == "listed" and f.section not in _HISTORY and _timed_order(note, f)
         if f.change == "listed" and (((f.section == "observation_and_plan" or med_context.ticked(note, f.start))
-                                      and _ordered(note, f)) or systems):
+                                      and _ordered(note, f)) or systems or timed):
             # a ticked order box is an order in any section ("Admission orders"); so is a dosed drug that opens
             # a sentence of a systems-based plan line ("GI: NPO. Stress ulcer prophylaxis: pantoprazole 40 mg
             # IV daily.")
             home = [g for g in facts[:n] if g.drug == f.drug and g.section in _HISTORY]
-            change = "changed" if home and _other_amount(f.text, home[-1].text) else None if home else "started"
+            change = "changed" if home and other_amount(f.text, home[-1].text) else None if home else "started"
+            if change is None and home[-1].change in ("held", "stopped"):
+                change = "started"  # "Home meds: ... metoprolol ... - all HELD", then a dose ordered: restarted
             if change:  # a new drug, or a home drug ordered at another strength or count ("4 puffs" for "2 puffs")
                 f = Fact(**{**f.__dict__, "change": change, "priority": _PRIORITY[change]})
+        if f.change == "changed" and RATE.search(f.text) and _TITRATED.search(f.text) \
+                and all(g.change in ("stopped", "listed") for g in facts[:n] if g.drug == f.drug):
+            f = Fact(**{**f.__dict__, "change": "started", "priority": _PRIORITY["started"]})
+            # "fentanyl infusion 50 mcg/h, ↑ to 100 mcg/h" with nothing running before: started, then titrated
         if f.change == "started" and _RESTART.search(f.text):
             before = [g for g in facts[:n] if g.drug == f.drug]
             paused = [i for i, g in enumerate(before) if g.change in ("held", "stopped")]
-            dosed = [g for g in (before[: paused[-1] + 1] if paused else before) if _dose(g.text).get("amount")]
+            dosed = [g for g in (before[: paused[-1] + 1] if paused else before) if dose_of(g.text).get("amount")]
             restart = _RESTART.search(f.text)
             after = f.text[restart.start() :] if restart else f.text
-            new = _dose(after) or _dose(f.text)
-            if (dosed and new and _differs(new, _dose(dosed[-1].text))) or _OTHER_DOSE.search(after):
+            new = dose_of(after) or dose_of(f.text)
+            if (dosed and new and differs(new, dose_of(dosed[-1].text))) or _OTHER_DOSE.search(after):
                 # "Resume warfarin at a reduced dose": the line starts at the drug, so that its restart verb
                 # does not read as the change.
                 lead = next((m.start for m in mentions(f.text) if m.key == f.drug), 0)

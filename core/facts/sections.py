@@ -41,18 +41,31 @@ _FIELDS = {"allergies"}
 
 def _end_fields(text: str, found: list[Section]) -> list[Section]:
     """A header field with its content on the title's line ends at the first blank line: the paragraphs after
-    it ("ADMISSION SUMMARY (HD1)" / "... norepinephrine started") are not allergies but text of no known kind."""
+    it ("ADMISSION SUMMARY (HD1)" / "... norepinephrine started") are not allergies but text of no known kind.
+    A medication list given on its title's line ("Intra-op medications of note: cefoxitin 2 g IV pre-incision
+    ...", "Home meds: atorvastatin continues") ends with that line when the next line does not go on with the
+    list (a bullet, a number, a drug): what follows is the note's next part, not more home medicines."""
     out: list[Section] = []
     for s in found:
         line_end = text.find("\n", s.start, s.end)
         blank = text.find("\n\n", s.start, s.end)
         rest = text[blank:s.end].strip() if blank >= 0 else ""
-        if s.category in _FIELDS and line_end == blank >= 0 and text[s.start + len(s.title) : line_end].strip() and rest:
+        inline = line_end >= 0 and text[s.start + len(s.title) : line_end].strip()
+        if s.category in _FIELDS and line_end == blank >= 0 and inline and rest:
             start = s.end - len(text[blank:s.end].lstrip())
             out += [Section(s.category, s.title, s.start, blank), Section(None, "", start, s.end)]
+        elif s.category in _INLINE_LISTS and inline and s.title.endswith(":") and text[line_end:s.end].strip() \
+                and not _GOES_ON.match(text, line_end + 1):
+            start = s.end - len(text[line_end:s.end].lstrip())
+            out += [Section(s.category, s.title, s.start, line_end), Section(None, "", start, s.end)]
         else:
             out.append(s)
     return out
+
+
+_INLINE_LISTS = {"medications"}
+_GOES_ON = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)]|[A-Za-z][\w-]*(?:\s+[\w-]+)?\s+\d[\d.,]*\s*(?:mg|mcg|g|units?|ml|meq|%))",
+                      re.IGNORECASE)
 
 
 SUBSECTIONS = {"neurological", "organ_system"}
@@ -101,6 +114,16 @@ _QUALIFIED_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&-]{1,40}?)\s*\([^()\n]{1
 # A dated entry of a stay's record ("--- 05/18/2034 08:15 | PSYCHIATRY PROGRESS NOTE | HD17 | Dr. A ---"): the
 # course, whatever the section before it was.
 _ENTRY = re.compile(r"\s*-{2,}\s*\d{1,2}/\d{1,2}/\d{2,4}\b[^\n]*\b(?:NOTE|ENTRY|UPDATE)\b[^\n]*-{2,}\s*$")
+# The head of one author's entry in a compiled record: an all-caps kind of note, then " - " or " | " and who or
+# when ("CROSS-COVER EVENT NOTE - HD 1 (03/03/2034) 00:35 - Dr. K. Sample", "NEPHROLOGY CONSULT - HD 1 - Dr. N.
+# Example", "DAY +5 | 11/14/2032 | BMT PHARMACY NOTE - GVHD PROPHYLAXIS START | P. Example"), or a day's
+# heading ("HD 1 - 03/03/2034 - SICU attending, Dr. C. Example"). It ends the section before it, so that the
+# home list of the admission note does not run on into the next days' orders.
+_DAY = r"(?:HD|POD|DAY|Day|Hospital\s+day)\s*[+-]?\d{1,2}"
+_AUTHOR_ENTRY = re.compile(
+    rf"\s*(?:{_DAY}\s*[|-]\s*(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\s*[|-]\s*)?)?"
+    r"((?:[A-Z][A-Z0-9/&+-]*\s+){0,5}(?:NOTE|CONSULT|CONSULTATION|ENTRY|UPDATE))\b(?:\s*(?:[-|(]|$))"
+    rf"|\s*(?:[-=*#]{{2,}}\s*)?{_DAY}\s*[|-]\s*\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 
 
 def _add_headings(text: str, found: list[Section]) -> list[Section]:
@@ -120,10 +143,17 @@ def _add_headings(text: str, found: list[Section]) -> list[Section]:
             if lead and len(lead.group(1).split()) <= 4:
                 title = lead.group(1) + ":"
         entry = _ENTRY.match(line)
-        title = bare if entry else title
+        known = classify_heading(_QUALIFIER.sub("", title)) if title and not entry else None
+        author = None if entry or known else _AUTHOR_ENTRY.match(line)
+        title = bare if entry or author else title
         if not title or m.start() + (len(line) - len(line.lstrip())) in starts:
             continue
-        category = "hospital_course" if entry else classify_heading(_QUALIFIER.sub("", title))
+        category: str | None
+        if author:
+            kind = author.group(1)
+            category = (classify_heading(kind) if kind else None) or "hospital_course"
+        else:
+            category = "hospital_course" if entry else known
         if category or (title == bare and _ENUMERATED.match(title)):
             extra.append((m.start() + len(line) - len(line.lstrip()), category, title))
     if not extra:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core.facts import Extraction, Fact
-from core.facts import medications as med_facts
+from core.facts import Extraction, Fact, med_cues
 from core.summarize.blocks import STYLES, Block
 
 SHARE_OF_NOTE = 0.32
@@ -32,7 +31,7 @@ def medication_line(fact: Fact) -> str:
     text = re.sub(r"\s+", " ", fact.text).strip()
     text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line
     label = (fact.change or "listed").upper()
-    hit = med_facts.change_in(text, 0)
+    hit = med_cues.change_in(text, 0)
     # A repeated change word goes ("STARTED Start aspirin"); an arrow between two doses stays ("20 -> 80 mg").
     word = hit is not None and text[hit[1] : hit[2]].strip()[:1].isalpha()
     last = hit is not None and not text[hit[2] :].strip(" .;,")  # "Zolpidem 10 mg PO at bedtime STOP."
@@ -40,7 +39,7 @@ def medication_line(fact: Fact) -> str:
         text = (text[: hit[1]] + ("" if last else text[hit[2] :])).strip(" :-–,")
         text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
     if len(text.split()) > LONG_LINE:  # a long line keeps its doses and dates, not its asides
-        text = _ASIDE.sub(lambda m: m.group() if med_facts.dose_in(m.group()) else "", text)
+        text = _ASIDE.sub(lambda m: m.group() if med_cues.dose_in(m.group()) else "", text)
     text = re.sub(r"\s+([.,;)])", r"\1", text)
     return f"{label} {text}" if text else label
 

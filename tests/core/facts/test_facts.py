@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.facts import extract
-from core.facts.medications import change_in
+from core.facts.med_cues import change_in
 
 NOTE = """CLINIC NOTE 03/02/2032
 CC: shortness of breath for 3 days.

@@ -4,7 +4,7 @@ rules written for the long blind dev notes sum-dev-019 and sum-dev-020."""
 from __future__ import annotations
 
 from core.facts import extract
-from core.facts.medications import mentions
+from core.facts.med_names import mentions
 from core.grounding import medications
 
 
@@ -125,7 +125,7 @@ def test_a_titration_that_ends_off_also_stops_the_drug():
 def test_a_ticked_order_box_is_an_order_in_any_section():
     got = _got("Admission orders (checkbox extract):\n[x] Sodium chloride 0.9% (normal saline) 150 mL/h continuous\n"
                "[x] Allopurinol 300 mg PO daily\n[ ] Febuxostat 40 mg PO daily\n")
-    assert {("sodium chloride", "started"), ("allopurinol", "started")} <= got
+    assert {("saline solution", "started"), ("allopurinol", "started")} <= got
     assert ("febuxostat", "started") not in got
 
 

@@ -25,20 +25,17 @@ KNOWN_MISSES = {
     # 8 -> 6 mL/h" and "catheter removed": the infusion is named by its route, which is not read as the drug.
     "sum-dev-021": {("bupivacaine/hydromorphone epidural", "started"), ("bupivacaine/hydromorphone epidural", "changed"),
                     ("bupivacaine/hydromorphone epidural", "stopped")},
-    # sum-dev-023/024 (2026-12-04, the latest round: 53/60 and 54/60 after it): route switches at the same dose
+    # sum-dev-023/024 (2026-12-04; 53/60 and 59/60 after session 13's rules): route switches at the same dose
     # ("switched Day +6 from DR 300 mg PO daily to 300 mg IV daily"), a PCA's settings, a replacement protocol
-    # named by its electrolyte, a pre-incision dose, an infusion
-    # started and titrated in one breath ("fentanyl infusion 50 mcg/h, ↑ to 100"), a renal re-dose under a
-    # pharmacy heading, an epidural named by its route.
+    # named by its electrolyte, an epidural named by its route.
     "sum-dev-023": {("hydromorphone", "changed"), ("letermovir", "changed"),
                     ("posaconazole", "changed"), ("potassium chloride", "held"), ("potassium chloride", "started")},
-    "sum-dev-024": {("bupivacaine/fentanyl epidural", "started"), ("cefoxitin", "started"), ("fentanyl infusion", "started"),
-                    ("fluconazole", "changed"), ("insulin infusion", "started"), ("vancomycin", "changed")},
+    "sum-dev-024": {("bupivacaine/fentanyl epidural", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 12
+    assert len(LONG) >= 14
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)

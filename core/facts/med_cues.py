@@ -1,0 +1,166 @@
+"""What a medication clause says in words: the change words (``resources/facts/medication_changes.tsv``
+and the arrows, one-time doses and counted blood products read beside them), the nearest of them to a drug,
+doses and rates, and a dose's amount, frequency and route for comparing two mentions."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from core import paths
+from core.facts import tables
+
+CUES = paths.RESOURCES / "facts" / "medication_changes.tsv"
+
+
+CUT = re.compile(
+    r"\s*(?:;|\.\s|(?<!\|)\s[-–]\s(?!\|)|,\s+(?=[A-Za-z]{4,}\b)|,\s{5}|\(reason|\breason:|\s(?:comma|period|new\s+paragraph)\b|"
+    r"\s(?:and|but|because|since|so|which|as)\s(?=(?:she|he|they|we|i|her|his|the|this|that|it|there)\b))",
+    re.IGNORECASE)
+
+
+LAB_NAMES = paths.RESOURCES / "facts" / "lab_names.txt"
+
+
+# Units as typed ("40 mEq") or dictated in full ("650 milligrams", "100 milliequivalents").
+_SPELLED = {"milligram": "mg", "microgram": "mcg", "gram": "g", "milliequivalent": "meq", "millimole": "mmol",
+            "milliliter": "ml", "millilitre": "ml", "liter": "l", "litre": "l"}
+
+
+_LONG_UNITS = "|".join(rf"{word}s?" for word in _SPELLED)
+
+
+DOSE_UNIT = re.compile(
+    rf"\d\s*(?:(?:mg|mcg|µg|g|meq|mmol|ml|l|units?|u|iu|tabs?|tablets?|caps?|puffs?|drops?|{_LONG_UNITS})\b|%)",
+    re.IGNORECASE)
+
+
+# An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
+# between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them.
+ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b)", re.IGNORECASE)
+
+
+# A one-time dose, given by its route: "furosemide 80 mg IV once" (not "once daily"), "magnesium sulfate 2 g IV
+# over 2 hours", "calcium gluconate 1 gram IV over ten minutes".
+_ONE_TIME = re.compile(
+    r"\b(?:iv|ivpb|po|im|sc|subcu|sl|pr|by\s+mouth|nebulized|by\s+nebulizer)\s+(?:once\b(?!\s+(?:daily|a\s+day|"
+    r"weekly|a\s+week|nightly|every|per))|over\s+(?:\d+|one|two|three|four|five|six|eight|ten|fifteen|twenty|thirty)"
+    r"\s*(?:min|mins|minutes|h|hr|hrs|hours?)\b)", re.IGNORECASE)
+
+
+# A blood product counted out before its name: "1 unit apheresis platelets", "2 units irradiated PRBC" - given.
+TRANSFUSED = re.compile(
+    r"(?<![\w.])\d{1,2}\s*(?:units?|u|pools?|bags?|doses?)\s+(?:of\s+)?(?:(?:irradiated|leukoreduced|washed|apheresis|"
+    r"pooled|single-donor|hla-matched|crossmatched|uncrossmatched|group\s+\w+|cmv-safe),?\s+){0,3}"
+    r"(?=(?:platelets?|plts?|prbcs?|red\s+cells|rbcs?|plasma|ffp|cryo(?:precipitate)?)\b)", re.IGNORECASE)
+
+
+# A rate: "2.5 mg/h", "0.05 mcg/kg/min", "18 units/hr", "2 g/h".
+RATE = re.compile(r"\d\s*(?:mg|mcg|µg|g|units?|u|ml|meq|mmol|ng)(?:/kg)?/(?:h|hr|hour|min)\b", re.IGNORECASE)
+
+
+def is_infusion(after: str) -> bool:
+    """Whether the words after a drug make it an infusion: "infusion", "drip", "gtt" right after its name, or
+    a rate in its clause."""
+    return bool(FORM.match(after) or RATE.search(after[:60]))
+
+
+def dose_in(text: str) -> bool:
+    """Whether ``text`` gives a dose: a number with its unit ("40 mEq", "2 mg/h", "1 tab")."""
+    return bool(DOSE_UNIT.search(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    for change, pattern in tables.pairs(CUES):
+        words = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in pattern.split("|"))
+        out.append((change, re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE)))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _not_cues() -> list[re.Pattern[str]]:
+    """The table's "-" rows: words holding a cue that say no change ("given the AKI")."""
+    return [pattern for change, pattern in _table() if change == "-"]
+
+
+@functools.lru_cache(maxsize=1)
+def cues() -> list[tuple[str, re.Pattern[str]]]:
+    out = [(change, pattern) for change, pattern in _table() if change != "-"]
+    out.append(("changed", ARROW))
+    out.append(("started", _ONE_TIME))
+    out.append(("started", TRANSFUSED))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def lab_names() -> frozenset[str]:
+    return frozenset(name.lower() for name in tables.lines(LAB_NAMES))
+
+
+def change_in(text: str, anchor: int, anchor_end: int | None = None) -> tuple[str, int, int] | None:
+    """The change word in ``text`` nearest to the drug name at ``anchor`` (ending at ``anchor_end``, so that
+    a long name is not penalized for its length): (change, start, end), or None."""
+    best = None
+    after = anchor if anchor_end is None else anchor_end
+    masked = [m.span() for pattern in _not_cues() for m in pattern.finditer(text)]
+    for change, pattern in cues():
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in masked):
+                continue  # "given the AKI": not a cue
+            distance = anchor - m.end() if m.end() <= anchor else max(0, m.start() - after)
+            if best is None or distance < best[0]:
+                best = (distance, change, m.start(), m.end())
+    return best[1:] if best else None
+
+
+_AMOUNT = re.compile(rf"(\d[\d,]*(?:\.\d+)?)\s*(mg|mcg|µg|g|units?|u|meq|mmol|ml|tabs?|tablets?|puffs?|{_LONG_UNITS})\b",
+                     re.IGNORECASE)
+
+
+def _unit(word: str) -> str:
+    """"milligrams" -> "mg", "Units" -> "unit", "tabs" -> "tab"."""
+    word = word.lower().rstrip("s")
+    return _SPELLED.get(word, "unit" if word == "u" else word)
+
+
+_FREQUENCY = {"daily": r"daily|once\s+daily|qd|q\s?24\s?h|every\s+day", "bid": r"bid|twice\s+daily|q\s?12\s?h",
+              "tid": r"tid|three\s+times\s+daily|q\s?8\s?h", "qid": r"qid|four\s+times\s+daily|q\s?6\s?h",
+              "hs": r"qhs|hs|at\s+bedtime|nightly", "weekly": r"weekly|once\s+a\s+week", "q4h": r"q\s?4\s?h"}
+
+
+_ROUTE = {"oral": r"po|oral(?:ly)?|by\s+mouth|per\s+(?:og|ng)t?", "iv": r"iv|intravenous(?:ly)?",
+          "sc": r"sc|sq|subcut\w*|subcutaneous(?:ly)?"}
+
+
+def dose_of(text: str) -> dict[str, str]:
+    """The first dose a clause gives — amount with unit, frequency, route — as far as it says them."""
+    out: dict[str, str] = {}
+    amount = _AMOUNT.search(text)
+    if amount:
+        out["amount"] = f"{float(amount.group(1).replace(',', '')):g} {_unit(amount.group(2))}"
+        text = text[amount.start() :]
+    for field, table in (("frequency", _FREQUENCY), ("route", _ROUTE)):
+        hits = [(m.start(), name) for name, pattern in table.items()
+                for m in [re.search(rf"(?<![\w/-])(?:{pattern})(?![\w/-])", text, re.IGNORECASE)] if m]
+        if hits:
+            out[field] = min(hits)[1]
+    return out
+
+
+def differs(new: dict[str, str], old: dict[str, str]) -> bool:
+    return any(new[k] != old[k] for k in new.keys() & old.keys())
+
+
+def other_amount(new: str, old: str) -> bool:
+    """Whether two mentions of a drug give different amounts in the same unit ("4 puffs" / "2 puffs")."""
+    def amounts(text: str) -> dict[str, float]:
+        return {_unit(m.group(2)): float(m.group(1).replace(",", "")) for m in _AMOUNT.finditer(text)}
+
+    a, b = amounts(new), amounts(old)
+    return any(a[u] != b[u] for u in a.keys() & b.keys())
+
+
+# A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
+FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)

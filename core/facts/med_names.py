@@ -1,0 +1,91 @@
+"""The drugs a text names: the grounding dictionary's names, the clinical abbreviations that only
+context makes a drug ("NS" as a fluid, "plasma" as a product), one key for names of one drug, and
+combination products."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from core import paths
+from core.facts import tables
+from core.grounding import medications
+from core.grounding.findings import Mention
+
+ABBREVIATIONS = paths.RESOURCES / "facts" / "drug_abbreviations.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def _abbreviations() -> dict[str, str]:
+    """``resources/facts/drug_abbreviations.tsv``: abbreviation -> generic name."""
+    return {short.lower(): drug for short, drug in tables.pairs(ABBREVIATIONS)}
+
+
+@functools.lru_cache(maxsize=1)
+def _phrases() -> re.Pattern[str] | None:
+    """The table's names of more than one word ("parenteral nutrition"), matched as a phrase."""
+    names = sorted((n for n in _abbreviations() if " " in n), key=len, reverse=True)
+    words = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    return re.compile(rf"(?<![\w/-])(?:{words})(?![\w/-])", re.IGNORECASE) if names else None
+
+
+def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
+    table = _abbreviations()
+    found = []
+    phrases = _phrases()
+    for m in phrases.finditer(note) if phrases else ():
+        if not any(t.start <= m.start() < t.end for t in taken):
+            found.append(Mention(m.start(), m.end(), m.group(), table[re.sub(r"\s+", " ", m.group().lower())]))
+    for m in re.finditer(r"(?<![\w/-])[A-Za-z][A-Za-z0-9-]{1,9}(?<!-)(?![\w/])", note):
+        drug = table.get(m.group().lower())
+        if drug and not any(t.start <= m.start() < t.end for t in taken):
+            found.append(Mention(m.start(), m.end(), m.group(), drug))
+    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma")):  # names read only in context
+        for m in pattern.finditer(note):
+            if not any(t.start <= m.start() < t.end for t in taken):
+                found.append(Mention(m.start(), m.end(), m.group(), drug))
+    return found
+
+
+# "plasma" is a blood product only with units or beside the other products ("8 u plasma", "plasma 8 u",
+# "PRBC / plasma / platelets"); otherwise it is a lab's sample or a cell ("plasma glucose", "plasma cells").
+_PLASMA = re.compile(r"(?:(?<=\d\su\s)|(?<=\d\sunits\s)|(?<=/\s)|(?<=/))plasma\b|\bplasma(?=\s*\d+\s*(?:u|units)\b|\s*/)",
+                     re.IGNORECASE)
+
+
+# "NS" is normal saline only as a fluid: with a rate or volume, a bolus, or a change right after it, or a
+# volume before it ("250 mL NS"); otherwise it may be neurosurgery or nephrotic syndrome.
+_NS = re.compile(r"(?<![\w/-])NS(?=\s*(?:@|at\s+\d|\d|bolus|infusion|gtt|drip|"
+                 r"running|stopped|held|increased|decreased|continues|continued|off\b|d/c|->|→|↓|↑|(?:hyper)?hydration))")
+
+
+SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"
+
+
+@functools.lru_cache(maxsize=1)
+def _same_drug() -> dict[str, str]:
+    """``resources/facts/same_drug.tsv``: a dictionary key -> the key of the one drug it also names."""
+    return {name.lower(): drug for name, drug in tables.pairs(SAME_DRUG)}
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every drug ``text`` names: the grounding dictionary's names (brands and generics share a key) and the
+    abbreviations of ``drug_abbreviations.tsv`` ("MTX", "vanc"), in text order; a salt that is the only form
+    of its drug shares the drug's key (``same_drug.tsv``: "lithium carbonate" is "lithium")."""
+    found = [m for m in medications.find(text) if m.key]
+    same = _same_drug()
+    named = [m._replace(key=same.get(str(m.key).lower(), m.key)) for m in found + _abbreviation_mentions(text, found)]
+    return _combinations(text, sorted(named, key=lambda m: m.start))
+
+
+def _combinations(text: str, named: list[Mention]) -> list[Mention]:
+    """Two names a bare hyphen or slash joins are one product ("calcium carbonate-vitamin D3",
+    "amlodipine-benazepril", "Lasix/furosemide"): one mention under the first name's key, so the product has
+    one change, not one per ingredient."""
+    out: list[Mention] = []
+    for m in named:
+        if out and text[out[-1].end : m.start] in ("-", "/"):
+            out[-1] = out[-1]._replace(end=m.end, text=text[out[-1].start : m.end])
+        else:
+            out.append(m)
+    return out

@@ -1,0 +1,124 @@
+"""Medication changes in compiled records of many authors' entries (#12): the rules written for the blind
+long dev notes sum-dev-025 (surgical ICU after a ruptured AAA) and sum-dev-026 (haploidentical transplant)."""
+
+from __future__ import annotations
+
+from core.facts import extract
+from core.facts.nlp import parse
+from core.facts.sections import find
+
+
+def _got(note: str) -> set[tuple[str | None, str | None]]:
+    return {(f.drug, f.change) for f in extract(note).of("medication")}
+
+
+_RECORD = (
+    "SICU ADMISSION NOTE - Dr. C. Example (SICU attending) - 21:30\n"
+    "Home meds: aspirin, metoprolol succinate, lisinopril and tamsulosin - all HELD (shock, NPO).\n\n"
+    "CROSS-COVER EVENT NOTE - HD 1 (03/03/2034) 00:35 - Dr. K. Sample, PGY-3 (night)\n"
+    "Called by RN for hypotension.\n\n"
+    "HD 1 - 03/03/2034 - SICU attending, Dr. C. Example - problem-based\n"
+    "#Shock: NE 0.34 mcg/kg/min at 03:30. Vasopressin 0.03 units/min added 03:45. Hydrocortisone 50 mg IV q6h "
+    "from 04:30.\n\n"
+    "HD 8 - 03/10/2034 - SICU attending\n"
+    "- Vasopressin weaned off 09:00.\n"
+    "- Hydrocortisone STOPPED after the 10:30 dose.\n"
+    "- Metoprolol tartrate 12.5 mg per tube BID from 18:00.\n"
+)
+
+
+def test_an_authors_entry_heading_ends_the_home_list_before_it():
+    doc = parse(_RECORD)
+    kinds = {s.title.split(" - ")[0]: s.category for s in find(doc)}
+    assert kinds["CROSS-COVER EVENT NOTE"] == "hospital_course"
+    assert kinds["HD 1"] == "hospital_course"  # a day's heading: the course, not the home list above it
+    got = _got(_RECORD)
+    # the day's orders are not the home list's: a later stop does not hide the start
+    assert {("vasopressins", "started"), ("vasopressins", "stopped")} <= got
+    assert {("hydrocortisone", "started"), ("hydrocortisone", "stopped")} <= got
+
+
+def test_a_home_list_that_holds_every_drug_holds_each_one():
+    got = _got(_RECORD)
+    assert {("aspirin", "held"), ("metoprolol", "held"), ("lisinopril", "held"), ("tamsulosin", "held")} <= got
+    assert ("metoprolol", "started") in got  # and the restart as tartrate is kept beside the hold
+
+
+def test_a_dose_with_a_start_time_is_started_and_a_rate_at_a_time_is_not():
+    got = _got("HD 7 - 03/09/2034 - SICU attending\n- Cefepime 2 g IV q12h from 10:00.\n"
+               "- Metronidazole 500 mg IV q8h from 10:00 (B. fragilis, abdomen).\n"
+               "Norepinephrine 0.2 mcg/kg/min at 03:30.\n")
+    assert {("cefepime", "started"), ("metronidazole", "started")} <= got
+    assert ("norepinephrine", "started") not in got
+    op = _got("BRIEF OPERATIVE NOTE - OR 1 - Dr. V. Example\nProphylaxis: cefazolin 2 g IV at 15:02, redosed 2 g "
+              "at 16:40.\n")
+    assert ("cefazolin", "started") in op
+
+
+def test_a_switch_that_may_come_later_stops_nothing():
+    got = _got("A/P:\n2. Enterocolitis: continue meropenem while febrile; may narrow to piperacillin-tazobactam "
+               "once afebrile 48-72 h.\n")
+    assert ("meropenem", "stopped") not in got
+    assert ("meropenem", "continued") in got
+
+
+def test_table_rows_under_a_label_take_its_change():
+    got = _got("DAY +5 | 11/14/2032 | BMT PHARMACY NOTE - GVHD PROPHYLAXIS START | P. Example, PharmD\n"
+               "New today (> 24 h after PTCy #2):\n| Drug | Dose | Start | Notes |\n"
+               "| Filgrastim | 480 mcg SC daily (~5 mcg/kg) | 11/14 12:00 | until ANC > 1.0 x 2 days |\n"
+               "| Fluconazole | 400 mg PO daily | 11/14 12:00 | raises tacrolimus exposure |\n")
+    assert {("filgrastim", "started"), ("fluconazole", "started")} <= got
+
+
+def test_a_counted_blood_product_is_given_and_a_count_is_not():
+    got = _got("DAY +10 | 11/19/2032 | BMT NOTE\n- 1 unit platelets today (plt 27). Continue cefepime.\n"
+               "Platelets 45 this morning.\n")
+    assert ("platelet transfusion", "started") in got
+    assert sum(d == "platelet transfusion" for d, _ in got) == 1
+
+
+def test_a_renal_adjustment_changes_the_dose_and_no_adjustment_does_not():
+    got = _got("PHARMACY NOTE - HD 16\nAmpicillin renal adjustment: Cr 2.6, est CrCl ~29 mL/min -> ampicillin 2 g "
+               "IV q6h from 11:00 (was 2 g q4h).\n")
+    assert ("ampicillin", "changed") in got
+    table = _got("PHARMACY NOTE - HD 3\n| Drug | Dose | CRRT adjustment |\n| Pantoprazole | 40 mg IV daily | "
+                 "no adjustment |\n")
+    assert ("pantoprazole", "changed") not in table
+
+
+def test_normal_saline_by_any_name_is_one_drug():
+    got = _got("DAY +3 | 11/12/2032 | BMT NOTE\n| 05:00 | Sodium chloride 0.9% hyperhydration | 150 mL/h | IV "
+               "| started |\n\nDAY +5 | 11/14/2032 | BMT NOTE\nNS hyperhydration stopped 05:00 as planned.\n")
+    assert {("saline solution", "started"), ("saline solution", "stopped")} <= got
+
+
+def test_a_before_and_after_table_shows_the_change_by_its_dose_columns():
+    got = _got("PHARMACY NOTE - POD 7 - 09/15/2033 - CRRT renal dosing\n| Drug | Before CRRT | On CRRT | Comment |\n"
+               "|---|---|---|---|\n| Meropenem | - | 1 g IV q8h | extended infusion |\n"
+               "| Vancomycin | 1,250 mg IV q12h | 1,000 mg IV q24h from 20:00 today | level 26.4 |\n"
+               "| Pantoprazole | 40 mg IV daily | 40 mg IV daily | no adjustment |\n")
+    assert {("meropenem", "started"), ("vancomycin", "changed")} <= got
+    assert not {c for d, c in got if d == "pantoprazole"} & {"started", "changed", "stopped"}
+
+
+def test_medicines_given_in_the_operation_are_the_course_not_a_home_list():
+    note = ("BRIEF OPERATIVE NOTE - POD 0\nIntra-op medications of note: cefoxitin 2 g IV pre-incision, redosed 2 g at "
+            "4 h.\n\n--- POD 14 - 09/22/2033 (problem-based) ---\n#Renal re-dosing off CRRT:\n- Fluconazole 800 mg -> "
+            "400 mg IV q24h.\n\nDISCHARGE MEDICATIONS\nStopped: cefoxitin (periop), fluconazole.\n")
+    kinds = {s.title[:12]: s.category for s in find(parse(note))}
+    assert kinds["Intra-op med"] == "hospital_course" and kinds["--- POD 14 -"] == "hospital_course"
+    assert {("cefoxitin", "started"), ("fluconazole", "changed"), ("cefoxitin", "stopped")} <= _got(note)
+
+
+def test_a_home_list_on_its_title_line_ends_with_that_line():
+    note = ("ADMISSION NOTE\nHome meds: atorvastatin 40 mg daily continues.\nEndo: glucose 246 -> insulin infusion per "
+            "protocol started 17:30 at 2 units/h.\n\nDISCHARGE MEDICATIONS\nStopped: insulin infusion.\n")
+    assert {("insulin", "started"), ("insulin", "stopped")} <= _got(note)
+
+
+def test_an_infusion_ordered_and_raised_in_one_breath_is_started_and_a_wean_is_not():
+    got = _got("POD 5 - 09/13/2033 - reintubated\n- Sedation: propofol 20 mcg/kg/min, ↑ to 40; fentanyl infusion 50 "
+               "mcg/h, ↑ to 100 mcg/h.\n")
+    assert {("propofol", "started"), ("fentanyl", "started")} <= got
+    weaned = _got("HD 3 - 11/05/2033\nNorepinephrine weaned 0.12 -> 0.04 mcg/kg/min overnight.\n")
+    assert ("norepinephrine", "started") not in weaned
