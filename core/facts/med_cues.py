@@ -37,7 +37,10 @@ DOSE_UNIT = re.compile(
 
 # An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
 # between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them.
-ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b)", re.IGNORECASE)
+ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b|"
+                   r"(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube|ng|peg|prn)\b\s*(?::|\d|$|[.,;)]))", re.IGNORECASE)
+# A run of doses counted out: "potassium chloride 10 mEq/h IV x4 runs", "x2 doses".
+_RUNS = re.compile(r"\bx\s?\d{1,2}\s+(?:runs?|doses?|bags?)\b", re.IGNORECASE)
 
 
 # A one-time dose, given by its route: "furosemide 80 mg IV once" (not "once daily"), "magnesium sulfate 2 g IV
@@ -91,6 +94,7 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
     out.append(("changed", ARROW))
     out.append(("started", _ONE_TIME))
     out.append(("started", TRANSFUSED))
+    out.append(("started", _RUNS))
     return out
 
 
@@ -163,4 +167,5 @@ def other_amount(new: str, old: str) -> bool:
 
 
 # A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
-FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale)\b", re.IGNORECASE)
+FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale|replacement\s+protocol|"
+                  r"(?:replacement|repletion)\s+per\s+protocol|protocol|rider)\b", re.IGNORECASE)

@@ -40,7 +40,7 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))
-    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma")):  # names read only in context
+    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma"), (_NE, "norepinephrine")):  # read in context
         for m in pattern.finditer(note):
             if not any(t.start <= m.start() < t.end for t in taken):
                 found.append(Mention(m.start(), m.end(), m.group(), drug))
@@ -57,6 +57,12 @@ _PLASMA = re.compile(r"(?:(?<=\d\su\s)|(?<=\d\sunits\s)|(?<=/\s)|(?<=/))plasma\b
 # volume before it ("250 mL NS"); otherwise it may be neurosurgery or nephrotic syndrome.
 _NS = re.compile(r"(?<![\w/-])NS(?=\s*(?:@|at\s+\d|\d|bolus|infusion|gtt|drip|"
                  r"running|stopped|held|increased|decreased|continues|continued|off\b|d/c|->|→|↓|↑|(?:hyper)?hydration))")
+
+
+# "NE" is norepinephrine only as a running infusion: a rate or a titration right after it ("NE 0.24 -> 0.12",
+# "NE off 11:00", "weaning NE"); otherwise a direction or a lab.
+_NE = re.compile(r"(?<![\w/-])NE(?=\s*(?:\d|off\b|weaned|titrated|started|stopped|gtt|drip|infusion|at\s+\d|->|→|↓|↑))|"
+                 r"(?<=\b(?i:weaning)\s)NE\b|(?<=\b(?i:off)\s)NE\b")
 
 
 SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"

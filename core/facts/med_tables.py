@@ -34,10 +34,11 @@ def status_cell(note: str, m, limit: int) -> tuple[str, int, int] | None:
     return _state_change(note, line_start, line_end)
 
 
-_BEFORE_HEADER = re.compile(r"\b(?:before|prior|pre-?\w*|home|admission|previous|old)\b", re.IGNORECASE)
+_BEFORE_HEADER = re.compile(r"\b(?:before|prior|pre-?\w*|home|admission|previous|old|current)\b", re.IGNORECASE)
 
 
-_AFTER_HEADER = re.compile(r"\b(?:on|after|post-?\w*|at\s+(?:discharge|transfer)|discharge|transfer|new|now)\b",
+_AFTER_HEADER = re.compile(r"\b(?:on|after|post-?\w*|at\s+(?:discharge|transfer)|discharge|transfer|new|now|"
+                           r"recommend\w*|adjusted)\b",
                            re.IGNORECASE)
 
 

@@ -51,6 +51,7 @@ from core.facts.med_labels import (
 )
 from core.facts.med_names import mentions
 from core.facts.med_tables import administered_row, second_status, status_cell
+from core.grounding.findings import Mention
 
 MAX_WORDS = 16
 
@@ -122,6 +123,7 @@ _RECAP = 9
 def extract(original: str, found_sections: list[Section]) -> list[Fact]:
     note = dictation.punctuated(original)  # read "held comma no more KCl" as "held, no more KCl"
     drugs = mentions(note)
+    drugs = sorted(drugs + _device_mentions(note, drugs), key=lambda m: m.start)
     spans = clauses.split(note)
     facts: list[Fact] = []
     for n, (a, b) in enumerate(spans):
@@ -186,6 +188,12 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if change is None:
                 change = led = line_label(note[a : m.start]) or list_label(note, m.start)
                 recap = change is not None
+            if i + 1 < len(inside) and _same_drug_arrow(note, m, inside[i + 1]):
+                previous = ("changed", m.end)  # "posaconazole DR 300 mg PO daily -> posaconazole 300 mg IV daily":
+                continue  # the old regimen; the fact is the new one's, from here
+            same_arrow = i > 0 and _same_drug_arrow(note, inside[i - 1], m)
+            if same_arrow:
+                change = "changed"
             switch = "stopped" if m.start in left else _switch(note, inside, i, a)
             if switch:
                 change = switch
@@ -219,6 +227,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             end = _clause_end(note, m.end, seg_end) if follow is None else follow[1]
             if m.start in left:  # "switched from vancomycin to cefazolin": the rest of the clause is the new drug's
                 start, end = m.start, m.end
+            if same_arrow:
+                start = inside[i - 1].start
             raw = note[start:end]
             start += len(raw) - len(raw.lstrip(" ,;:-–"))
             text = raw.strip(" ,;:-–")
@@ -346,6 +356,53 @@ _FROM_SWITCH_TO = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|t
 _MAYBE_SWITCH = re.compile(r"\b(?:may|might|could|would|consider(?:ing)?|plan(?:s|ning)?\s+to|if\s+\w+\s+\w+)\s+"
                            r"(?:\w+\s+)?(?:switch|change|narrow|convert|transition|step[- ]?down|de-?escalate)\b",
                            re.IGNORECASE)
+
+
+# A pump or catheter that a later line names instead of its drug: "Hydromorphone PCA started" ... "PCA ↑: demand
+# 0.2 -> 0.3 mg"; "Epidural bupivacaine 0.1% + fentanyl" ... "Epidural rate decreased 6 -> 4 mL/h".
+_DEVICE = re.compile(r"\b(PCA|PCEA|epidural)\b(?!\s+(?:sympathectomy|hematoma|abscess|space|injection|steroid|blood\s+patch|"
+                     r"placement|placed|anesthesia|analgesia\s+consult))", re.IGNORECASE)
+_NEAR = 40
+_BREAK = re.compile(r"[;:()]|\.\s|,\s")  # "fentanyl 50. Epidural 8 mL/h": the epidural is not the fentanyl's
+
+
+def _device_mentions(note: str, drugs: list[Mention]) -> list[Mention]:
+    """Mentions of a drug by its device: a bare "PCA" or "epidural" (no drug named within a few words on its
+    line) stands for the drug last named with that device before it. Nothing without such a drug earlier (a
+    "PCA territory" stroke has no hydromorphone PCA)."""
+    def kind(word: str) -> str:
+        return "pca" if word.lower() == "pca" else "epidural"
+
+    named: list[tuple[int, str, str]] = []  # (offset, device kind, drug key), in note order
+    out: list[Mention] = []
+    for w in _DEVICE.finditer(note):
+        line_start, line_end = note.rfind("\n", 0, w.start()) + 1, note.find("\n", w.end())
+        line_end = len(note) if line_end < 0 else line_end
+        near = [d for d in drugs if line_start <= d.start < line_end
+                and ((0 <= d.start - w.end() <= _NEAR and not _BREAK.search(note, w.end(), d.start))
+                     or (0 <= w.start() - d.end <= _NEAR and not _BREAK.search(note, d.end, w.start())))]
+        if near:
+            named.append((w.start(), kind(w.group(1)), near[0].key))
+            continue
+        earlier = [key for at, k, key in named if at < w.start() and k == kind(w.group(1))]
+        if earlier:
+            out.append(Mention(w.start(), w.end(), w.group(), earlier[-1]))
+    return out
+
+
+def _same_drug_arrow(note: str, first, second) -> bool:
+    """Whether an arrow leads from one regimen of a drug to another of the same drug in one breath
+    ("posaconazole DR 300 mg PO daily -> posaconazole 300 mg IV daily (same dose)"): a route, form or dose change."""
+    between = note[first.end : second.start]
+    arrow = _EVENT_ARROW.search(between)
+    if first.key != second.key or not arrow or len(between) > 60 or re.search(r"[.;:\n]\s", between) \
+            or _SWITCHED_TO.search(between) or re.search(r"\b(?:switch|change|convert|transition)\w*\b", between, re.IGNORECASE):
+        return False  # "metoprolol tartrate 25 mg BID -> switch to metoprolol succinate": a switch stops one
+    old, new = between[: arrow.start()], note[second.end : second.end + 40]
+    return bool((DOSE_UNIT.search(old) or _ROUTE_WORD.search(old)) and (DOSE_UNIT.search(new) or _ROUTE_WORD.search(new)))
+
+
+_ROUTE_WORD = re.compile(r"\b(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube)\b", re.IGNORECASE)
 
 
 def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
@@ -493,8 +550,8 @@ def _ordered(note: str, f: Fact) -> bool:
 
 # When a dose begins or was given: "from 10:00", "from 04:30", "starting tonight"; "at 15:02" for a dose (not an
 # infusion's rate at a time, "NE 0.34 mcg/kg/min at 03:30", which is where it stood).
-_FROM_TIME = re.compile(r"\b(?:from|starting|beginning)\s+(?:\d{1,2}:\d{2}|today|tonight|this\s+(?:morning|evening))\b",
-                        re.IGNORECASE)
+_FROM_TIME = re.compile(r"\b(?:from|starting|beginning|first\s+dose(?:\s+at)?)\s+(?:\d{1,2}:\d{2}|today|tonight|"
+                        r"this\s+(?:morning|evening))\b", re.IGNORECASE)
 
 
 _AT_TIME = re.compile(r"\bat\s+\d{1,2}:\d{2}\b")
@@ -506,6 +563,15 @@ _SENTENCE_LEAD = re.compile(r"(?:^|[.;][ \t]+)$")
 # An infusion ordered at a rate and raised in the same breath: "fentanyl infusion 50 mcg/h, ↑ to 100 mcg/h".
 _TITRATED = re.compile(r"^[^,;:]{0,40}?\d\s*(?:mcg|µg|mg|units?|u|ml)(?:/kg)?/(?:h|hr|min)\s*,?\s*"
                        r"(?:↑|increased|titrated\s+up)\s*(?:to\s+)?\d", re.IGNORECASE)
+
+
+def _line_of(note: str, at: int) -> str:
+    """The note's line holding offset ``at``."""
+    end = note.find("\n", at)
+    return note[note.rfind("\n", 0, at) + 1 : end if end >= 0 else len(note)]
+
+
+_SET_RATE = re.compile(r"\bat\s+\d+(?:\.\d+)?\s*(?:ml|mL)/h\b|" + RATE.pattern, re.IGNORECASE)
 
 
 def _timed_order(note: str, f: Fact) -> bool:
@@ -521,7 +587,9 @@ def _timed_order(note: str, f: Fact) -> bool:
     dose = DOSE_UNIT.search(rest[:30])
     if not dose or _CONDITIONAL.search(rest):
         return False
-    tail = rest[dose.start() : dose.start() + 45]
+    end = note.find("\n", f.end)
+    beyond = re.split(r"[;.]\s", note[f.end : end if end >= 0 else len(note)])[0]  # ", first dose 03:40."
+    tail = (rest + beyond)[dose.start() : dose.start() + 45]
     return bool(_FROM_TIME.search(tail) or (_AT_TIME.search(tail) and not RATE.search(tail)))
 
 
@@ -536,7 +604,8 @@ _SYSTEMS_LINE = re.compile(r"[ \t]*(?:[-*•#][ \t]*)?(?:neuro|cv|cardiac|cardio
                            r"[a-z]+)?[ \t]*:", re.IGNORECASE)
 
 
-_SENTENCE_OPEN = re.compile(r"(?:^|[.:;][ \t]+)(?:[A-Za-z][\w /-]{0,30}:[ \t]*)?$")
+_SENTENCE_OPEN = re.compile(r"(?:^|[.:;][ \t]+)(?:[A-Za-z][\w /-]{0,30}:[ \t]*)?(?:(?:epidural|intrathecal|iv|po|sc)[ \t]+)?$",
+                            re.IGNORECASE)  # "Neuro/pain: awake. Epidural bupivacaine 0.1% + fentanyl 2 mcg/mL at 6 mL/h"
 
 
 def _systems_order(note: str, f: Fact) -> bool:
@@ -564,6 +633,10 @@ def _course(note: str, facts: list[Fact]) -> list[Fact]:
         if systems and f.section in _HISTORY:  # a plan line, whatever heading the sectionizer saw above it
             f = Fact(**{**f.__dict__, "section": "observation_and_plan"})
         timed = f.change == "listed" and f.section not in _HISTORY and _timed_order(note, f)
+        # an infusion set up in a procedure note ("Infusion: bupivacaine 0.1% + hydromorphone 10 mcg/mL epidural
+        # at 8 mL/h") is started by it
+        timed = timed or (f.change == "listed" and f.section == "procedure" and _ordered(note, f)
+                          and bool(_SET_RATE.search(_line_of(note, f.start))))
         if f.change == "listed" and (((f.section == "observation_and_plan" or med_context.ticked(note, f.start))
                                       and _ordered(note, f)) or systems or timed):
             # a ticked order box is an order in any section ("Admission orders"); so is a dosed drug that opens

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core.facts import Extraction, Fact, med_cues
+from core.facts import Extraction, Fact, med_cues, med_names
 from core.summarize.blocks import STYLES, Block
 
 SHARE_OF_NOTE = 0.32
@@ -41,6 +41,8 @@ def medication_line(fact: Fact) -> str:
     if len(text.split()) > LONG_LINE:  # a long line keeps its doses and dates, not its asides
         text = _ASIDE.sub(lambda m: m.group() if med_cues.dose_in(m.group()) else "", text)
     text = re.sub(r"\s+([.,;)])", r"\1", text)
+    if fact.drug and text and not any(m.key == fact.drug for m in med_names.mentions(text)):
+        text = f"{fact.drug} {text}"  # "PCA ↑: demand 0.2 -> 0.3 mg" names its drug by its pump: say which
     return f"{label} {text}" if text else label
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.facts import extract
 from core.facts.nlp import parse
 from core.facts.sections import find
+from core.summarize.structured import medication_line
 
 
 def _got(note: str) -> set[tuple[str | None, str | None]]:
@@ -122,3 +123,51 @@ def test_an_infusion_ordered_and_raised_in_one_breath_is_started_and_a_wean_is_n
     assert {("propofol", "started"), ("fentanyl", "started")} <= got
     weaned = _got("HD 3 - 11/05/2033\nNorepinephrine weaned 0.12 -> 0.04 mcg/kg/min overnight.\n")
     assert ("norepinephrine", "started") not in weaned
+
+
+def test_one_drug_on_both_sides_of_an_arrow_is_a_route_or_dose_change():
+    got = _got("DAY +6 | 03/16/2033 | PHARMACY NOTE\n- posaconazole DR 300 mg PO daily -> posaconazole 300 mg IV daily via "
+               "central line (same dose)\n- Letermovir IV -> PO: 480 mg PO daily from 09:00 (same dose).\n")
+    assert {("posaconazole", "changed"), ("letermovir", "changed")} <= got
+    assert ("posaconazole", "started") not in got and ("letermovir", "continued") not in got
+    switch = _got("POD 3 - 05/02/2033 - progress\n- Metoprolol tartrate 25 mg BID -> switch to metoprolol succinate 50 mg "
+                  "once daily.\n")
+    assert {("metoprolol", "stopped"), ("metoprolol", "started")} <= switch  # a switch is not a same-drug change
+
+
+def test_a_pump_or_catheter_named_alone_stands_for_its_drug():
+    note = ("APS NOTE - HD 3\nProcedure: T6-T7 thoracic epidural, catheter 5 cm in the space.\nInfusion: bupivacaine 0.1% + hydromorphone 10 mcg/mL epidural at 8 mL/h.\n"
+            "Not recommended: IV lidocaine infusion (epidural adequate).\n\n"
+            "HD 5 - 05/18/2033 - SICU\nNeuro: propofol 40, fentanyl 50. Pain: epidural 8 -> 6 mL/h per APS.\n\n"
+            "HD 8 - 05/21/2033 - SICU\nNeuro/pain: epidural removed by APS at 11:20.\n\n"
+            "DAY +6 | 03/16/2033 | BMT NOTE\nHydromorphone PCA started 11:00: demand 0.2 mg, no basal.\n"
+            "DAY +8 | 03/18/2033 | BMT NOTE\nPCA ↑: demand 0.2 -> 0.3 mg, basal 0.1 mg/h added.\n")
+    got = _got(note)
+    assert {("bupivacaine", "started"), ("bupivacaine", "changed"), ("bupivacaine", "stopped")} <= got
+    assert {("hydromorphone", "changed")} <= got
+    assert ("lidocaine", "changed") not in got and ("propofol", "changed") not in got  # not the epidural's drug
+    line = next(medication_line(f) for f in extract(note).of("medication") if f.text.startswith("PCA"))
+    assert line.startswith("CHANGED hydromorphone PCA")  # the summary line names the drug, not only its pump
+    stroke = _got("NEUROLOGY NOTE\nLeft PCA territory infarct. Aspirin 81 mg started.\n")
+    assert ("aspirin", "started") in stroke and len(stroke) == 1
+
+
+def test_an_electrolyte_protocol_and_runs_are_medication_orders():
+    got = _got("DAY +6 | 03/16/2033 | BMT NOTE\n5. K 3.2: potassium chloride 10 mEq/h IV x4 runs, then electrolyte "
+               "replacement protocol.\n\nDAY +19 | 03/29/2033 | BMT NOTE\n[x] Potassium chloride replacement protocol - "
+               "HOLD (K 5.6)\nLabs: K 5.6, chloride 101.\n")
+    assert {("potassium chloride", "started"), ("potassium chloride", "held")} <= got
+
+
+def test_ne_is_norepinephrine_only_as_an_infusion():
+    got = _got("POD 10 - 04/16/2032 - SICU\n- NE 0.24 -> 0.12, vasopressin 0.03.\n- NE off 11:00. MAP 70-80.\n"
+               "Wound: erythema NE of the incision.\n")
+    assert {("norepinephrine", "changed"), ("norepinephrine", "stopped")} <= got
+    assert sum(d == "norepinephrine" for d, _ in got) == 2
+
+
+def test_a_first_dose_time_starts_a_drug_and_a_current_to_recommended_table_changes_it():
+    got = _got("SICU EVENT NOTE - POD 6 - 04/12/2032 - Dr. X\n- vancomycin load 2,000 mg IV at 03:15; micafungin 100 mg "
+               "IV daily, first dose 03:40.\n\nPHARMACY NOTE 09:40 - renal dosing\n| Drug | Current | Recommendation |\n"
+               "|---|---|---|\n| Piperacillin-tazobactam | 4.5 g IV q6h | 3.375 g IV q8h (first at 12:00) - ACCEPTED |\n")
+    assert {("micafungin", "started"), ("piperacillin-tazobactam", "changed")} <= got
