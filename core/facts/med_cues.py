@@ -55,7 +55,9 @@ _ONE_TIME = re.compile(
 TRANSFUSED = re.compile(
     r"(?<![\w.])\d{1,2}\s*(?:units?|u|pools?|bags?|doses?)\s+(?:of\s+)?(?:(?:irradiated|leukoreduced|washed|apheresis|"
     r"pooled|single-donor|hla-matched|crossmatched|uncrossmatched|group\s+\w+|cmv-safe),?\s+){0,3}"
-    r"(?=(?:platelets?|plts?|prbcs?|red\s+cells|rbcs?|plasma|ffp|cryo(?:precipitate)?)\b)", re.IGNORECASE)
+    r"(?=(?:platelets?|plts?|prbcs?|red\s+cells|rbcs?|plasma|ffp|cryo(?:precipitate)?)\b(?!\s+(?:crossmatched|"
+    r"cross-matched|on\s+hold|available|ready|typed|reserved|on\s+standby)))", re.IGNORECASE)  # "2 units PRBC
+# crossmatched" are ready, not given
 
 
 # A rate: "2.5 mg/h", "0.05 mcg/kg/min", "18 units/hr", "2 g/h".

@@ -51,7 +51,7 @@ from core.facts.med_labels import (
 )
 from core.facts.med_names import mentions
 from core.facts.med_tables import administered_row, second_status, status_cell
-from core.grounding.findings import Mention
+from core.grounding import devices
 
 MAX_WORDS = 16
 
@@ -123,7 +123,7 @@ _RECAP = 9
 def extract(original: str, found_sections: list[Section]) -> list[Fact]:
     note = dictation.punctuated(original)  # read "held comma no more KCl" as "held, no more KCl"
     drugs = mentions(note)
-    drugs = sorted(drugs + _device_mentions(note, drugs), key=lambda m: m.start)
+    drugs = sorted(drugs + devices.mentions(note, drugs), key=lambda m: m.start)
     spans = clauses.split(note)
     facts: list[Fact] = []
     for n, (a, b) in enumerate(spans):
@@ -356,38 +356,6 @@ _FROM_SWITCH_TO = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|t
 _MAYBE_SWITCH = re.compile(r"\b(?:may|might|could|would|consider(?:ing)?|plan(?:s|ning)?\s+to|if\s+\w+\s+\w+)\s+"
                            r"(?:\w+\s+)?(?:switch|change|narrow|convert|transition|step[- ]?down|de-?escalate)\b",
                            re.IGNORECASE)
-
-
-# A pump or catheter that a later line names instead of its drug: "Hydromorphone PCA started" ... "PCA ↑: demand
-# 0.2 -> 0.3 mg"; "Epidural bupivacaine 0.1% + fentanyl" ... "Epidural rate decreased 6 -> 4 mL/h".
-_DEVICE = re.compile(r"\b(PCA|PCEA|epidural)\b(?!\s+(?:sympathectomy|hematoma|abscess|space|injection|steroid|blood\s+patch|"
-                     r"placement|placed|anesthesia|analgesia\s+consult))", re.IGNORECASE)
-_NEAR = 40
-_BREAK = re.compile(r"[;:()]|\.\s|,\s")  # "fentanyl 50. Epidural 8 mL/h": the epidural is not the fentanyl's
-
-
-def _device_mentions(note: str, drugs: list[Mention]) -> list[Mention]:
-    """Mentions of a drug by its device: a bare "PCA" or "epidural" (no drug named within a few words on its
-    line) stands for the drug last named with that device before it. Nothing without such a drug earlier (a
-    "PCA territory" stroke has no hydromorphone PCA)."""
-    def kind(word: str) -> str:
-        return "pca" if word.lower() == "pca" else "epidural"
-
-    named: list[tuple[int, str, str]] = []  # (offset, device kind, drug key), in note order
-    out: list[Mention] = []
-    for w in _DEVICE.finditer(note):
-        line_start, line_end = note.rfind("\n", 0, w.start()) + 1, note.find("\n", w.end())
-        line_end = len(note) if line_end < 0 else line_end
-        near = [d for d in drugs if line_start <= d.start < line_end
-                and ((0 <= d.start - w.end() <= _NEAR and not _BREAK.search(note, w.end(), d.start))
-                     or (0 <= w.start() - d.end <= _NEAR and not _BREAK.search(note, d.end, w.start())))]
-        if near:
-            named.append((w.start(), kind(w.group(1)), near[0].key))
-            continue
-        earlier = [key for at, k, key in named if at < w.start() and k == kind(w.group(1))]
-        if earlier:
-            out.append(Mention(w.start(), w.end(), w.group(), earlier[-1]))
-    return out
 
 
 def _same_drug_arrow(note: str, first, second) -> bool:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from core.grounding import (
     contrasts,
     dates,
+    devices,
     equivalents,
     frequencies,
     hypothetical,
@@ -51,7 +52,8 @@ class _Facts:
         self.text = text
         self.dates = dates.find(text, date_order)
         self._loose: list[Mention] | None = None
-        self.meds = medications.find(text)
+        found = medications.find(text)
+        self.meds = sorted(found + devices.mentions(text, found), key=lambda m: m.start)  # "PCA ↑: 0.3 mg"
         self.digits = _digits(text)  # number words as digits, same offsets
         self.quantities = [_whole_words(text, q) for q in quantities.find(self.digits, [(d.start, d.end) for d in self.dates])]
         self.results = results.find(text)

@@ -31,7 +31,10 @@ def medication_line(fact: Fact) -> str:
     text = re.sub(r"\s+", " ", fact.text).strip()
     text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line
     label = (fact.change or "listed").upper()
-    hit = med_cues.change_in(text, 0)
+    # "PCA ↑: demand 0.2 -> 0.3 mg", "Epidural rate decreased 6 -> 4 mL/h": the note names the drug by its pump
+    # or catheter; the line says which drug and keeps the note's words whole.
+    unnamed = bool(fact.drug) and not any(m.key == fact.drug for m in med_names.mentions(text))
+    hit = None if unnamed else med_cues.change_in(text, 0)
     # A repeated change word goes ("STARTED Start aspirin"); an arrow between two doses stays ("20 -> 80 mg").
     word = hit is not None and text[hit[1] : hit[2]].strip()[:1].isalpha()
     last = hit is not None and not text[hit[2] :].strip(" .;,")  # "Zolpidem 10 mg PO at bedtime STOP."
@@ -41,8 +44,8 @@ def medication_line(fact: Fact) -> str:
     if len(text.split()) > LONG_LINE:  # a long line keeps its doses and dates, not its asides
         text = _ASIDE.sub(lambda m: m.group() if med_cues.dose_in(m.group()) else "", text)
     text = re.sub(r"\s+([.,;)])", r"\1", text)
-    if fact.drug and text and not any(m.key == fact.drug for m in med_names.mentions(text)):
-        text = f"{fact.drug} {text}"  # "PCA ↑: demand 0.2 -> 0.3 mg" names its drug by its pump: say which
+    if unnamed and text:
+        text = f"{fact.drug} {text}"
     return f"{label} {text}" if text else label
 
 

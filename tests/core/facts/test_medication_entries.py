@@ -171,3 +171,8 @@ def test_a_first_dose_time_starts_a_drug_and_a_current_to_recommended_table_chan
                "IV daily, first dose 03:40.\n\nPHARMACY NOTE 09:40 - renal dosing\n| Drug | Current | Recommendation |\n"
                "|---|---|---|\n| Piperacillin-tazobactam | 4.5 g IV q6h | 3.375 g IV q8h (first at 12:00) - ACCEPTED |\n")
     assert {("micafungin", "started"), ("piperacillin-tazobactam", "changed")} <= got
+
+
+def test_blood_ready_in_the_bank_is_not_given():
+    got = _got("SBAR HANDOFF\nType and screen done; 2 units PRBC crossmatched and on hold for the OR.\n")
+    assert ("packed red blood cells", "started") not in got

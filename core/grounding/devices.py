@@ -1,0 +1,42 @@
+"""A drug named by its pump or catheter: "Hydromorphone PCA started 11:00" and later "PCA ↑: demand 0.2 -> 0.3
+mg"; "bupivacaine 0.1% + hydromorphone 10 mcg/mL epidural at 8 mL/h" and later "epidural 8 -> 6 mL/h". Both the
+fact extractor (what happened to the drug) and the grounding check (which drug a dose in that sentence belongs
+to) read the bare "PCA" or "epidural" as the drug last named with it."""
+
+from __future__ import annotations
+
+import re
+
+from core.grounding.findings import Mention
+
+# Not the drug's: the space, a bleed or abscess there, an injection, a procedure.
+_DEVICE = re.compile(r"\b(PCA|PCEA|epidural)\b(?!\s+(?:sympathectomy|hematoma|abscess|space|injection|steroid|blood\s+patch|"
+                     r"placement|placed|anesthesia|analgesia\s+consult))", re.IGNORECASE)
+NEAR = 40
+"""How far (characters) a drug may stand from its device word on their line to be the device's drug."""
+_BREAK = re.compile(r"[;:()]|\.\s|,\s")  # "fentanyl 50. Epidural 8 mL/h": the epidural is not the fentanyl's
+
+
+def _kind(word: str) -> str:
+    return "pca" if word.lower() == "pca" else "epidural"
+
+
+def mentions(text: str, drugs: list[Mention]) -> list[Mention]:
+    """Mentions of a drug by its device: a bare "PCA" or "epidural" (no drug in ``drugs`` within a few words
+    on its line, with no sentence or clause break between) stands for the drug last named with that device
+    before it. Nothing without such a drug earlier (a "PCA territory" stroke has no hydromorphone PCA)."""
+    named: list[tuple[int, str, object]] = []  # (offset, device kind, drug key), in text order
+    out: list[Mention] = []
+    for w in _DEVICE.finditer(text):
+        line_start, line_end = text.rfind("\n", 0, w.start()) + 1, text.find("\n", w.end())
+        line_end = len(text) if line_end < 0 else line_end
+        near = [d for d in drugs if line_start <= d.start < line_end
+                and ((0 <= d.start - w.end() <= NEAR and not _BREAK.search(text, w.end(), d.start))
+                     or (0 <= w.start() - d.end <= NEAR and not _BREAK.search(text, d.end, w.start())))]
+        if near:
+            named.append((w.start(), _kind(w.group(1)), near[0].key))
+            continue
+        earlier = [key for at, kind, key in named if at < w.start() and kind == _kind(w.group(1))]
+        if earlier:
+            out.append(Mention(w.start(), w.end(), w.group(), earlier[-1]))
+    return out
