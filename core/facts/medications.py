@@ -513,7 +513,10 @@ def _ordered(note: str, f: Fact) -> bool:
     if after is None or not _ORDER_LEAD.match(note[line_start : f.start]):
         return False
     rest = re.sub(r"^\s*\([^()]*\)", "", after)  # "PCV20 (pneumococcal 20-valent conjugate) 0.5 mL"
-    return bool((DOSE_UNIT.search(rest[:30]) or FORM.match(rest)) and not _CONDITIONAL.search(rest))
+    dose = DOSE_UNIT.search(rest[:30])
+    if dose and _MEASURE.search(rest[: dose.start()]):
+        return False  # "Fludarabine: CrCl 96 mL/min, no adjustment": a measurement about the drug, not its dose
+    return bool((dose or FORM.match(rest)) and not _CONDITIONAL.search(rest))
 
 
 # When a dose begins or was given: "from 10:00", "from 04:30", "starting tonight"; "at 15:02" for a dose (not an
@@ -559,6 +562,9 @@ def _timed_order(note: str, f: Fact) -> bool:
     beyond = re.split(r"[;.]\s", note[f.end : end if end >= 0 else len(note)])[0]  # ", first dose 03:40."
     tail = (rest + beyond)[dose.start() : dose.start() + 45]
     return bool(_FROM_TIME.search(tail) or (_AT_TIME.search(tail) and not RATE.search(tail)))
+
+
+_MEASURE = re.compile(r"\b(?:CrCl|e?GFR|clearance|level|trough|peak|AUC|Cr)\b", re.IGNORECASE)
 
 
 def _after_name(f: Fact) -> str | None:

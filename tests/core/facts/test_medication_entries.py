@@ -176,3 +176,11 @@ def test_a_first_dose_time_starts_a_drug_and_a_current_to_recommended_table_chan
 def test_blood_ready_in_the_bank_is_not_given():
     got = _got("SBAR HANDOFF\nType and screen done; 2 units PRBC crossmatched and on hold for the OR.\n")
     assert ("packed red blood cells", "started") not in got
+
+
+def test_a_measurement_about_a_drug_is_not_its_order_and_no_renal_change_changes_nothing():
+    got = _got("PHARMACY NOTE - DAY -5\nRecommendation: decrease busulfan doses 3 and 4 from 205 mg -> 145 mg IV.\n"
+               "Fludarabine: CrCl 96 mL/min, no adjustment; 68 mg daily continues.\n"
+               "Acyclovir 800 mg PO BID: no renal change.\n")
+    assert ("busulfan", "changed") in got
+    assert ("fludarabine", "started") not in got and ("acyclovir", "changed") not in got
