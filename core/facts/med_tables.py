@@ -49,16 +49,10 @@ def _state_change(note: str, line_start: int, line_end: int) -> tuple[str, int, 
     """The change a before/after table shows by its two dose columns ("| Drug | Before CRRT | On CRRT |
     Comment |"): started when only the second has a dose, stopped when only the first, changed when both
     have one and they differ. Only right after the drug's cell, and only for headers that say before and after."""
-    top = line_start
-    while top > 0:
-        above = note.rfind("\n", 0, top - 1) + 1
-        if note.count("|", above, top - 1) < 2:
-            break
-        top = above
-    if top == line_start:
+    found = _header_and_row(note, line_start, line_end)
+    if found is None:
         return None
-    header = _cells(note[top : note.find("\n", top)])
-    row = _cells(note[line_start:line_end])
+    header, row = found
     if len(header) < 3 or len(row) != len(header) or not (
             _BEFORE_HEADER.search(header[1][1]) and _AFTER_HEADER.search(header[2][1])
             and not _AFTER_HEADER.search(header[1][1].replace("on ", ""))):
@@ -82,6 +76,20 @@ _STATUS_HEADER = re.compile(r"\b(?:status|action|change|disposition)\b", re.IGNO
 _STILL = re.compile(r"\s*(?:remains|remain|stays|stay|still)\b", re.IGNORECASE)
 
 
+def _header_and_row(note: str, line_start: int, line_end: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]] | None:
+    """The cells of the table's header (its first line) and of the row at ``line_start``; None when the row
+    is the table's first line or no table."""
+    top = line_start
+    while top > 0:
+        above = note.rfind("\n", 0, top - 1) + 1
+        if note.count("|", above, top - 1) < 2:
+            break
+        top = above
+    if top == line_start:
+        return None
+    return _cells(note[top : note.find("\n", top)]), _cells(note[line_start:line_end])
+
+
 def _cells(line: str) -> list[tuple[int, str]]:
     """A table row's cells as (offset in the line, text), without the empty edges of "| a | b |"."""
     out, pos = [], 0
@@ -100,16 +108,10 @@ def _status_column(note: str, line_start: int, line_end: int) -> tuple[str, int,
     | SICU order | Floor order | Transfer action |"): the table's own answer, whatever other cells say ("held"
     in the "SICU order" column of a drug the action column resumes). ``("listed", …)`` when the table has such
     a column and this row's cell gives no change ("ACTIVE"); None when it has none."""
-    top = line_start
-    while top > 0:  # the table's first line is its header
-        above = note.rfind("\n", 0, top - 1) + 1
-        if note.count("|", above, top - 1) < 2:
-            break
-        top = above
-    if top == line_start:
+    found = _header_and_row(note, line_start, line_end)
+    if found is None:
         return None
-    header = _cells(note[top : note.find("\n", top)])
-    row = _cells(note[line_start:line_end])
+    header, row = found
     columns = [i for i, (_, text) in enumerate(header) if _STATUS_HEADER.search(text)]
     if not columns or columns[0] >= len(row) or len(row) != len(header):
         return None
