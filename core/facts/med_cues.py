@@ -116,8 +116,9 @@ def change_in(text: str, anchor: int, anchor_end: int | None = None) -> tuple[st
             if any(a < m.end() and m.start() < b for a, b in masked):
                 continue  # "given the AKI": not a cue
             distance = anchor - m.end() if m.end() <= anchor else max(0, m.start() - after)
-            if best is None or distance < best[0]:
-                best = (distance, change, m.start(), m.end())
+            if best is None or distance < best[0] or (distance == best[0] and m.start() <= best[2] and m.end() >= best[3]
+                                                      and m.end() - m.start() > best[3] - best[2]):
+                best = (distance, change, m.start(), m.end())  # a longer cue holding the nearest: "no change"
     return best[1:] if best else None
 
 

@@ -128,12 +128,13 @@ def _status_column(note: str, line_start: int, line_end: int) -> tuple[str, int,
     return hit[0], at + hit[1], at + hit[2]
 
 
-_THEN_CELL = re.compile(r"\s+[-–]\s+")
+_THEN_CELL = re.compile(r"\s+[-–]\s+|\s*\(\s*")  # "NEW - changed from ...", "CONTINUE (resumed; held inpatient)"
 
 
 def second_status(note: str, status: tuple[str, int, int]) -> tuple[str, int] | None:
-    """A status cell's second change, after a dash: "NEW - changed from scheduled to PRN today" is a drug
-    started in the stay and changed at discharge. (change, end of the cell)"""
+    """A status cell's second change, after a dash or in brackets: "NEW - changed from scheduled to PRN today"
+    is a drug started in the stay and changed at discharge; "CONTINUE (resumed; held inpatient)" one held in
+    the stay and resumed. (change, end of the cell)"""
     line_end = note.find("\n", status[2])
     cell_end = note.find("|", status[2], line_end if line_end >= 0 else len(note))
     rest = note[status[2] : cell_end if cell_end >= 0 else (line_end if line_end >= 0 else len(note))]
@@ -141,6 +142,8 @@ def second_status(note: str, status: tuple[str, int, int]) -> tuple[str, int] | 
     if not dash:
         return None
     hit = change_in(rest[dash.end() :], 0)
+    if "(" in dash.group() and not (hit and hit[0] == "started" and status[0] == "continued"):
+        return None  # "STOPPED (tapered)", "RESUMED (held during the stay)": how, not a second change
     if hit and hit[1] == 0 and hit[0] not in ("none", "continued", status[0]):
         return hit[0], status[2] + len(rest.rstrip())
     return None

@@ -59,9 +59,11 @@ MAX_WORDS = 16
 _JOINED = re.compile(r"[\s,;&/+]*(?:and|or|plus|\+|,|&)?[\s,;&/+]*", re.IGNORECASE)
 
 
-# The sentence's last drug, stopped or held later in it: "... and then it was stopped because K was 4.9".
+# The sentence's last drug, stopped or held later in it: "... and then it was stopped because K was 4.9"; a
+# held drug resumed in the same breath: "Cholecalciferol held inpatient, resumed at discharge."
 _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)?)|"
-                      r"(?:->|→)\s*((?:titrated|weaned)\s+off|off|stopped|d/c'?d)\b", re.IGNORECASE)
+                      r"(?:->|→)\s*((?:titrated|weaned)\s+off|off|stopped|d/c'?d)\b|"
+                      r",\s*(?:(?:then|and|but)\s+)?(resumed|restarted|re-started)\b", re.IGNORECASE)
 
 
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
@@ -93,8 +95,13 @@ _FOR = re.compile(r"\bfor\s*$", re.IGNORECASE)
 _PURPOSE = re.compile(r"\s+(?:safety|toxicity|levels?|monitoring|interactions?)\b", re.IGNORECASE)
 
 
-_SWITCH = re.compile(r"\b(?:switch|switched|change|changed|narrow|narrowed|transition|transitioned|convert|converted|"
-                     r"de-escalate|de-escalated)\s+(?:from\s+)?$", re.IGNORECASE)
+_SWITCH_VERB = (r"(?<!\bno\s)(?<!\bnot\s)(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
+                r"(?:de-?)?escalat(?:e|ed|ion)|cross-taper(?:ed)?|step(?:ped)?[- ]?down)")
+"""The words of a switch from one drug or regimen to another."""
+# A formulary substitution within a class: the first drug changed (the cue word says so), not stopped; the
+# second started. "omeprazole 20 mg: therapeutic interchange to pantoprazole while inpatient"
+_INTERCHANGED_TO = re.compile(r"\binterchang(?:e|ed)\s+(?:with|to)\s+$", re.IGNORECASE)
+_SWITCH = re.compile(rf"\b{_SWITCH_VERB}\s+(?:from\s+)?$", re.IGNORECASE)
 
 
 _TO = re.compile(r"\s*(?:to|->|→)\s*", re.IGNORECASE)
@@ -249,14 +256,15 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             then = _THEN_IT.search(note, m.end, seg_end) if change else None
             if then and then.group(1) and i + 1 != len(inside):
                 then = None  # "then it was stopped" is about the sentence's last drug; "-> off", its own
-            then_change = change_in(then.group(1) or then.group(2), 0) if then else None
-            if then_change and then_change[0] in ("stopped", "held") and then_change[0] != change:
+            then_change = change_in(then.group(1) or then.group(2) or then.group(3), 0) if then else None
+            if then_change and then_change[0] != change and (then_change[0] in ("stopped", "held") or (
+                    then_change[0] == "started" and change in ("stopped", "held"))):
                 named = original[m.start : start + len(text)]  # from the drug: not its start verb
                 facts.append(Fact("medication", m.start, m.start + len(named), named, section=category,
                                   change=then_change[0], drug=m.key, priority=_PRIORITY[then_change[0]]))
                 # "we started A 10 g PO TID for 48 hours, he completed three doses and then it was stopped"
             previous = (change or "listed", m.end)
-    return _merge(_course(note, facts))
+    return _merge(_redosed(_running_started(_course(note, facts))))
 
 
 _LEADING = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?:[A-Za-z][\w/ ]{0,24}:[ \t]*)?"
@@ -316,8 +324,7 @@ _EVENT_ARROW = re.compile(r"->|→")
 _PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORECASE)
 
 
-_SWITCHED_TO = re.compile(r"\b(?:switch|switched|change|changed|convert|converted|transition|transitioned|narrow|narrowed|"
-                          r"(?:de-?)?escalate|(?:de-?)?escalated|cross-taper|cross-tapered)\s+to\s+$", re.IGNORECASE)
+_SWITCHED_TO = re.compile(rf"\b{_SWITCH_VERB}\s+to\s+$", re.IGNORECASE)
 
 
 def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):
@@ -344,17 +351,14 @@ def _shared_after(note: str, m, following, following_end: int) -> str | None:
 
 
 # "switched from vancomycin to", "oral step-down from IV cefazolin": the drug after it is the one left.
-_FROM_SWITCH = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
-                          r"step(?:ped)?[- ]?down|de-?escalat(?:e|ed|ion))\s+from\s+(?:(?:iv|po|oral|intravenous)\s+)?$",
-                          re.IGNORECASE)
+_FROM_SWITCH = re.compile(rf"\b{_SWITCH_VERB}\s+from\s+(?:(?:iv|po|oral|intravenous)\s+)?$", re.IGNORECASE)
 
 
-_FROM_SWITCH_TO = re.compile(r"\b(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
-                             r"step(?:ped)?[- ]?down|de-?escalat(?:e|ed))\s+from\s+[^.;:\n]{1,40}?\s+to\s+$", re.IGNORECASE)
+_FROM_SWITCH_TO = re.compile(rf"\b{_SWITCH_VERB}\s+from\s+[^.;:\n]{{1,40}}?\s+to\s+$", re.IGNORECASE)
 
 
 _MAYBE_SWITCH = re.compile(r"\b(?:may|might|could|would|consider(?:ing)?|plan(?:s|ning)?\s+to|if\s+\w+\s+\w+)\s+"
-                           r"(?:\w+\s+)?(?:switch|change|narrow|convert|transition|step[- ]?down|de-?escalate)\b",
+                           rf"(?:\w+\s+)?{_SWITCH_VERB}\b",
                            re.IGNORECASE)
 
 
@@ -364,7 +368,7 @@ def _same_drug_arrow(note: str, first, second) -> bool:
     between = note[first.end : second.start]
     arrow = _EVENT_ARROW.search(between)
     if first.key != second.key or not arrow or len(between) > 60 or re.search(r"[.;:\n]\s", between) \
-            or _SWITCHED_TO.search(between) or re.search(r"\b(?:switch|change|convert|transition)\w*\b", between, re.IGNORECASE):
+            or _SWITCHED_TO.search(between) or re.search(rf"\b{_SWITCH_VERB}\b", between, re.IGNORECASE):
         return False  # "metoprolol tartrate 25 mg BID -> switch to metoprolol succinate": a switch stops one
     old, new = between[: arrow.start()], note[second.end : second.end + 40]
     return bool((DOSE_UNIT.search(old) or _ROUTE_WORD.search(old)) and (DOSE_UNIT.search(new) or _ROUTE_WORD.search(new)))
@@ -378,6 +382,10 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     "X d/c'd, switched to Y"; ``started`` for the drug a switch goes to ("switched from vancomycin to
     cefazolin")."""
     m = inside[i]
+    if i + 1 < len(inside) and _INTERCHANGED_TO.search(note[m.end : inside[i + 1].start]):
+        return None
+    if i > 0 and _INTERCHANGED_TO.search(note[inside[i - 1].end : m.start]):
+        return "started"
     if i + 1 < len(inside) and _MAYBE_SWITCH.search(note[m.end : inside[i + 1].start]):
         return None  # "continue meropenem while febrile; may narrow to piperacillin-tazobactam once afebrile"
     if i > 0 and _MAYBE_SWITCH.search(note[inside[i - 1].end : m.start]):
@@ -478,6 +486,49 @@ def _merge(facts: list[Fact]) -> list[Fact]:
                 best[f.change or ""] = f
         kept += best.values()
     return sorted(kept, key=lambda f: f.start)
+
+
+def _running_started(facts: list[Fact]) -> list[Fact]:
+    """An infusion first seen running during the stay and changed or stopped later was started then, even if
+    no line says so ("Post-intubation: propofol 20 mcg/kg/min and fentanyl 50 mcg/h infusions", then "fentanyl
+    150 mcg/h -> 100", "Fentanyl infusion off at extubation"): its first mention at a rate in the course or
+    plan is its start. Not a drug a home list or the history names (it came in on it), nor one any line
+    starts."""
+    out = list(facts)
+    for drug in {f.drug for f in facts if f.drug}:
+        mine = [(n, f) for n, f in enumerate(facts) if f.drug == drug]
+        if any(f.change == "started" or (f.section in _HISTORY and f.section != "allergies") for _, f in mine):
+            continue
+        later = [n for n, f in mine if f.change in ("changed", "stopped", "held")]
+        first = next(((n, f) for n, f in mine if f.change == "listed" and RATE.search(f.text)), None)
+        if later and first and first[0] < later[0]:
+            n, f = first
+            out[n] = Fact(**{**f.__dict__, "change": "started", "priority": _PRIORITY["started"]})
+    return out
+
+
+def _redosed(facts: list[Fact]) -> list[Fact]:
+    """A dose given at another amount than the dose given or started before it, with the drug running in
+    between, was a dose change: "MTX #2 10 mg/m2 = 18 mg IV 11:15", then "methotrexate 9 mg IV (5 mg/m2) given
+    at 11:05" (bilirubin 2.6 -> 50% per protocol). Only a given dose in the course or plan: a list's or a
+    table's NEW entry is the drug's start, whatever the course gave before."""
+    out = list(facts)
+    last: dict[str, Fact] = {}
+    for n, f in enumerate(facts):
+        if not f.drug or f.change not in ("started", "stopped", "held"):
+            continue
+        before = last.get(f.drug)
+        last[f.drug] = f
+        if (f.change != "started" or before is None or before.change != "started" or "|" in f.text
+                or f.section in _HISTORY or f.section == "discharge_medications" or not _GIVEN.search(f.text)):
+            continue
+        new, old = dose_of(f.text).get("amount"), dose_of(before.text).get("amount")
+        if new and old and new != old and new.split(" ", 1)[1] == old.split(" ", 1)[1]:
+            out[n] = Fact(**{**f.__dict__, "change": "changed"})
+    return out
+
+
+_GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
 
 
 def _rank(f: Fact) -> int:

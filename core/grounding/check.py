@@ -542,6 +542,14 @@ _NEGATIVE_RESULT = re.compile(r"[^.;:\n]{0,30}?\b(?:negative|neg|undetectable|no
 _UNDETECTED = re.compile(r"(?:(?:was|were|is|are)\s+)?(?:undetectable|not\s+detected)", re.IGNORECASE)
 
 
+def _heading(text: str, span: tuple[int, int]) -> bool:
+    """Whether the words at ``span`` are a heading: alone on their line, before a colon."""
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    line_end = text.find("\n", span[1])
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return line.strip().rstrip(":").strip().lower() == text[span[0] : span[1]].lower() and line.rstrip().endswith(":")
+
+
 def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
     note_states = functools.cache(
         lambda key: [negation.state(n.scopes, span) for span in n.words.occurrences(key)]
@@ -569,6 +577,8 @@ def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
         if "affirmed" in note_states(key):  # an "if chest pain, return" is no report of chest pain
             continue
         for span in s.words.occurrences(key):
+            if _heading(s.text, span):
+                continue  # "Medication changes:" over a list is the list's name, not a report of any
             if negation.state(s.scopes, span) == "affirmed" and not (undetected and _NEGATIVE_RESULT.match(s.text, span[1])):
                 reason = (
                     f"the summary reports {squash(s.text[span[0] : span[1]])}, but the note says it is absent"

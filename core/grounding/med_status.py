@@ -5,7 +5,9 @@ Stopping a drug is a change, not an absence (the note's "lisinopril was stopped"
 summary's "lisinopril was switched to Entresto"), so this is not the negation check's job: only the two
 statuses are compared, for the same drug, and only where the note states one and never the other.
 A status is a stop or continue verb in the drug's own clause: right before it ("stop oxybutynin",
-"continue aspirin") or a few words after it ("lisinopril was stopped", "octreotide 100 mcg SC continued").
+"continue aspirin") or a few words after it ("lisinopril was stopped", "octreotide 100 mcg SC continued",
+"Fentanyl gtt off since 09:00", "Gabapentin (home) | held"); the verb right before it wins ("stop aspirin and
+continue metoprolol"). A list that ends "- all HELD" holds every drug on its line; "not restarted" is a stop.
 """
 
 from __future__ import annotations
@@ -15,10 +17,19 @@ import re
 
 from core.grounding.findings import Flag, Mention, Taken, squash
 
-_STOP = r"discontinu(?:e|ed|es|ing)|stop(?:ped|s|ping)?|d/c'?d|dc'?d|held|hold(?:ing)?|withheld|ceased"
+_STOP = (r"discontinu(?:e|ed|es|ing)|stop(?:ped|s|ping)?|d/c'?d|dc'?d|held|hold(?:ing)?|withheld|ceased|"
+         r"(?:weaned|titrated|taken|turned)\s+off|(?:last|final)\s+dose|deprescribed|no\s+longer")
+_LEFT = r"(?:narrowed|(?:de-?)?escalated|switched|changed|converted|transitioned)\s+to"  # "cefepime escalated to
+# meropenem" stops the cefepime (what the fact extractor says too), not the meropenem
 _CONTINUE = r"continu(?:e|ed|es|ing)|resume[ds]?|restart(?:ed)?"
-_VERB = re.compile(rf"\b(?:(?P<stop>{_STOP})|(?P<go>{_CONTINUE}))\b", re.IGNORECASE)
-_GAP = re.compile(r"[^.;:\n,()]*")  # a clause: no sentence, list or bracket break in between
+_VERB = re.compile(rf"\b(?:(?P<stop>{_STOP}|{_LEFT})|(?P<go>{_CONTINUE}))\b", re.IGNORECASE)
+_GAP = re.compile(r"(?:\s*\([^()\n]{0,30}\))?(?::[ \t]*)?[^.;:\n,()]*")  # a clause: no sentence, list or bracket
+# break in between, past a short bracket or a label's colon right after the drug ("Gabapentin (home) | held",
+# "Clonazepam: last dose 14:00 today")
+_JOIN = re.compile(r"\s*(?:,|and|&|\+|/)\s*(?:and\s+)?", re.IGNORECASE)  # "amlodipine and losartan HELD": shared
+_NOT = re.compile(r"\b(?:not|never|no)\s+$", re.IGNORECASE)  # "not restarted": stopped
+_OFF = re.compile(r"(?:\s+(?:infusion|gtt|drip))?\s*\(?\s*off\b", re.IGNORECASE)  # "NE off 11:00", "infusion (off 10/13)"
+_ALL = re.compile(rf"[-–:]\s*all\s+(?:(?P<stop>{_STOP})|(?P<go>{_CONTINUE}))\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|should|in\s+case)\b", re.IGNORECASE)
 AFTER_WORDS = 6
 
@@ -30,20 +41,37 @@ def status(text: str, med: Mention, meds: list[Mention]) -> str | None:
     ends = [i for i in (text.find(c, med.end) for c in ".;\n") if i >= 0]
     if _CONDITIONAL.search(text, start, min(ends, default=len(text))):
         return None
-    starts = [m.start for m in meds]  # in text order
-    i = bisect.bisect_left(starts, med.end)
-    limit = starts[i] if i < len(starts) else len(text)
-    gap = _GAP.match(text, med.end, limit)
-    for verb in _VERB.finditer(text, med.end, gap.end() if gap else med.end):
-        if len(text[med.end : verb.start()].split()) <= AFTER_WORDS:
-            return "stopped" if verb["stop"] else "continued"
-        break
     before = text[max(0, med.start - 30) : med.start]
     preceding = re.search(rf"\b(?:(?P<stop>{_STOP})|(?P<go>{_CONTINUE}))\s+(?:the\s+|his\s+|her\s+|home\s+)?$",
                           before, re.IGNORECASE)
     if preceding:
-        return "stopped" if preceding["stop"] else "continued"
+        return _said(preceding, before[: preceding.start()])
+    if _OFF.match(text, med.end):
+        return "stopped"
+    starts = [m.start for m in meds]  # in text order
+    i = bisect.bisect_left(starts, med.end)
+    end = med.end
+    while i < len(starts) and _JOIN.fullmatch(text, end, starts[i]):
+        end = meds[i].end  # a drug joined to the next shares the verb after it
+        i = bisect.bisect_left(starts, end)
+    limit = starts[i] if i < len(starts) else len(text)
+    gap = _GAP.match(text, end, limit)
+    for verb in _VERB.finditer(text, end, gap.end() if gap else end):
+        if len(text[end : verb.start()].split()) <= AFTER_WORDS:
+            return _said(verb, text[end : verb.start()])
+        break
+    line_end = text.find("\n", med.end)
+    every = _ALL.search(text, med.end, line_end if line_end >= 0 else len(text))
+    if every:  # "Home meds: aspirin, metoprolol succinate and tamsulosin - all HELD (shock, NPO)."
+        return "stopped" if every["stop"] else "continued"
     return None
+
+
+def _said(verb: re.Match, lead: str) -> str:
+    """The status a verb says, read through a "not" before it ("not restarted", "not continued")."""
+    if verb["stop"]:
+        return "continued" if _NOT.search(lead) else "stopped"
+    return "stopped" if _NOT.search(lead) else "continued"
 
 
 def flags(summary: str, note: str, summary_meds: list[Mention], note_meds: list[Mention], taken: Taken) -> list[Flag]:

@@ -184,3 +184,62 @@ def test_a_measurement_about_a_drug_is_not_its_order_and_no_renal_change_changes
                "Acyclovir 800 mg PO BID: no renal change.\n")
     assert ("busulfan", "changed") in got
     assert ("fludarabine", "started") not in got and ("acyclovir", "changed") not in got
+
+
+# Rules written for the known misses of sum-dev-027/028 and the blind round (e), sum-dev-029/030 (2026-12-04).
+
+def test_an_infusion_first_seen_running_and_then_titrated_was_started():
+    got = _got("POD 6 - 04/12/2032 - EVENT\nPost-intubation: propofol 20 mcg/kg/min and fentanyl 50 mcg/h infusions.\n\n"
+               "POD 7 - 04/13/2032 - SICU\nNeuro: fentanyl 150 mcg/h -> 100.\n")
+    assert {("fentanyl", "started"), ("fentanyl", "changed")} <= got
+    # a home drug seen at a rate is not started by the stay, nor one that nothing changes later
+    home = _got("Home meds: insulin pump 1 unit/h basal.\n\nHD 2 - SICU\nInsulin 2 units/h -> 3 units/h.\n")
+    assert ("insulin", "started") not in {(d, c) for d, c in home if d and "insulin" in d}
+    assert ("propofol", "started") not in got
+
+
+def test_a_hydration_fluid_is_stopped_by_its_name():
+    got = _got("DAY -3 | BMT NOTE\n- Cy 4,320 mg IV with mesna and hyperhydration.\n"
+               "- Hyperhydration: D5-1/2NS + KCl 20 mEq/L at 150 mL/h from 05:00.\n\n"
+               "DAY -1 | BMT NOTE\nMesna last dose 19:00 yesterday. Hyperhydration stopped 12:00 today.\n")
+    assert {("potassium chloride", "started"), ("potassium chloride", "stopped")} <= got
+    assert ("mesna", "stopped") not in got  # "mesna and hyperhydration" does not make mesna the fluid
+
+
+def test_a_dose_given_at_another_amount_while_the_drug_runs_was_changed():
+    got = _got("DAY +3 | BMT NOTE\n- MTX #2 10 mg/m2 = 18 mg IV given 11:15.\n\nDAY +6 | BMT NOTE\n"
+               "- Bili 2.6: 50% per protocol; methotrexate 9 mg IV (5 mg/m2) given at 11:05.\n")
+    assert {("methotrexate", "started"), ("methotrexate", "changed")} <= got
+    same = _got("DAY +3\n- MTX 18 mg IV given 11:15.\n\nDAY +6\n- Methotrexate 18 mg IV given at 11:05.\n")
+    assert ("methotrexate", "changed") not in same
+
+
+def test_a_drug_held_and_resumed_in_one_breath_and_a_continue_cell_that_resumed():
+    got = _got("HOSPITAL COURSE\nCholecalciferol held inpatient, resumed at discharge.\n")
+    assert {("cholecalciferol", "held"), ("cholecalciferol", "started")} <= got
+    table = _got("DISCHARGE MEDICATIONS\n| Medication | Home | Discharge | Status |\n|---|---|---|---|\n"
+                 "| Cholecalciferol | 2,000 units daily | 2,000 units PO daily | CONTINUE (resumed; held inpatient) |\n"
+                 "| Paroxetine | 20 mg daily | - | STOPPED (tapered) |\n")
+    assert ("cholecalciferol", "started") in table
+    assert ("paroxetine", "changed") not in table  # how it was stopped, not a second change
+
+
+def test_a_therapeutic_interchange_changes_the_first_drug_and_starts_the_second():
+    got = _got("TRANSFER SUMMARY\nHome omeprazole 20 mg: therapeutic interchange to pantoprazole while inpatient.\n")
+    assert {("omeprazole", "changed"), ("pantoprazole", "started")} <= got
+    assert ("omeprazole", "stopped") not in got
+
+
+def test_no_change_to_a_drug_is_no_switch_and_a_lab_draw_hold_is_no_hold():
+    got = _got("HD 12 - SICU\nTSH 2.1 on home levothyroxine - no change to levothyroxine.\n\nFOLLOW-UP\n"
+               "- BMT clinic: CBC, BMP, tacrolimus trough (hold AM dose until drawn).\n")
+    assert ("levothyroxine", "stopped") not in got and ("levothyroxine", "changed") not in got
+    assert ("tacrolimus", "held") not in got
+
+
+def test_rows_of_a_space_aligned_table_stand_alone():
+    note = ("PHARMACY - TACROLIMUS LEVELS\nDate   Day   Level   Dose          Action            Comment\n"
+            "04/01  +22   6.3     2 mg PO BID   increase to 2.5   loss of letermovir effect\n"
+            "04/03  +24   8.9     2.5 mg PO BID no change\n")
+    texts = [f.text for f in extract(note).of("medication") if f.drug == "letermovir"]
+    assert texts and all("\n" not in t and "04/03" not in t for t in texts)

@@ -23,3 +23,11 @@ def test_a_dose_said_of_the_pump_backs_the_drugs_new_dose():
     assert not [f for f in check(summary, NOTE) if f.kind == "dose"]
     wrong = "Medication changes:\n- CHANGED hydromorphone PCA ↑: demand 0.2 -> 0.5 mg.\n"
     assert [f.text for f in check(wrong, NOTE) if f.kind in ("dose", "number")] == ["0.5 mg"]
+
+
+def test_a_hydration_fluid_is_named_by_its_label_and_only_a_fluid_is():
+    note = ("- Cy 4,320 mg IV with mesna and hyperhydration.\n- Hyperhydration: D5-1/2NS + KCl 20 mEq/L at 150 mL/h.\n"
+            "Hyperhydration stopped 12:00 today.\n")
+    assert [(m.text, m.key) for m in mentions(note, find(note))] == [("Hyperhydration", "potassium chloride")]
+    assert mentions("Cy with mesna and hyperhydration.\nHyperhydration stopped.\n",
+                    find("Cy with mesna and hyperhydration.\nHyperhydration stopped.\n")) == []

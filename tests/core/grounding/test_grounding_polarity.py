@@ -105,3 +105,24 @@ def test_if_after_a_plan_item_makes_it_conditional_but_not_after_a_verb():
     text = "Wean FiO2; surfactant if FiO2 > 0.40.\nReturn if fever."
     uncertain = [text[s.start : s.end].strip() for s in negation.scopes(text) if s.polarity == "uncertain"]
     assert uncertain == ["surfactant", "FiO2 > 0.40", "fever"]
+
+
+def test_status_reads_a_stop_the_extractor_writes():
+    # the verb right before a drug is its own, whatever follows; a shared verb after "A and B"; a label's
+    # colon; "off"; "not restarted"; a list that ends "- all HELD"
+    text = ("stop aspirin and continue metoprolol. Amlodipine and losartan HELD. Clonazepam: last dose 14:00 today. "
+            "Fentanyl gtt off since 09:00. Propofol stopped and not restarted.\n"
+            "Home meds: tamsulosin, gabapentin - all HELD (shock).\nCefepime escalated to meropenem.")
+    meds = medications.find(text)
+    got = {m.text: med_status.status(text, m, meds) for m in meds}
+    assert got == {"aspirin": "stopped", "metoprolol": "continued", "Amlodipine": "stopped", "losartan": "stopped",
+                   "Clonazepam": "stopped", "Fentanyl": "stopped", "Propofol": "stopped", "tamsulosin": "stopped",
+                   "gabapentin": "stopped", "Cefepime": "stopped", "meropenem": None}
+
+
+def test_a_list_heading_is_not_a_claim():
+    note = "HD 4: No medication changes today. Fentanyl infusion off at extubation."
+    summary = "Medication changes:\n- STOPPED Fentanyl infusion off at extubation.\n"
+    assert [f for f in check(summary, note) if f.kind == "negation"] == []
+    assert [f.text for f in check("There were medication changes today.", note) if f.kind == "negation"] \
+        == ["medication changes"]
