@@ -83,7 +83,7 @@ _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)\bwith|"
     r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
-    r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?)\s*$",
+    r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?|\bif\s+[^.;,:\n]*)\s*$",
     re.IGNORECASE)
 
 
@@ -146,7 +146,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 dependent = _dependent(note, inside[i - 1].end if i else a, m.start, m.end) or bool(dependent and joined)
             if not dependent:
                 kept.append(m)
-        inside = kept
+        inside = [m for m in kept if not _title_line(note, m.start)]
         previous: tuple[str, int] | None = None  # (change, end of previous drug)
         for i, m in enumerate(inside):
             seg_end = inside[i + 1].start if i + 1 < len(inside) else b
@@ -529,6 +529,28 @@ def _redosed(facts: list[Fact]) -> list[Fact]:
 
 
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
+
+
+_RULE = re.compile(r"[ \t]*[=*_~#-]{5,}[ \t]*$")
+_TITLE_WORD = re.compile(r"\b(?:NOTE|FLOWSHEET|CONSULT(?:ATION)?|SUMMARY|EXPORT|RECORD|LOG)\b")
+
+
+def _title_line(note: str, at: int) -> bool:
+    """Whether the line at ``at`` is an entry's title: framed by rule lines ("=====") above and below, or in
+    capitals naming a kind of entry ("PHARMACY NOTE — VANCOMYCIN RENAL DOSING — D+6 — 03/16 11:55"). A drug
+    named there is the entry's subject, not an order."""
+    start = note.rfind("\n", 0, at) + 1
+    end = note.find("\n", at)
+    end = len(note) if end < 0 else end
+    above = note[note.rfind("\n", 0, max(start - 1, 0)) + 1 : max(start - 1, 0)] if start else ""
+    below_end = note.find("\n", end + 1)
+    below = note[end + 1 : below_end if below_end >= 0 else len(note)] if end < len(note) else ""
+    line = note[start:end]
+    letters = [c for c in line if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    if above and below and _RULE.match(above) and _RULE.match(below):
+        return capitals >= 0.5 * len(letters) > 0  # not a framed paragraph ("HPI (free text): Mother reports ...")
+    return bool(_TITLE_WORD.search(line)) and capitals >= 0.7 * len(letters)
 
 
 def _rank(f: Fact) -> int:

@@ -20,6 +20,8 @@ mesna)."""
 NEAR = 40
 """How far (characters) a drug may stand from its device word on their line to be the device's drug."""
 _BREAK = re.compile(r"[;:()]|\.\s|,\s")  # "fentanyl 50. Epidural 8 mL/h": the epidural is not the fentanyl's
+_NOT_NAMING = re.compile(r"\b(?:per|available|for|without|reversal|protocol|policy|if)\b", re.IGNORECASE)  # "Naloxone
+# available per PCA protocol" names no naloxone PCA
 _LABEL = re.compile(r"\s*:")  # "Hyperhydration: D5-1/2NS + KCl ...", "PCA: hydromorphone 0.2 mg": the device's label
 
 
@@ -41,8 +43,10 @@ def mentions(text: str, drugs: list[Mention]) -> list[Mention]:
         label = _LABEL.match(text, w.end())
         after = label.end() if label else w.end()
         near = [d for d in drugs if line_start <= d.start < line_end and (kind != "fluids" or d.key in _FLUIDS)
-                and ((0 <= d.start - after <= NEAR and not _BREAK.search(text, after, d.start))
-                     or (0 <= w.start() - d.end <= NEAR and not _BREAK.search(text, d.end, w.start())))]
+                and ((0 <= d.start - after <= NEAR and not _BREAK.search(text, after, d.start)
+                      and not _NOT_NAMING.search(text, after, d.start))
+                     or (0 <= w.start() - d.end <= NEAR and not _BREAK.search(text, d.end, w.start())
+                         and not _NOT_NAMING.search(text, d.end, w.start())))]
         if near:
             named.append((w.start(), kind, near[0].key))
             continue

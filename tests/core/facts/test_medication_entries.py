@@ -243,3 +243,23 @@ def test_rows_of_a_space_aligned_table_stand_alone():
             "04/03  +24   8.9     2.5 mg PO BID no change\n")
     texts = [f.text for f in extract(note).of("medication") if f.drug == "letermovir"]
     assert texts and all("\n" not in t and "04/03" not in t for t in texts)
+
+
+# Round (f), sum-dev-031/032, and what the window showed on sum-dev-030 (2026-12-04).
+
+def test_an_order_log_says_modified_and_an_entry_title_orders_nothing():
+    got = _got("ORDER HISTORY LOG\n| Order | Action | Date/Time | Details |\n|---|---|---|---|\n"
+               "| Meropenem | New | 03/11 11:00 | 1 g IV q8h |\n| Meropenem | Modified | 03/12 10:00 | 3-h extended infusion |\n"
+               "\n==========\nPHARMACY NOTE — VANCOMYCIN RENAL DOSING — D+6 — 03/16 11:55\n==========\n"
+               "Cyclosporine modified (Neoral) 125 mg PO q12h - NEW.\n")
+    assert {("meropenem", "started"), ("meropenem", "changed")} <= got
+    assert not {c for d, c in got if d == "vancomycin"}  # the entry's subject, not a dose change
+    assert ("cyclosporine", "changed") not in got  # "cyclosporine modified" is the drug's formulation
+
+
+def test_a_drug_in_another_drugs_condition_and_a_reversal_agent_by_a_pump_are_nothing():
+    got = _got("TRANSFER SUMMARY\n- Fenofibrate 160 mg per NJ daily; may stop if TG normal off propofol and alcohol.\n")
+    assert not {c for d, c in got if d == "propofol"}
+    pump = _got("DAY +4\nSTART hydromorphone PCA: basal 0.2 mg/h, started 16:00. Naloxone available per PCA protocol.\n\n"
+                "DAY +5\nPCA increased 10:00 — basal 0.2 -> 0.3 mg/h.\n")
+    assert ("hydromorphone", "changed") in pump and ("naloxone", "changed") not in pump

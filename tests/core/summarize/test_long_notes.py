@@ -24,13 +24,14 @@ KNOWN_MISSES = {
     # sum-dev-029 (2026-12-04, session 14's blind round (e): 66/68 blind, 67/68 after; sum-dev-030 66/67 blind,
     # 67/67 after): a home drug resumed at a lower dose ("RESUMED 10/21 at reduced dose", 100 mg TID for 300 mg
     # TID) the writer counts as started; the extractor says CHANGED, as the earlier writers counted a restart at
-    # another dose.
+    # another dose. Round (f), sum-dev-031 (SICU, necrotizing pancreatitis) and 032 (BEAM autologous transplant):
+    # 66/68 and 68/69 blind, all after.
     "sum-dev-029": {("gabapentin", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 18
+    assert len(LONG) >= 20
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
