@@ -49,6 +49,12 @@ def medication_line(fact: Fact) -> str:
     return f"{label} {text}" if text else label
 
 
+def short_line(fact: Fact) -> str:
+    """``CONTINUED losartan``: the change and the drug as the note names it, nothing else."""
+    name = next((m.text for m in med_names.mentions(fact.text) if m.key == fact.drug), fact.drug or "")
+    return f"{(fact.change or 'listed').upper()} {name}".strip()
+
+
 LONG_LINE = 12
 """Words past which a medication line drops its asides: a parenthesis with no dose in it ("(not on list;
 reported by daughter)", "(started 2029, no documented indication)"), so that every change fits the budget."""
@@ -121,6 +127,9 @@ def render(extraction: Extraction, style: str, narratives: dict[str, list[str]] 
         meds.sort(key=lambda f: (CHANGE_ORDER.index(f.change), f.start))
         for f in meds:
             add(i, f, medication_line(f), f.change != "continued", soft)
+        for f in [f for f in meds if f.change == "continued" and (f.start, f.end) not in used]:
+            add(i, f, short_line(f), True, soft)  # a continued drug the soft budget had no room for: by name,
+            # within the hard one
 
     progress = True
     while progress:  # round robin over blocks, best fact first, until the soft budget is spent

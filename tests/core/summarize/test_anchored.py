@@ -49,6 +49,26 @@ def test_every_medication_change_is_kept_even_past_the_style_length():
     assert len(summary.split()) * 3 < len(note.split())
 
 
+
+def test_a_continued_drug_past_the_style_length_is_still_named():
+    from core.grounding import check
+
+    meds = ["lisinopril", "atorvastatin", "levothyroxine", "sertraline", "tamsulosin", "omeprazole", "metformin",
+            "amlodipine", "allopurinol", "finasteride", "losartan", "carvedilol", "spironolactone", "gabapentin",
+            "duloxetine", "donepezil", "montelukast", "sitagliptin", "rosuvastatin", "clopidogrel", "aspirin",
+            "furosemide", "warfarin", "apixaban", "memantine", "fluticasone", "tiotropium", "albuterol",
+            "empagliflozin", "hydrochlorothiazide", "cholecalciferol", "pravastatin", "mirtazapine",
+            "ezetimibe", "citalopram", "bupropion", "trazodone", "melatonin", "docusate", "senna"]
+    note = ("DISCHARGE SUMMARY\nDiagnoses: community-acquired pneumonia.\nHOSPITAL COURSE\n"
+            + "She walked the hallway with physical therapy and felt stronger each day. " * 60
+            + "\n\nDISCHARGE MEDICATIONS\n" + "\n".join(f"- {m} 10 mg daily - CONTINUE, no change" for m in meds) + "\n")
+    summary = structured.render(extract(note), "brief")
+    for m in meds:  # the first in full, the rest (past the style's length) by name
+        assert re.search(rf"CONTINUED {m}\b", summary), m
+    assert "- CONTINUED senna\n" in summary + "\n"
+    assert check(summary, note) == []
+    assert len(summary.split()) * 3 < len(note.split())
+
 NOTE = ("CC: chest pain.\nHPI: 61M with hypertension presents with chest pain for 3 hours.\n"
         "SOCIAL HISTORY: He lives with his wife and works as a bus mechanic. He walks every day and does not "
         "smoke. He drinks two or three beers a week. His father had a heart attack at an older age and his "
