@@ -146,7 +146,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 dependent = _dependent(note, inside[i - 1].end if i else a, m.start, m.end) or bool(dependent and joined)
             if not dependent:
                 kept.append(m)
-        inside = [m for m in kept if not _title_line(note, m.start)]
+        inside = [m for m in kept if not _title_line(note, m.start) and not _RESISTANT.match(note, m.end)]
         previous: tuple[str, int] | None = None  # (change, end of previous drug)
         for i, m in enumerate(inside):
             seg_end = inside[i + 1].start if i + 1 < len(inside) else b
@@ -529,6 +529,10 @@ def _redosed(facts: list[Fact]) -> list[Fact]:
 
 
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)
+
+
+# An organism's resistance, not a drug: "methicillin-resistant Staphylococcus epidermidis", "vancomycin-resistant".
+_RESISTANT = re.compile(r"[- ](?:resistant|sensitive|susceptible|intermediate)\b", re.IGNORECASE)
 
 
 _RULE = re.compile(r"[ \t]*[=*_~#-]{5,}[ \t]*$")

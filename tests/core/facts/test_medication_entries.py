@@ -263,3 +263,10 @@ def test_a_drug_in_another_drugs_condition_and_a_reversal_agent_by_a_pump_are_no
     pump = _got("DAY +4\nSTART hydromorphone PCA: basal 0.2 mg/h, started 16:00. Naloxone available per PCA protocol.\n\n"
                 "DAY +5\nPCA increased 10:00 — basal 0.2 -> 0.3 mg/h.\n")
     assert ("hydromorphone", "changed") in pump and ("naloxone", "changed") not in pump
+
+
+def test_an_organisms_resistance_and_a_plan_for_later_are_no_orders():
+    got = _got("ID CONSULT\nCLABSI with methicillin-resistant Staphylococcus epidermidis; vancomycin 1 g IV q12h started.\n"
+               "PJP: plan inhaled pentamidine after engraftment, at the Day +30 visit (not now).\n")
+    assert ("vancomycin", "started") in got
+    assert not {c for d, c in got if d in ("methicillin", "pentamidine") and c != "listed"}
