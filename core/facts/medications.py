@@ -543,13 +543,11 @@ def _title_line(note: str, at: int) -> bool:
     """Whether the line at ``at`` is an entry's title: framed by rule lines ("=====") above and below, or in
     capitals naming a kind of entry ("PHARMACY NOTE — VANCOMYCIN RENAL DOSING — D+6 — 03/16 11:55"). A drug
     named there is the entry's subject, not an order."""
+    line = _line_of(note, at)
     start = note.rfind("\n", 0, at) + 1
-    end = note.find("\n", at)
-    end = len(note) if end < 0 else end
-    above = note[note.rfind("\n", 0, max(start - 1, 0)) + 1 : max(start - 1, 0)] if start else ""
-    below_end = note.find("\n", end + 1)
-    below = note[end + 1 : below_end if below_end >= 0 else len(note)] if end < len(note) else ""
-    line = note[start:end]
+    end = start + len(line)
+    above = _line_of(note, start - 1) if start else ""
+    below = _line_of(note, end + 1) if end < len(note) else ""
     letters = [c for c in line if c.isalpha()]
     capitals = sum(c.isupper() for c in letters)
     if above and below and _RULE.match(above) and _RULE.match(below):

@@ -30,6 +30,12 @@ def _kind(word: str) -> str:
     return "pca" if word == "pca" else "epidural" if word in ("pcea", "epidural") else "fluids"
 
 
+def _joins(text: str, a: int, b: int) -> bool:
+    """Whether the stretch from ``a`` to ``b`` joins a drug to its device: a few characters with no clause break
+    and no word that makes it another's ("per", "available", ...)."""
+    return 0 <= b - a <= NEAR and not _BREAK.search(text, a, b) and not _NOT_NAMING.search(text, a, b)
+
+
 def mentions(text: str, drugs: list[Mention]) -> list[Mention]:
     """Mentions of a drug by its device: a bare "PCA", "epidural" or "hydration" (no drug in ``drugs`` within a few words
     on its line, with no sentence or clause break between) stands for the drug last named with that device
@@ -43,10 +49,7 @@ def mentions(text: str, drugs: list[Mention]) -> list[Mention]:
         label = _LABEL.match(text, w.end())
         after = label.end() if label else w.end()
         near = [d for d in drugs if line_start <= d.start < line_end and (kind != "fluids" or d.key in _FLUIDS)
-                and ((0 <= d.start - after <= NEAR and not _BREAK.search(text, after, d.start)
-                      and not _NOT_NAMING.search(text, after, d.start))
-                     or (0 <= w.start() - d.end <= NEAR and not _BREAK.search(text, d.end, w.start())
-                         and not _NOT_NAMING.search(text, d.end, w.start())))]
+                and (_joins(text, after, d.start) or _joins(text, d.end, w.start()))]
         if near:
             named.append((w.start(), kind, near[0].key))
             continue
