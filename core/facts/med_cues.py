@@ -84,10 +84,18 @@ def _table() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
+# An arrow between two readings of a vital sign or a lab ("HR 88 -> 104", "K 3.1 -> 4.0") says how the patient
+# changed, not a drug's dose: a drug named beside it ("DMSO odor, HR 88 -> 104") was not changed by it.
+_READING_ARROW = re.compile(
+    r"(?<![\w/-])(?:hr|heart\s+rate|pulse|bp|blood\s+pressure|rr|resp(?:iratory)?\s+rate|spo2|sats?|o2\s+sat|map|t|temp|"
+    r"tmax|k|na|mg|phos|ca|ica|cr|creat(?:inine)?|bun|hgb|hb|plts?|platelets|wbc|anc|inr|glucose|bg|lactate|"
+    r"bili(?:rubin)?|ast|alt|lipase|trop(?:onin)?(?:\s+i)?)\s*:?\s*\d[\d.,/]*\s*%?\s*(?:->|→)\s*\d", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def _not_cues() -> list[re.Pattern[str]]:
-    """The table's "-" rows: words holding a cue that say no change ("given the AKI")."""
-    return [pattern for change, pattern in _table() if change == "-"]
+    """The table's "-" rows: words holding a cue that say no change ("given the AKI"), and readings' arrows."""
+    return [pattern for change, pattern in _table() if change == "-"] + [_READING_ARROW]
 
 
 @functools.lru_cache(maxsize=1)

@@ -270,3 +270,13 @@ def test_an_organisms_resistance_and_a_plan_for_later_are_no_orders():
                "PJP: plan inhaled pentamidine after engraftment, at the Day +30 visit (not now).\n")
     assert ("vancomycin", "started") in got
     assert not {c for d, c in got if d in ("methicillin", "pentamidine") and c != "listed"}
+
+
+def test_a_drug_not_being_started_a_reading_arrow_and_a_return_to_oral_dosing():
+    got = _got("EVENT NOTE 03:30\nHR 120s, BP 98/60. Not starting heparin/anticoag (plt 34, falling).\n"
+               "Stem cell infusion: transient garlic taste / DMSO odor, HR 88 -> 104 transiently, BP 132/80.\n"
+               "Acyclovir was given IV from Day +3; acyclovir returned to oral dosing on Day +12 and fluconazole was "
+               "stopped at neutrophil recovery on Day +13.\n")
+    assert not {c for d, c in got if d in ("heparin", "dmso", "dimethyl sulfoxide") and c != "listed"}, got
+    assert ("acyclovir", "changed") in got and ("acyclovir", "stopped") not in got, got
+    assert ("fluconazole", "stopped") in got
