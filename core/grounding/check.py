@@ -496,6 +496,8 @@ def _dates(s: _Facts, n: _Facts) -> list[Flag]:
         return any(
             (month, day) in years and (year is None or None in years[month, day] or year in years[month, day])
             or (year is None and (month, day) in loose)
+            or (day == 0 and any(mo == month and (year is None or None in ys or year in ys)
+                                 for (mo, _), ys in years.items()))  # "November 2033": any day of it
             for year, month, day in key
         )
 

@@ -46,6 +46,9 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
                     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\s+)"
                     r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?P<year>)(?![\d/])"), "num"),
         (re.compile(rf"\b{month}\s+{day}(?:,?\s+{year})?\b"), "text"),
+        # a month of a year, "11/2033" or "November 2033": day 0 stands for the whole month
+        (re.compile(r"(?<![\d/.-])(?P<m>\d{1,2})/(?P<year>\d{4})(?![\d/-])"), "month"),
+        (re.compile(rf"\b{month},?\s+(?:of\s+)?{year}\b"), "month"),
     ]
 
 
@@ -114,6 +117,8 @@ def _key(m: re.Match[str], style: str, order: str | None = None) -> Key:
         readings = {"md": [(a, b)], "dm": [(b, a)]}.get(order or "", [(a, b), (b, a)])
     elif style == "dmy":
         readings = [(int(m["b"]), int(m["a"]))]
+    elif style == "month":
+        readings = [(int(m["m"]) if "m" in m.re.groupindex else MONTHS[m["month"].lower()], 0)]
     else:
         readings = [(MONTHS[m["month"].lower()], int(m["day"]))]
     return frozenset((year, mo, d) for mo, d in readings if _valid(year, mo, d))
@@ -127,6 +132,8 @@ def _year(text: str) -> int:
 
 
 def _valid(year: int | None, month: int, day: int) -> bool:
+    if day == 0:  # a whole month ("11/2033")
+        return 1 <= month <= 12
     try:
         dt.date(year or 2000, month, day)  # 2000 is a leap year, so 29 Feb without a year is valid
     except ValueError:
@@ -135,9 +142,9 @@ def _valid(year: int | None, month: int, day: int) -> bool:
 
 
 def same(a: Key, b: Key) -> bool:
-    """Whether two dates can be the same day (a missing year matches any year)."""
+    """Whether two dates can be the same day (a missing year matches any year, a whole month any of its days)."""
     return any(
-        ma == mb and da == db and (ya is None or yb is None or ya == yb)
+        ma == mb and (da == db or not da or not db) and (ya is None or yb is None or ya == yb)
         for ya, ma, da in a
         for yb, mb, db in b
     )

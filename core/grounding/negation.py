@@ -20,9 +20,11 @@ _NOT_VERBS = (
 )
 NEGATED = (
     r"no\s+longer|no\s+evidence\s+of|no\s+signs?\s+of|no\s+history\s+of|no|denie[sd]|deny(?:ing)?|without|"
-    r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|never\s+had|"
+    r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|"
+    r"never\s+(?:had|started|took|taken|filled|used|tried|received)|"
     r"declined|refused|neither|avoid(?:s|ed|ing)?|withheld|withhold|w/o|(?:(?:was|were)\s+)?not\s+sent\s+for|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
     + r"|(?:doesn't|didn't|don't|hasn't)\s+" + _NOT_VERBS
+    + r"|(?:(?:does|did|do|has|have|had|was|were|is|are)\s+)?not\s+yet(?:\s+(?:had|have|been|passed|received|started))?"
     + r"|(?:(?:does|did|do|has|have|was|were|is|are)\s+)?not"  # "not oriented", "did not lose consciousness"
 )  # fmt: skip
 NEGATED_AFTER = (

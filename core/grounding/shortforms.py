@@ -11,6 +11,12 @@ note's long forms count, and the match must use consecutive words (small functio
 skipped), so a made-up name does not find one by chance. Hand-written because the libraries that
 implement it (scispacy's AbbreviationDetector) look only for definitions written out in one text,
 "estimated blood loss (EBL)", not for a long form in another text.
+
+The other way round, a summary may spell out what the note abbreviates ("invasive ductal carcinoma" for
+the note's ``IDC``, "lower urinary tract symptoms" for ``LUTS``): :func:`spelled_out` finds those
+long forms by a stricter match, for the note's capital short forms of three letters or more: each word
+gives its first letter, and only a long compound word one more from its second half ("thyro-mental
+distance" for ``TMD``), so that "health nursing" does not spell ``HTN``.
 """
 
 from __future__ import annotations
@@ -100,3 +106,41 @@ def _match(letters: str, k: int, words: tuple[str, ...], w: int) -> bool:
             return False
         positions.append(nxt)
         end += 1
+
+
+def spelled_out(short: str, text: LongForms) -> list[tuple[int, int]]:
+    """Character spans of ``text`` where consecutive words spell out the capital short form ``short``
+    (``IDC`` -> "invasive ductal carcinoma"); none for short forms under three letters."""
+    letters = short.lower()
+    if short.endswith("s") and len(letters) > 3:
+        letters = letters[:-1]  # "RBCs", "PVCs"
+    if not re.fullmatch(r"[a-z][a-z0-9]*", letters) or len(letters) < 3:
+        return []
+    out = []
+    for i in text.starts.get(letters[0], ()):
+        for n in range(2, len(letters) + 4):
+            words = tuple(text.words[i : i + n])
+            if len(words) < n:
+                break
+            if _initials(letters, 0, words, 0):  # the fewest words that spell it: exactly these n
+                last = i + n - 1
+                out.append((text.offsets[i], text.offsets[last] + len(text.words[last])))
+                break
+    return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _initials(letters: str, k: int, words: tuple[str, ...], w: int) -> bool:
+    """Letters ``k:`` spelled by words ``w:``, each word giving its first letter (a long compound word may
+    give one more from its second half); every word is used, small function words may be skipped."""
+    if w == len(words):
+        return k == len(letters) and w > 1
+    word = words[w]
+    if word in _SKIP and k > 0 and _initials(letters, k, words, w + 1):
+        return True
+    if k >= len(letters) or word[0] != letters[k]:
+        return False
+    if _initials(letters, k + 1, words, w + 1):
+        return True
+    second = word.find(letters[k + 1], 4) if len(word) >= 8 and k + 1 < len(letters) else -1
+    return second >= 0 and _initials(letters, k + 2, words, w + 1)

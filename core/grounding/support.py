@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from core.grounding import equivalents, implied, sentences, shortforms, vocabulary
+from core.grounding import equivalents, implied, negation, sentences, shortforms, vocabulary
 from core.grounding.findings import Mention
 
 MAX_SOURCES = 4
@@ -165,6 +165,7 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     for i, key in summary.med_of.items():
         out[i] |= note.by_med.get(key, set())
     starts = [a for a, _ in note.segments]
+    _spelled_out(summary, note, out, starts)
     for i, token in enumerate(summary.tokens):
         if not out[i] and vocabulary.is_content(token) and not token.key.startswith("#"):
             at = note.long_forms.find(token.word if token.word.isalpha() else summary.text[token.start : token.end])
@@ -173,6 +174,36 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
             elif (part := summary.text[token.start : token.end].lower()).isalpha() and len(part) >= 5:
                 out[i] |= note.variant_segments(part)  # "axillary" backed by the note's "axillae"
     return out
+
+
+def _spelled_out(summary: Indexed, note: Indexed, out: list[set[int]], starts: list[int]) -> None:
+    """Back the summary's long forms of the note's capital short forms ("lower urinary tract symptoms" by the
+    note's "LUTS"), and a short form's plural by its singular ("RBCs" by "RBC")."""
+    token_starts = [t.start for t in summary.tokens]
+    seen: set[str] = set()
+    scoped: list[tuple[int, int]] | None = None
+    for n, token in enumerate(note.tokens):
+        short = token.word
+        if short in seen or not vocabulary.is_acronym(short.rstrip("s")) or short.lower() in summary.words:
+            continue
+        seen.add(short)
+        if scoped is None:
+            scoped = [(sc.start, sc.end) for sc in negation.scopes(note.text)]
+        if any(a <= token.start < b for a, b in scoped):
+            continue  # "declined NRT": the negation check cannot see the long form; leave it to the term check
+        seg = note.segment_of[n]
+        for a, b in shortforms.spelled_out(short, summary.long_forms):
+            if any(vocabulary.is_acronym(w) for w in summary.text[a:b].split()) or "\n" in summary.text[a:b]:
+                continue  # "MASH" does not spell the note's "MASLD"; a long form is in one line
+            i = bisect.bisect_left(token_starts, a)
+            while i < len(summary.tokens) and summary.tokens[i].start < b:
+                out[i].add(seg)
+                i += 1
+    for i, token in enumerate(summary.tokens):
+        word = token.word
+        if not out[i] and len(word) >= 3 and word.endswith("s") and vocabulary.is_acronym(word[:-1]):
+            segs = [note.segment_of[n] for n, t in enumerate(note.tokens) if t.word == word[:-1]]
+            out[i].update(segs)
 
 
 def content_backed(text: str, against: Indexed) -> list[bool]:

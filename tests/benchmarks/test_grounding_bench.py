@@ -6,12 +6,13 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.grounding import KINDS, assemble, load, score
+from benchmarks.grounding import KINDS, SPLITS, assemble, load, score
 from core.grounding import Flag, Report
 
 
 @pytest.mark.parametrize(("split", "pairs", "per_kind"), [("dev", 20, 4), ("dev2", 40, 3), ("test", 40, 8),
-                                                               ("test3", 40, 8), ("test4", 40, 10)])
+                                                               ("test3", 40, 8), ("test4", 40, 10), ("dev3", 40, 14),
+                                                               ("dev4", 40, 14), ("test6", 40, 14)])
 def test_planted_sets_are_well_formed(split, pairs, per_kind):
     records = load(split)
     assert len(records) >= pairs
@@ -30,8 +31,8 @@ def test_planted_sets_are_well_formed(split, pairs, per_kind):
 
 
 def test_dev_and_test_share_no_note():
-    dev = {r["note"] for r in load("dev")}
-    assert not dev & {r["note"] for r in load("test")}
+    dev = {r["note"] for split in SPLITS if split.startswith("dev") for r in load(split)}
+    assert not dev & {r["note"] for split in SPLITS if split.startswith("test") for r in load(split)}
 
 
 def test_score_counts_a_planted_error_as_caught_only_when_a_flag_overlaps_it():

@@ -102,7 +102,14 @@ def test_dates(text, key):
 
 
 def test_not_dates():
-    assert dates.find("BP 120/80, 13/45/2024, you may 5 times, March 2024") == []
+    assert dates.find("BP 120/80, 13/45/2024, you may 5 times, 13/2024") == []
+
+
+def test_a_month_of_a_year_is_a_whole_month():
+    assert [(d.text, set(d.key)) for d in dates.find("Seen March 2024 and 11/2033.")] == [
+        ("March 2024", {(2024, 3, 0)}), ("11/2033", {(2033, 11, 0)})]
+    assert dates.same(frozenset({(2024, 3, 0)}), frozenset({(2024, 3, 14)}))
+    assert not dates.same(frozenset({(2024, 3, 0)}), frozenset({(2024, 4, 14)}))
 
 
 def test_laterality_finder():

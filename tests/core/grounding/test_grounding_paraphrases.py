@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.grounding import analyze, check
+from core.grounding import analyze, check, shortforms
 
 PARAPHRASES = [
     ("septic shock complicated by acute hypoxemic respiratory failure", "septic shock c/b AHRF req intubation"),
@@ -83,3 +83,41 @@ def test_a_value_reached_by_a_trend_verb_implies_its_finding():
             if f.kind == "term"] == []
     low = "Glucose stayed in the 100s on steroids; A1c 7.4%."
     assert [f.text for f in check("Steroid-induced hyperglycemia.", low) if f.kind == "term"] == ["hyperglycemia"]
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("left breast invasive ductal carcinoma", "Dx: L breast IDC, pT2 pN1a, ER 95%."),
+    ("lower urinary tract symptoms from BPH", "Chief complaint: LUTS / BPH."),
+    ("a 6 cm thyromental distance", "Airway: Mallampati III, TMD 6 cm."),
+    ("more than 50 RBCs", "UA: >50 RBC, 0-2 WBC."),
+])
+def test_a_long_form_of_the_notes_short_form_is_not_flagged(summary, note):
+    assert [f.text for f in check(summary, note) if f.kind == "term"] == []
+
+
+def test_words_whose_initials_only_happen_to_fit_or_a_denied_short_form_are_still_flagged():
+    assert shortforms.spelled_out("HTN", shortforms.LongForms("Home health nursing arranged.")) == []
+    assert shortforms.spelled_out("IDC", shortforms.LongForms("invasive ductal carcinoma")) == [(0, 25)]
+    note = "PMH: HTN, HLD. Smoker; not ready, declined NRT."
+    assert [f.text for f in check("Agreed to start nicotine replacement.", note) if f.kind == "term"] == ["nicotine"]
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("Treated for secondary syphilis in November 2033.", "Treated for secondary syphilis (rash) 11/2033 with penicillin."),
+    ("A1c 7.7%, up from 7.4% in October 2033.", "A1c 7.7% (prev 7.4%, 10/2033)."),
+])
+def test_a_month_of_a_year_is_the_notes_month_written_another_way(summary, note):
+    assert check(summary, note) == []
+
+
+def test_a_month_the_note_does_not_give_is_flagged():
+    flags = check("Treated for secondary syphilis in October 2033.", "Treated for secondary syphilis (rash) 11/2033.")
+    assert [f.kind for f in flags] == ["date"]
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("She has not yet had a bowel movement.", "Tolerating clears, +flatus, no BM yet."),
+    ("He never started the donepezil.", "He never started donepezil despite the prescription in 2031."),
+])
+def test_not_yet_and_never_started_are_negations(summary, note):
+    assert [f for f in check(summary, note) if f.kind == "negation"] == []
