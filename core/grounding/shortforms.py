@@ -138,9 +138,10 @@ def _initials(letters: str, k: int, words: tuple[str, ...], w: int) -> bool:
     word = words[w]
     if word in _SKIP and k > 0 and _initials(letters, k, words, w + 1):
         return True
-    if k >= len(letters) or word[0] != letters[k]:
-        return False
+    if k >= len(letters) or word[0] != letters[k] or (k == 0 and word in _SKIP):
+        return False  # "a submucosal" does not spell ASA
     if _initials(letters, k + 1, words, w + 1):
         return True
     second = word.find(letters[k + 1], 4) if len(word) >= 8 and k + 1 < len(letters) else -1
-    return second >= 0 and _initials(letters, k + 2, words, w + 1)
+    # the second half is a word of its own ("thyro|mental"), not an ending ("submucos|al")
+    return 0 <= second <= len(word) - 4 and _initials(letters, k + 2, words, w + 1)

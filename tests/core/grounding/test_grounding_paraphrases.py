@@ -97,6 +97,7 @@ def test_a_long_form_of_the_notes_short_form_is_not_flagged(summary, note):
 
 def test_words_whose_initials_only_happen_to_fit_or_a_denied_short_form_are_still_flagged():
     assert shortforms.spelled_out("HTN", shortforms.LongForms("Home health nursing arranged.")) == []
+    assert shortforms.spelled_out("ASA", shortforms.LongForms("marked with a submucosal tattoo")) == []
     assert shortforms.spelled_out("IDC", shortforms.LongForms("invasive ductal carcinoma")) == [(0, 25)]
     note = "PMH: HTN, HLD. Smoker; not ready, declined NRT."
     assert [f.text for f in check("Agreed to start nicotine replacement.", note) if f.kind == "term"] == ["nicotine"]
