@@ -45,6 +45,11 @@ SUPPORT_THRESHOLD = 0.6
 """A sentence whose support score is below this is flagged as a whole (tuned on the planted-error dev split)."""
 
 
+_RESULT_GAP = re.compile(r"\s*(?:(?:was|were|is|are|came\s+back|returned|remains?|both|all|also)\s+)*", re.IGNORECASE)
+_TEST_WORD = re.compile(r"\b(?:tests?|testing|screen(?:ing)?|cultures?|swabs?|panels?|levels?|pcr|assay|stud(?:y|ies)|"
+                        r"scans?|x-?rays?|ct|mri|stain|tee|tte|echo|ecg|ekg|eeg|biops(?:y|ies))\b", re.IGNORECASE)
+
+
 class _Facts:
     """Everything the finders saw in one text, indexed for look-ups."""
 
@@ -63,6 +68,18 @@ class _Facts:
         self.words = negation.Words(text)
         self._med_ends = [m.end for m in self.meds]
         self._dose_starts = sorted(q.start for q in self.quantities if q.key.kind == "dose")
+
+    def state(self, span: tuple[int, int]) -> str:
+        """Whether the text affirms, negates or leaves uncertain the words at ``span``: their negation scope,
+        or a negative result right after them ("Crystals negative", "salicylate and ethanol were negative")."""
+        if not _TEST_WORD.search(self.text, span[0], span[1]) and any(
+                0 <= at - span[1] <= 30 and _RESULT_GAP.fullmatch(self.text, span[1], at) for at in self._negative):
+            return "negated"  # what was looked for is absent; a test that was negative was still done
+        return negation.state(self.scopes, span)
+
+    @functools.cached_property
+    def _negative(self) -> list[int]:
+        return [m.start for m in self.results if not m.key.positive]
 
     @functools.cached_property
     def squashed(self) -> str:
@@ -534,7 +551,7 @@ def _sides(s: _Facts, n: _Facts) -> list[Flag]:
 def _qualified(s: _Facts, key: str) -> bool:
     """Whether the summary also reports the finding it negates: "mild dyspnea climbing stairs but no
     SOB at rest" negates it only in part (the negated phrase has lost its "at rest")."""
-    return any(negation.state(s.scopes, span) == "affirmed" for span in s.words.occurrences(key))
+    return any(s.state(span) == "affirmed" for span in s.words.occurrences(key))
 
 
 # "salicylate and ethanol were negative": a test the summary reports negative agrees with a note that
@@ -553,9 +570,7 @@ def _heading(text: str, span: tuple[int, int]) -> bool:
 
 
 def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
-    note_states = functools.cache(
-        lambda key: [negation.state(n.scopes, span) for span in n.words.occurrences(key)]
-    )
+    note_states = functools.cache(lambda key: [n.state(span) for span in n.words.occurrences(key)])
     flags = []
     first_in_scope: set[negation.Scope] = set()
     for scope, c in negation.concepts(s.text, s.scopes):
@@ -581,7 +596,7 @@ def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
         for span in s.words.occurrences(key):
             if _heading(s.text, span):
                 continue  # "Medication changes:" over a list is the list's name, not a report of any
-            if negation.state(s.scopes, span) == "affirmed" and not (undetected and _NEGATIVE_RESULT.match(s.text, span[1])):
+            if s.state(span) == "affirmed" and not (undetected and _NEGATIVE_RESULT.match(s.text, span[1])):
                 reason = (
                     f"the summary reports {squash(s.text[span[0] : span[1]])}, but the note says it is absent"
                 )

@@ -28,12 +28,12 @@ def flags(s, n, taken: Taken, finding: Callable[[str], bool]) -> list[Flag]:
     considered = {c.key: c.text for scope, c in negation.concepts(n.text, n.scopes) if scope.polarity == "uncertain"}
     out = []
     for key, text in considered.items():
-        states = {negation.state(n.scopes, span) for span in n.words.occurrences(key)}
+        states = {n.state(span) for span in n.words.occurrences(key)}
         if states != {"uncertain"} or not finding(text):
             continue
         for start, end in s.words.occurrences(key):
             done = _DONE.match(s.text, end)
-            if done and negation.state(s.scopes, (start, end)) == "affirmed" and not taken.overlaps(start, end):
+            if done and s.state((start, end)) == "affirmed" and not taken.overlaps(start, end):
                 claim = squash(s.text[start : done.end()])
                 reason = f"the summary says {claim}, but the note only plans or considers {squash(text)}"
                 out.append(Flag(start, done.end(), "negation", s.text[start : done.end()], reason))

@@ -42,6 +42,7 @@ NEGATED_AFTER = (
     r"initiated|tried|escalated|sent(?!\s+for\b)))|"
     # "calf nontender"; not "a non-tender goiter", where it describes the noun after it
     r"(?:(?:was|were|is|are)\s+)?non-?tender(?!\s+(?!(?:and|or|to|on|in|at|with|but)\b)[A-Za-z])|:\s*none|"
+    r"(?<=[A-Za-z]\s)(?-i:NT)(?![\w/-])|"  # "Clavicle NT": nontender, written as notes write it
 
     # "peanut allergy has been excluded", "antibiotics are being withheld"
     r"(?:(?:was|were|is|are|has\s+been|have\s+been|being|been)\s+)*(?:excluded|withheld)"
@@ -73,6 +74,12 @@ TERMINATORS = (
     r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive|supple|"
     r"soft|active|benign|regular|nontender|non-tender|reactive|equal|symmetric|healed|healing|"
     r"was|were|is|are|had|has|have|showed?|shows|revealed?|reveals)\b)"
+    # "no fever or chills, drainage decreasing": a finding with its trend is stated, not denied
+    r"|,\s*(?=(?:[\w/-]+\s+){1,2}(?:increasing|decreasing|improving|worsening|resolving|resolved|persisting|"
+    r"ongoing|unchanged|stable|healing)\b)"
+    # "denies tobacco and cannabis use and tried alcohol once": a new verb after "and" starts a new clause
+    r"|,?\s+and\s+(?=(?:tried|took|used|drank|drinks|smoked|smokes|uses|reports|reported|started|stopped|quit|"
+    r"had|has|was|is|underwent|received)\b)"
     # "without symptoms, limited mainly by hip pain": a passive clause ("limited by") is a new predicate
     r"|,\s*(?=[A-Za-z]+ed\s+(?:[A-Za-z]+\s+)?by\b)"
     # "no vegetation, normal valves": an item that opens with a finding's grade is stated, not denied
@@ -124,7 +131,9 @@ def _terminators() -> re.Pattern[str]:
 def scopes(text: str) -> list[Scope]:
     """Negated and uncertain scopes in ``text``, in order and not overlapping."""
     found: list[Scope] = []
-    boxed = checkboxes.lines(text)
+    # a box's item is the box's to negate ("[ ] no chest pain"); words after it on its line are prose again
+    # ("[x] Retinal exam done - no retinopathy")
+    boxed = [(i.start, i.end) for i in checkboxes.items(text)] if checkboxes.lines(text) else []
     triggers = [m for m in _triggers().finditer(text) if not m["pseudo"] and not _within(boxed, m.start())]
     for i, m in enumerate(triggers):
         if m["after"]:  # "PE was ruled out": the scope is the few words before, back to a terminator
@@ -133,6 +142,8 @@ def scopes(text: str) -> list[Scope]:
             end = m.start()
             if stops and stops[-1].group().lower() in _CONTRAST and not text[stops[-1].end() : end].strip():
                 end = stops.pop().start()  # "straight cath ordered but not yet done": what was ordered was not done
+            elif stops and stops[-1].group() == ":" and not text[stops[-1].end() : end].strip():
+                end = stops.pop().start()  # "Stress test: not indicated": the label before the colon is what
             start = _last_words(text, stops[-1].end() if stops else lo, end, BACK_WORDS)
             start = _after_clause(text, start, end)
             if _TENDER.match(m.group()) and re.search(r"(?:,|\band|\bor)\s*$", text[start:end]):

@@ -303,7 +303,7 @@ def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: 
     summary_negated = [c for scope, c in negation.concepts(s.text, s.scopes) if scope.polarity == "negated"]
 
     def said(key: str) -> list[Mention]:  # every note occurrence of the finding, ``key`` its state
-        return [Mention(x, y, n.text[x:y], negation.state(n.scopes, (x, y))) for x, y in n.words.occurrences(key)]
+        return [Mention(x, y, n.text[x:y], n.state((x, y))) for x, y in n.words.occurrences(key)]
 
     def contradicted(a, m: Mention, key: str, summary_state: str) -> bool:
         occurrences = said(key)
@@ -327,7 +327,7 @@ def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: 
             for x, y in s.words.occurrences(key):
                 m = Mention(x, y, s.text[x:y], key)
                 if a.start <= x < a.end and not taken.overlaps(x, y) \
-                        and negation.state(s.scopes, (x, y)) == "affirmed" and contradicted(a, m, key, "affirmed"):
+                        and s.state((x, y)) == "affirmed" and contradicted(a, m, key, "affirmed"):
                     out.append(_flag(s.text, m, "negation",
                                      f"the summary reports {squash(m.text)}, but the note sentence it comes from says it is absent"))
     return out

@@ -3,6 +3,8 @@ yes/no boxes, "A&O x3", culture results and a drug's stopped/continued status.""
 
 from __future__ import annotations
 
+import pytest
+
 from core.grounding import check, med_status, medications
 
 
@@ -126,3 +128,27 @@ def test_a_list_heading_is_not_a_claim():
     assert [f for f in check(summary, note) if f.kind == "negation"] == []
     assert [f.text for f in check("There were medication changes today.", note) if f.kind == "negation"] \
         == ["medication changes"]
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("Clavicle nontender.", "Elbow: full ROM, no TTP. Clavicle NT. Radial pulse 2+."),
+    ("Neither an echocardiogram nor a stress test was indicated.", "Echo: not indicated (no new sx).\nStress test: not indicated."),
+    ("No retinopathy on the 06/2032 eye exam.", "[x] Retinal exam done 06/2032 - no retinopathy\n[ ] Neuropathy symptoms"),
+    ("The aspirate showed no crystals.", "Aspirate: WBC 58,000, culture MSSA. Crystals negative."),
+    ("NAAT negative for gonorrhea.", "NAAT: Chlamydia trachomatis POSITIVE, Neisseria gonorrhoeae negative."),
+])
+def test_a_negation_the_note_writes_after_its_label_or_as_a_result_is_read(summary, note):
+    assert [f for f in check(summary, note) if f.kind == "negation"] == []
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("No fever or chills, drainage decreasing.", "Drainage decreasing. No fever/chills."),
+    ("She denies tobacco and cannabis use and tried alcohol once.", "Denies tobacco, cannabis. Tried alcohol once."),
+])
+def test_a_list_item_with_its_own_trend_or_verb_is_not_denied(summary, note):
+    assert [f for f in check(summary, note) if f.kind == "negation"] == []
+
+
+def test_a_negative_test_was_still_done():
+    note = "Plan: [ ] Skin prick/intradermal testing to penicillin (not required for low risk)\nDirect oral challenge."
+    assert check("Penicillin skin prick and intradermal testing negative before oral challenge.", note)
