@@ -193,8 +193,8 @@ def _spelled_out(summary: Indexed, note: Indexed, out: list[set[int]], starts: l
             continue  # "declined NRT": the negation check cannot see the long form; leave it to the term check
         seg = note.segment_of[n]
         for a, b in shortforms.spelled_out(short, summary.long_forms):
-            if any(vocabulary.is_acronym(w) for w in summary.text[a:b].split()) or "\n" in summary.text[a:b]:
-                continue  # "MASH" does not spell the note's "MASLD"; a long form is in one line
+            if any(vocabulary.is_acronym(w) for w in summary.text[a:b].split()) or re.search(r"\n|[.;:!?,]\s", summary.text[a:b]):
+                continue  # "MASH" does not spell the note's "MASLD"; a long form is one phrase
             i = bisect.bisect_left(token_starts, a)
             while i < len(summary.tokens) and summary.tokens[i].start < b:
                 out[i].add(seg)
