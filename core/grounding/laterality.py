@@ -9,7 +9,7 @@ from typing import NamedTuple
 from core.grounding.findings import Mention
 
 SIDES = {"left": "left", "lt": "left", "l": "left", "right": "right", "rt": "right", "r": "right",
-         "bilateral": "bilateral", "both": "bilateral", "b/l": "bilateral"}  # fmt: skip
+         "bilateral": "bilateral", "bilat": "bilateral", "both": "bilateral", "b/l": "bilateral"}  # fmt: skip
 _PARTS = (
     "eye ear cheek jaw neck shoulder arm forearm elbow wrist hand finger thumb palm chest breast "
     "nipple axilla rib lung lobe hemithorax effusion pneumothorax flank kidney ureter adrenal ovary "
@@ -22,7 +22,7 @@ _IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "tes
               "halves": "half"}
 # A part of a part is named by the whole for its side: "right thumbnail" is the right thumb
 _WITHIN = {"thumbnail": "thumb", "fingernail": "finger", "fingertip": "finger", "toenail": "toe",
-           "eyelid": "eye", "earlobe": "ear", "kneecap": "knee"}  # fmt: skip
+           "eyelid": "eye", "earlobe": "ear", "kneecap": "knee", "tm": "ear"}  # fmt: skip  # TM: tympanic membrane
 # The limb by its everyday name: a leg is a lower extremity, an arm an upper one
 _LIMB_NAMES = {"leg": "lower", "arm": "upper"}
 # Abbreviations that carry their own side: right lower lobe, left lower extremity, ...
@@ -38,6 +38,10 @@ ABBREVIATIONS = {
 
 
 _LIMBS = {"LE": "lower", "UE": "upper"}  # "R LE": right lower extremity
+_MODIFIER = re.compile(
+    r"dorsal|volar|palmar|plantar|medial|lateral|anterior|posterior|proximal|distal|upper|lower|middle|inferior|"
+    r"superior|total|pleural|basilar|hemi|partial|internal|external|common|inner|outer|index|ring|small|great|"
+    r"big|little|long", re.IGNORECASE)
 _STOP = {*SIDES, "and", "or", "with", "of", "to", "in", "the", "than", "was", "is"}
 
 
@@ -52,7 +56,7 @@ class Side(NamedTuple):
 
 @functools.cache
 def _pattern() -> re.Pattern[str]:
-    side = r"(?P<side>left|right|bilateral|both|lt|rt|b/l|(?-i:L|R))\.?(?:[- ]sided)?"
+    side = r"(?P<side>left|right|bilateral|bilat|both|lt|rt|b/l|(?-i:L|R))\.?(?:[- ]sided)?"
     words = r"(?=(?P<words>(?:(?:[^\S\n]*-[^\S\n]*|[^\S\n]+)[A-Za-z]+){1,3}))"  # on the same line
     abbreviation = rf"(?P<abbr>(?-i:{'|'.join(ABBREVIATIONS)}))"
     return re.compile(rf"\b(?:{side}{words}|{abbreviation})\b", re.IGNORECASE)
@@ -77,7 +81,9 @@ def find(text: str) -> list[Mention]:
             continue
         tokens = re.findall(r"[A-Za-z]+", m["words"])
         single_letter = m["side"] in ("L", "R")
-        for i, token in enumerate(tokens[: 1 if single_letter else 3]):
+        for i, token in enumerate(tokens[:3]):
+            if single_letter and i and not _MODIFIER.fullmatch(tokens[i - 1]):
+                break  # "L" / "R" reach past a word only when it describes the part: "R dorsal hand", "L total knee"
             low = token.lower()
             if low in ("and", "or") and tokens[i + 1 : i + 2] and tokens[i + 1].lower() in SIDES:
                 continue  # "left and right knees": both sides name the knees

@@ -192,3 +192,17 @@ def test_ordinals_are_their_words():
     from core.grounding import vocabulary
 
     assert [t.key for t in vocabulary.tokens("2nd 3rd")] == [vocabulary.stem("second"), vocabulary.stem("third")]
+
+
+@pytest.mark.parametrize(("text", "side", "part"), [
+    ("R dorsal hand", "right", "hand"), ("R total knee arthroplasty", "right", "knee"),
+    ("small L pleural effusion", "left", "effusion"), ("bilat dorsal hands", "bilateral", "hand"),
+    ("L TM mild dullness", "left", "ear"),
+])
+def test_a_single_letter_side_reaches_past_a_word_that_describes_the_part(text, side, part):
+    [found] = laterality.find(text)
+    assert (found.key.side, found.key.part) == (side, part)
+
+
+def test_a_single_letter_side_does_not_reach_past_other_words():
+    assert laterality.find("1 L NS bolus, 2 L nasal cannula, R and L lip") == []
