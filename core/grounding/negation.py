@@ -22,7 +22,7 @@ NEGATED = (
     r"no\s+longer|no\s+evidence\s+of|no\s+signs?\s+of|no\s+history\s+of|no|denie[sd]|deny(?:ing)?|without|"
     r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|"
     r"never\s+(?:had|started|took|taken|filled|used|tried|received)|"
-    r"declined|refused|neither|avoid(?:s|ed|ing)?|withheld|withhold|w/o|(?:(?:was|were)\s+)?not\s+sent\s+for|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
+    r"declined|refused|neither|rather\s+than|instead\s+of|avoid(?:s|ed|ing)?|withheld|withhold|w/o|(?:(?:was|were)\s+)?not\s+sent\s+for|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
     + r"|(?:doesn't|didn't|don't|hasn't)\s+" + _NOT_VERBS
     + r"|(?:(?:does|did|do|has|have|had|was|were|is|are)\s+)?not\s+yet(?:\s+(?:had|have|been|passed|received|started))?"
     + r"|(?:(?:does|did|do|has|have|was|were|is|are)\s+)?not"  # "not oriented", "did not lose consciousness"
@@ -42,6 +42,7 @@ NEGATED_AFTER = (
     r"initiated|tried|escalated|sent(?!\s+for\b)))|"
     # "calf nontender"; not "a non-tender goiter", where it describes the noun after it
     r"(?:(?:was|were|is|are)\s+)?non-?tender(?!\s+(?!(?:and|or|to|on|in|at|with|but)\b)[A-Za-z])|:\s*none|"
+    r":\s*(?:denie[sd]|absent)(?=\s*(?:[.;,\n]|$))|"  # "Panic attacks: denies." (": negative" is a result)
     r"(?<=[A-Za-z]\s)(?-i:NT)(?![\w/-])|"  # "Clavicle NT": nontender, written as notes write it
 
     # "peanut allergy has been excluded", "antibiotics are being withheld"
@@ -66,14 +67,19 @@ TERMINATORS = (
     r"whereas|while|presents?|reports?|complains?|c/o|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
     r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must|so|therefore|thus|hence)\b"
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
-    r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,5}(?:was|were|is|are|remains?|remained|showed?|shows|has|have|had|"
+    r"|,\s*and\s+(?=(?:[\w/-]+\s+){1,7}(?:was|were|is|are|remains?|remained|showed?|shows|has|have|had|"
     r"would|will)\b)"
+    # "not anticoagulated, having stopped apixaban": a participle clause says something else
+    r"|,\s*(?=having\b)"
     # ", and that ...", ", and she ...": a new clause, not a list item
     r"|,\s*and\s+(?=(?:that|he|she|they|it|we|his|her|their)\b)"
     # "no leukoplakia, airway patent": a list item with its own predicate is not negated
-    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:patent|intact|normal|clear|stable|unremarkable|present|positive|supple|"
-    r"soft|active|benign|regular|nontender|non-tender|reactive|equal|symmetric|healed|healing|"
-    r"was|were|is|are|had|has|have|showed?|shows|revealed?|reveals)\b)"
+    r"|,\s*(?=(?:[\w/-]+\s+){1,3}(?:(?:patent|intact|normal|clear|stable|unremarkable|present|positive|supple|"
+    r"soft|active|benign|regular|nontender|non-tender|reactive|equal|symmetric|healed|healing)\b"
+    # ... an adjective there is the item's predicate only where its phrase ends ("no vessel, clot or active
+    # bleeding": "active" describes the bleeding)
+    r"(?=\s*(?:[,;.)\n]|$|and\b|but\b|with\b|on\b|at\b|to\b|in\b|bilaterally\b|throughout\b))"
+    r"|(?:was|were|is|are|had|has|have|showed?|shows|revealed?|reveals)\b))"
     # "no fever or chills, drainage decreasing": a finding with its trend is stated, not denied
     r"|,\s*(?=(?:[\w/-]+\s+){1,2}(?:increasing|decreasing|improving|worsening|resolving|resolved|persisting|"
     r"ongoing|unchanged|stable|healing)\b)"
@@ -161,7 +167,7 @@ def scopes(text: str) -> list[Scope]:
         stop_at = _verb_item(text, after, stop.start() if stop else limit)
         listed = "," in text[after:stop_at]
         end = _first_words(text, after, stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)
-        polarity = "uncertain" if m["uncertain"] or _conditional(text, triggers, i) else "negated"
+        polarity = "uncertain" if m["uncertain"] or _conditional(text, triggers, i) or _advice(text, m) else "negated"
         if m.group().lower() == "if" and (plan := _planned(text, m.start(), found[-1].end if found else 0)):
             found.append(Scope(m.start(), plan, m.start(), "uncertain"))
         found.append(Scope(m.start(), after, max(after, end), polarity))
@@ -169,6 +175,15 @@ def scopes(text: str) -> list[Scope]:
         unchecked = [Scope(i.start, i.start, i.end, "negated") for i in checkboxes.items(text) if not i.checked]
         found = sorted([*unchecked, *(f for f in found if not _within(boxed, f.start))])
     return found
+
+
+_ADVISED = re.compile(r"(?:counsel(?:l)?ed|advised|instructed|educated|told|reminded|recommended)\s+(?:\w+\s+){0,3}$",
+                      re.IGNORECASE)
+
+
+def _advice(text: str, m: re.Match[str]) -> bool:
+    """"Counseled to avoid cold", "advised on avoiding animals": what to stay away from, not what is absent."""
+    return m.group().lower().startswith("avoid") and bool(_ADVISED.search(text, max(0, m.start() - 40), m.start()))
 
 
 _PLAN_ITEM = re.compile(r"(?:^|[;:\n]|\s[-–—]\s)[ \t*•-]*((?:[A-Za-z][\w'/-]*\s+){1,3})$")

@@ -152,3 +152,19 @@ def test_a_list_item_with_its_own_trend_or_verb_is_not_denied(summary, note):
 def test_a_negative_test_was_still_done():
     note = "Plan: [ ] Skin prick/intradermal testing to penicillin (not required for low risk)\nDirect oral challenge."
     assert check("Penicillin skin prick and intradermal testing negative before oral challenge.", note)
+
+
+@pytest.mark.parametrize(("summary", "note"), [
+    ("Excessive worry; denies panic attacks.", "Worry most days x >2 yrs. Panic attacks: denies. No manic sx."),
+    ("There was no visible vessel, adherent clot or active bleeding.", "No visible vessel, no adherent clot, no active bleeding."),
+    ("He is not anticoagulated, having stopped apixaban in 2031.", "AF (not anticoagulated - stopped apixaban 2031 after GI bleed)."),
+    ("She was counseled to avoid cold for 5 days.", "Cold avoidance counseled (no iced drinks x 5 days)."),
+])
+def test_label_denials_modifiers_participle_clauses_and_advice(summary, note):
+    assert [f for f in check(summary, note) if f.kind == "negation"] == []
+
+
+def test_rather_than_negates_what_follows():
+    note = "Acute small L frontal infarct (tissue-based stroke, not TIA). No prior stroke/TIA."
+    assert [f for f in check("A small stroke rather than a TIA.", note) if f.kind == "negation"] == []
+    assert [f.kind for f in check("A TIA rather than a stroke.", note) if f.kind == "negation"]
