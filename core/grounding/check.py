@@ -162,7 +162,7 @@ def analyze(summary: str, note: str) -> Report:
     finding = functools.partial(_finding, table_words=equivalents.single_words())  # the table looked up once
     order = dates.numeric_order(note)  # a summary writes dates the way its note does
     s, n = _Facts(summary, order), _Facts(note, order)
-    items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n),
+    items = [*_medications(s, n), *_quantities(s, n), *_frequencies(s, n), *_dates(s, n), *_sides(s, n), *_dominance(s, n),
              *_negations(s, n, finding), *_results(s, n)]
     taken = _taken(items, len(summary))
     for m in (*s.dates, *s.quantities, *s.frequencies):
@@ -546,6 +546,14 @@ def _sides(s: _Facts, n: _Facts) -> list[Flag]:
             reason = f"{squash(m.text)} does not appear in the note"
         flags.append(_flag(s.text, m.start, m.end, "laterality", reason))
     return flags
+
+
+def _dominance(s: _Facts, n: _Facts) -> list[Flag]:
+    """A summary's worse side ("wheeze L>R", "right-predominant") that the note's own statements of a worse side
+    all contradict ("R>L", "L > R temporal")."""
+    said = {m.key for m in laterality.dominance(n.text)}
+    return [_flag(s.text, m.start, m.end, "laterality", f"{squash(m.text)}: the note says the {' and '.join(sorted(said))} side is worse")
+            for m in laterality.dominance(s.text) if said and m.key not in said]
 
 
 def _qualified(s: _Facts, key: str) -> bool:

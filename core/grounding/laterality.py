@@ -22,7 +22,8 @@ _IRREGULAR = {"feet": "foot", "teeth": "tooth", "extremities": "extremity", "tes
               "halves": "half"}
 # A part of a part is named by the whole for its side: "right thumbnail" is the right thumb
 _WITHIN = {"thumbnail": "thumb", "fingernail": "finger", "fingertip": "finger", "toenail": "toe",
-           "eyelid": "eye", "earlobe": "ear", "kneecap": "knee", "tm": "ear"}  # fmt: skip  # TM: tympanic membrane
+           "eyelid": "eye", "earlobe": "ear", "kneecap": "knee", "tm": "ear", "tympanic": "ear",
+           "ica": "carotid"}  # fmt: skip  # TM: tympanic membrane; ICA: internal carotid artery
 # The limb by its everyday name: a leg is a lower extremity, an arm an upper one
 _LIMB_NAMES = {"leg": "lower", "arm": "upper"}
 # Abbreviations that carry their own side: right lower lobe, left lower extremity, ...
@@ -156,4 +157,26 @@ def bare(text: str, parts: list[Mention]) -> list[Mention]:
         a = m.start("side")
         if not any(p.start <= a < p.end for p in parts):
             out.append(Mention(a, m.end(), text[a : m.end()], m["side"].lower()))
+    return out
+
+
+# Which side is worse: "wheeze L>R", "R > L temporal", "right-predominant", "right-greater-than-left", "worse
+# on the left"
+_DOMINANT = re.compile(
+    r"(?<![\w/])(?P<a>(?-i:L|R)|left|right|lt|rt)\s*>\s*(?P<b>(?-i:L|R)|left|right|lt|rt)(?![\w/])"
+    r"|\b(?P<c>left|right)[- ](?:predominant|dominant|greater[- ]than[- ](?:left|right))\b"
+    r"|\bworse\s+on\s+the\s+(?P<d>left|right)\b",
+    re.IGNORECASE,
+)
+
+
+def dominance(text: str) -> list[Mention]:
+    """Statements of which side is worse; ``key`` is that side ("left" or "right")."""
+    out = []
+    for m in _DOMINANT.finditer(text):
+        word = m["a"] or m["c"] or m["d"]
+        side = SIDES[word.lower()]
+        if m["a"] and SIDES[m["b"].lower()] == side:
+            continue  # "L > L" is no comparison
+        out.append(Mention(m.start(), m.end(), m.group(), side))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.grounding import dates, laterality, medications, negation, quantities
+from core.grounding import check, dates, laterality, medications, negation, quantities
 
 
 def texts(mentions) -> list[str]:
@@ -206,3 +206,10 @@ def test_a_single_letter_side_reaches_past_a_word_that_describes_the_part(text, 
 
 def test_a_single_letter_side_does_not_reach_past_other_words():
     assert laterality.find("1 L NS bolus, 2 L nasal cannula, R and L lip") == []
+
+
+def test_the_worse_side_is_compared_with_the_notes():
+    note = "Lungs: scattered expiratory wheeze R>L, no crackles. HA: L > R temporal, throbbing."
+    assert [f.text for f in check("Expiratory wheeze L>R.", note) if f.kind == "laterality"] == ["L>R"]
+    assert [f for f in check("Expiratory wheeze R>L; headaches left-predominant.", note) if f.kind == "laterality"] == []
+    assert [f for f in check("Wheeze worse on the left.", "Wheeze bilaterally.") if f.kind == "laterality"] == []
