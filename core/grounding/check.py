@@ -249,10 +249,11 @@ def _sides_in_sources(summary: str, note: str, alignments, taken: Taken) -> list
     """A side that the sentence's own sources contradict: the summary's "left ankle" where the note
     sentence it comes from says "R ankle" (the note may mention a left ankle elsewhere)."""
     out = []
+    worse = [(d.start, d.end) for d in laterality.dominance(summary)]  # "left-predominant": _dominance's
     for a in alignments:
         sources = [note[x:y] for x, y in a.sources]
         for m in _SIDE_WORD.finditer(summary, a.start, a.end):
-            if taken.overlaps(m.start(), m.end()):
+            if taken.overlaps(m.start(), m.end()) or any(x < m.end() and m.start() < y for x, y in worse):
                 continue
             side = _side(m["side"])
             thing = vocabulary.stem(m["thing"])

@@ -209,7 +209,10 @@ def test_a_single_letter_side_does_not_reach_past_other_words():
 
 
 def test_the_worse_side_is_compared_with_the_notes():
-    note = "Lungs: scattered expiratory wheeze R>L, no crackles. HA: L > R temporal, throbbing."
+    note = "Lungs: scattered expiratory wheeze R>L, no crackles."
     assert [f.text for f in check("Expiratory wheeze L>R.", note) if f.kind == "laterality"] == ["L>R"]
-    assert [f for f in check("Expiratory wheeze R>L; headaches left-predominant.", note) if f.kind == "laterality"] == []
+    assert [f for f in check("Expiratory wheeze R>L.", note) if f.kind == "laterality"] == []
+    note = "HA: L > R temporal, throbbing."
+    assert [f.text for f in check("Headaches right-predominant.", note) if f.kind == "laterality"] == ["right-predominant"]
+    assert [f for f in check("Headaches left-predominant.", note) if f.kind == "laterality"] == []
     assert [f for f in check("Wheeze worse on the left.", "Wheeze bilaterally.") if f.kind == "laterality"] == []
