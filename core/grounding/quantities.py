@@ -119,7 +119,8 @@ def _patterns() -> tuple[dict[str, _Unit], re.Pattern[str], re.Pattern[str], re.
     table = _spellings()
     units = "|".join(_unit_regex(s) for s in sorted(table, key=len, reverse=True))
     quantity = re.compile(
-        rf"{_BEFORE}(?P<a>{NUM})(?:\s*(?:-|–|to)\s*(?P<b>{NUM}))?(?:\s*|-)(?P<unit>{units})(?![A-Za-z])",
+        # "q35-60 d", "q1-2 wks": an interval's number glued to its q; "4+ wks": at least 4 weeks
+        rf"(?:{_BEFORE}|(?<=\bq))(?P<a>{NUM})(?:\s*(?:-|–|to)\s*(?P<b>{NUM})|\+)?(?:\s*|-)(?P<unit>{units})(?![A-Za-z])",
         re.IGNORECASE,
     )
     bp = re.compile(
@@ -155,6 +156,8 @@ def find(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Mention]:
             raw: tuple[float, ...] = (number(m["a"]), number(m["b"]))
             keep(m.start(), m.end(), Quantity("number", "mmhg", raw, raw, False))
     for m in quantity.finditer(text):
+        if m.start() and text[m.start() - 1] in "qQ" and not m["b"]:
+            continue  # "q8h" is a frequency (frequencies.py); only a range of intervals ("q1-2 wks") is a quantity
         unit = table[_key(m["unit"])]
         raw = tuple(number(v) for v in (m["a"], m["b"]) if v)
         if m["unit"] in ("C", "F") and not all(_plausible_temp(v, m["unit"]) for v in raw):
@@ -167,11 +170,25 @@ def find(text: str, exclude: Iterable[tuple[int, int]] = ()) -> list[Mention]:
             continue
         values = tuple(v * unit.scale + unit.offset for v in raw)
         keep(m.start(), m.end(), Quantity(unit.kind, unit.dim, values, raw, unit.approx))
+    for m in _PREVIOUS.finditer(text):  # "Wt 84.1 kg (prev 85.3)": the earlier value in the same unit
+        earlier = [f for f in found if 0 <= m.start() - f.end <= 2 and f.key.dim not in (None, "temp")]
+        if not earlier:
+            continue
+        q = earlier[-1].key
+        scale = q.values[0] / q.raw[0] if q.raw[0] else 1.0
+        for piece in re.finditer(NUM, m["values"]):
+            at = m.start("values") + piece.start()
+            written = number(piece.group())
+            keep(at, at + len(piece.group()), Quantity(q.kind, q.dim, (written * scale,), (written,), q.approx))
     for start, end, value in all_numbers(text):
         alone = not taken.overlaps(start, end) and not _NOT_ALONE.match(text, end)
         if alone and labelled.search(text, max(0, start - 40), start):
             keep(start, end, Quantity("number", None, (value,), (value,), False))
     return sorted(found)
+
+
+_PREVIOUS = re.compile(rf"\(\s*(?:prev(?:ious(?:ly)?)?|prior|was|from|last)\.?:?\s*(?P<values>(?:{NUM})(?:\s*[x×]\s*(?:{NUM}))*)"
+                       rf"(?=\s*(?:\)|on\b|in\b|at\b|,))", re.IGNORECASE)
 
 
 def _plausible_temp(value: float, unit: str) -> bool:

@@ -216,3 +216,13 @@ def test_the_worse_side_is_compared_with_the_notes():
     assert [f.text for f in check("Headaches right-predominant.", note) if f.kind == "laterality"] == ["right-predominant"]
     assert [f for f in check("Headaches left-predominant.", note) if f.kind == "laterality"] == []
     assert [f for f in check("Wheeze worse on the left.", "Wheeze bilaterally.") if f.kind == "laterality"] == []
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("Wt 84.1 kg (prev 85.3), BMI 31.2", [("84.1 kg", (84.1,)), ("85.3", (85.3,))]),
+    ("Ulcer 1.4 x 1.1 x 0.3 cm (prev 2.0 x 1.5 x 0.4 on 02/06)", [("0.3 cm", (3.0,)), ("2.0", (20.0,)), ("1.5", (15.0,)), ("0.4", (4.0,))]),
+    ("Debride q1-2 wks; test of cure 4+ wks after", [("1-2 wks", (7.0, 14.0)), ("4+ wks", (28.0,))]),
+    ("metoprolol 25 mg q8h", [("25 mg", (25.0,))]),
+])
+def test_earlier_values_take_their_units_and_intervals_are_durations(text, values):
+    assert [(m.text, m.key.values) for m in quantities.find(text) if m.key.dim] == values
