@@ -27,15 +27,6 @@ class Item(NamedTuple):
     checked: bool
 
 
-def lines(text: str) -> list[tuple[int, int]]:
-    """Spans of the lines that hold a check box: their words are boxes' items, not NegEx cues."""
-    out = []
-    for m in re.finditer(r"[^\n]*", text):
-        if _BOX.search(m.group()) and m.group().strip():
-            out.append(m.span())
-    return out
-
-
 def items(text: str) -> list[Item]:
     """Every box's item, in order: the words after a box up to the next box or the end of the phrase,
     and for a yes/no question its label, checked when "yes" is."""

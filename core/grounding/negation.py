@@ -139,7 +139,8 @@ def scopes(text: str) -> list[Scope]:
     found: list[Scope] = []
     # a box's item is the box's to negate ("[ ] no chest pain"); words after it on its line are prose again
     # ("[x] Retinal exam done - no retinopathy")
-    boxed = [(i.start, i.end) for i in checkboxes.items(text)] if checkboxes.lines(text) else []
+    boxes = checkboxes.items(text)
+    boxed = [(i.start, i.end) for i in boxes]
     triggers = [m for m in _triggers().finditer(text) if not m["pseudo"] and not _within(boxed, m.start())]
     for i, m in enumerate(triggers):
         if m["after"]:  # "PE was ruled out": the scope is the few words before, back to a terminator
@@ -172,7 +173,7 @@ def scopes(text: str) -> list[Scope]:
             found.append(Scope(m.start(), plan, m.start(), "uncertain"))
         found.append(Scope(m.start(), after, max(after, end), polarity))
     if boxed:  # "[ ] chest pain": an unchecked box negates its item
-        unchecked = [Scope(i.start, i.start, i.end, "negated") for i in checkboxes.items(text) if not i.checked]
+        unchecked = [Scope(i.start, i.start, i.end, "negated") for i in boxes if not i.checked]
         found = sorted([*unchecked, *(f for f in found if not _within(boxed, f.start))])
     return found
 

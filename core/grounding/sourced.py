@@ -132,10 +132,10 @@ def date_flags(s, n, alignments, taken: Taken, coverage: Coverage, total: Callab
         for d in s.dates:
             if not a.start <= d.start < a.end or taken.overlaps(d.start, d.end):
                 continue
-            day = all(dd for _, _, dd in d.key)  # a whole month in the note does not contradict a day of another
-            if not day:
+            if not all(day for _, _, day in d.key):
                 continue  # "January 2033": the note states that month somewhere or the date check flags it
-            given = [m for m in (*n.dates, *n.loose_dates) if _inside(a.sources, m) and (not day or all(dd for _, _, dd in m.key))]
+            # a whole month in the note's sentence ("01/2033") does not contradict a day of another
+            given = [m for m in (*n.dates, *n.loose_dates) if _inside(a.sources, m) and all(day for _, _, day in m.key)]
             matching = [m for m in (*n.dates, *n.loose_dates) if dates.same(d.key, m.key)]
             lo, hi = clause(s.text, d, a.start, a.end)
             words = total((lo, d.start)) + total((d.end, hi))

@@ -165,7 +165,7 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     for i, key in summary.med_of.items():
         out[i] |= note.by_med.get(key, set())
     starts = [a for a, _ in note.segments]
-    _spelled_out(summary, note, out, starts)
+    _spelled_out(summary, note, out)
     for i, token in enumerate(summary.tokens):
         if not out[i] and vocabulary.is_content(token) and not token.key.startswith("#"):
             at = note.long_forms.find(token.word if token.word.isalpha() else summary.text[token.start : token.end])
@@ -176,7 +176,7 @@ def backing(summary: Indexed, note: Indexed) -> list[set[int]]:
     return out
 
 
-def _spelled_out(summary: Indexed, note: Indexed, out: list[set[int]], starts: list[int]) -> None:
+def _spelled_out(summary: Indexed, note: Indexed, out: list[set[int]]) -> None:
     """Back the summary's long forms of the note's capital short forms ("lower urinary tract symptoms" by the
     note's "LUTS"), and a short form's plural by its singular ("RBCs" by "RBC")."""
     token_starts = [t.start for t in summary.tokens]
