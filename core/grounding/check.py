@@ -416,11 +416,16 @@ _LABEL = re.compile(rf"\b(?:{quantities.LABELS})\b", re.IGNORECASE)
 
 def _label_before(text: str, start: int) -> str | None:
     """The lab or vital label a number belongs to: the nearest one before it on its line (within a few
-    words), else the row header of a table line ("| CRP (mg/L) | 18 | 8 |")."""
+    words) and in its own table cell ("| Wt 74.6 kg | FHR 142 |": 142 is not the weight), else the row
+    header of a table line ("| CRP (mg/L) | 18 | 8 |")."""
     line_start = text.rfind("\n", 0, start) + 1
     found = [m for m in _LABEL.finditer(text, line_start, start) if text[m.end() : m.end() + 1] != "/"]
     if not found:
         return None
+    cell = text.rfind("|", line_start, start)
+    if cell >= 0 and re.search(r"[A-Za-z]", text[cell + 1 : start]):  # "| FHR 142 |": the cell names its value
+        own = [m for m in found if m.start() > cell]
+        return own[-1].group() if own else None
     near = found[-1]
     if start - near.end() <= 30 and not re.search(r"[.;]", text[near.end() : start]):
         return near.group()

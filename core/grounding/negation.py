@@ -36,12 +36,12 @@ NEGATED_AFTER = (
     # "dialysis will not be started": a plan not to is a negation too
     r"(?:(?:was|were|is|are|has\s+been|have\s+been|will|would|should|must|can|is\s+to|are\s+to)\s+)?"
     r"(?:absent|undetectable|not\s+(?:yet\s+)?(?:be\s+)?(?:seen|present|identified|"
-    r"appreciated|found|detected|visualized|needed|required|indicated|performed|done|placed|given|started|"
+    r"appreciated|palpable|palpated|found|detected|visualized|needed|required|indicated|performed|done|placed|given|started|"
     r"prescribed|ordered|obtained|taken|used|administered|drawn|collected|recorded|captured|observed|"
     r"recommended|advised|offered|"
     r"initiated|tried|escalated|sent(?!\s+for\b)))|"
-    # "calf nontender"; not "a non-tender goiter", where it describes the noun after it
-    r"(?:(?:was|were|is|are)\s+)?non-?tender(?!\s+(?!(?:and|or|to|on|in|at|with|but)\b)[A-Za-z])|:\s*none|"
+    # "calf nontender", "PT nonpalpable"; not "a non-tender goiter", where it describes the noun after it
+    r"(?:(?:was|were|is|are)\s+)?non-?(?:tender|palpable)(?!\s+(?!(?:and|or|to|on|in|at|with|but)\b)[A-Za-z])|:\s*none|"
     r":\s*(?:denie[sd]|absent)(?=\s*(?:[.;,\n]|$))|"  # "Panic attacks: denies." (": negative" is a result)
     r"(?<=[A-Za-z]\s)(?-i:NT)(?![\w/-])|"  # "Clavicle NT": nontender, written as notes write it
 
@@ -63,7 +63,7 @@ PSEUDO = (
     r"(?:no|not)\s+(?:more|less|fewer|later|earlier|longer|greater)\s+than"  # a limit, not an absence
 )
 TERMINATORS = (
-    r"[;:!?()\n]|\.(?=\s|$)|\s[-–—]\s|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
+    r"[;:!?()\n|]|\.(?=\s|$)|\s[-–—]\s|\b(?:but|however|although|though|except|aside\s+from|apart\s+from|yet|which|who|"
     r"whereas|while|presents?|reports?|complains?|c/o|endorses?|admits?|states?|notes?|secondary\s+to|due\s+to|"
     r"because|cause\s+of|source\s+of|etiology\s+of|may|can|will|should|must|so|therefore|thus|hence)\b"
     # ", and troponin and BNP were normal": a new clause with its own verb ends a list
@@ -166,6 +166,7 @@ def scopes(text: str) -> list[Scope]:
         if stop and m["uncertain"] and stop.group() == ":" and stop.start() - m.end() <= 12:
             stop = _terminators().search(text, stop.end(), limit)  # "precautions given: chest pain, …"
         stop_at = _verb_item(text, after, stop.start() if stop else limit)
+        stop_at = _own_item(text, m, after, stop_at)
         listed = "," in text[after:stop_at]
         end = _first_words(text, after, stop_at, MAX_LIST_WORDS if listed else MAX_WORDS)
         polarity = "uncertain" if m["uncertain"] or _conditional(text, triggers, i) or _advice(text, m) else "negated"
@@ -278,6 +279,23 @@ def _verb_item(text: str, start: int, end: int) -> int:
         if not vocabulary.can_be_noun(m[1].lower()):
             return m.start()
     return end
+
+
+_MID_LIST = re.compile(r",\s*$")
+_OR_LIST = re.compile(r",\s*(?:or|nor)\b|\bor\s+[^,]*$", re.IGNORECASE)
+
+
+def _own_item(text: str, m: re.Match[str], start: int, end: int) -> int:
+    """Where a cue that opens a later item of a list stops: at its own item ("FEV1/FVC 0.46, no BD response,
+    air trapping, and a low DLCO"; "no lifting, no bending, alternate sitting": the writer negates item by
+    item) — unless the list closes with "or" ("afebrile, no cough, sputum, or dyspnea": one denied list).
+    A verb cue governs its whole list ("tolerating clears, denies N/V, lightheadedness, CP")."""
+    if m.group().lower() not in ("no", "without") or not _MID_LIST.search(text, max(0, m.start() - 3), m.start()):
+        return end
+    comma = text.find(",", start, end)
+    if comma < 0 or _OR_LIST.search(text, comma, end):
+        return end
+    return comma
 
 
 def _first_words(text: str, start: int, end: int, n: int) -> int:

@@ -103,7 +103,8 @@ def drug_value_flags(s, n, alignments, taken: Taken, coverage: Coverage) -> list
             given = [m for m in n.quantities if m.key.kind == "dose" and _inside(a.sources, m)
                      and getattr(n.drug_of(m), "key", None) == drug.key]
             same = [m for m in n.quantities if m.key.kind == "dose" and quantities.matches(q.key, m.key)]
-            if given and not any(quantities.matches(q.key, m.key) for m in given) and not elsewhere(q, same, given):
+            if given and not any(quantities.matches(q.key, m.key) for m in given) and not elsewhere(q, same, given) \
+                    and not _changed_to(q, given, n, a.sources):
                 said = ", ".join(sorted({squash(m.text) for m in given}))
                 reason = f"dose {squash(q.text)}: the note sentence it comes from gives {squash(drug.text)} {said}"
                 out.append(_flag(s.text, q, "dose", reason))
@@ -179,6 +180,19 @@ def _values(facts) -> list[Mention]:
     own checks, and bare counts too many meanings (ages, days, scores) to compare with one sentence."""
     return [q._replace(key=("unit", q.key.dim, q.key)) for q in facts.quantities
             if q.key.kind == "number" and q.key.dim is not None and not _AGE.search(q.text)]
+
+
+def _changed_to(q: Mention, given: list[Mention], n, sources) -> bool:
+    """"Raised from 50 to 100 mg" where the note sentence says "50 -> 100 mg": two values of a change, not a
+    range; the dose it was changed to is among the sources' doses and the one it was changed from is a
+    number the sources give."""
+    if len(q.key.values) != 2:
+        return False
+    before, after = (q.key._replace(values=(v,), raw=(r,)) for v, r in zip(q.key.values, q.key.raw, strict=True))
+    if not any(quantities.matches(after, m.key) for m in given):
+        return False
+    stated = {v for x, y in sources for _, _, v in quantities.all_numbers(n.text[x:y])}
+    return before.values[0] in stated
 
 
 def _same_value(q: Mention, m: Mention) -> bool:

@@ -51,3 +51,10 @@ def test_a_value_the_note_writes_another_way_is_not_flagged():
                "Home BP 148/96. Transfer if chest tube output < 100 mL per 8 h.")
     assert [f.text for f in check(summary, note) if f.kind == "number"] == []
     assert [f.text for f in check("Home BP 150/96.", note) if f.kind == "number"] == ["150/96"]
+
+
+def test_a_value_belongs_to_the_label_in_its_own_table_cell():
+    from core.grounding import check
+
+    note = "Flowsheet:\n| BP 118/72 | Wt 74.6 kg (+9.1 kg) | FHR 142 | FH 28 cm |"
+    assert [f for f in check("Fetal heart rate 142.", note) if f.kind == "number"] == []

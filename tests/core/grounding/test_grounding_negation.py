@@ -238,3 +238,24 @@ def test_a_refusal_in_the_next_clause_negates_what_was_offered():
 def test_not_recommended_or_advised_negates_what_comes_before():
     assert negated("Surgery was not recommended.") == ["Surgery"]
     assert negated("Antibiotics not advised.") == ["Antibiotics"]
+
+
+def test_a_cue_opening_a_later_list_item_negates_only_that_item():
+    assert negated("FEV1/FVC 0.46, no significant BD response, air trapping, and a DLCO of 52%.") == ["BD response"]
+    assert negated("No lifting, no repetitive bending, alternate sitting and standing.") == ["lifting", "repetitive bending"]
+    # a list that closes with "or" is one denied list; a verb cue governs its whole list
+    assert negated("Afebrile, no cough, sputum, or dyspnea.") == ["cough", "sputum", "dyspnea"]
+    assert negated("Tol clears, denies N/V, lightheadedness, CP.") == ["N", "V", "lightheadedness", "CP"]
+
+
+def test_a_table_cell_ends_a_scope():
+    note = "| BP 118/72 | Urine prot neg / gluc neg | Edema: none |"
+    assert negated(note) == ["Edema"]
+    assert [f for f in check("Urine was negative for protein.", note) if f.kind == "negation"] == []
+
+
+def test_not_palpable_and_nonpalpable_negate_what_comes_before():
+    assert negated("Radial pulse palpable; dorsalis pedis pulse nonpalpable.") == ["dorsalis pedis pulse"]
+    assert negated("Posterior tibial pulse not palpable.") == ["Posterior tibial pulse"]
+    note = "Vascular: DP palpable 1+ L, 2+ R; PT nonpalpable L, 1+ R. CFT 3 s L."
+    assert [f for f in check("The left PT pulse was not palpable.", note) if f.kind == "negation"] == []

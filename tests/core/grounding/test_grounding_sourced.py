@@ -77,3 +77,10 @@ def test_value_the_note_gives_for_something_else_is_compared_with_its_source():
 def test_an_age_is_not_compared_with_a_duration():
     note = "4-year-old boy. Fever to 39.4 C for 2 days and right ear pain.\n"
     assert check("4-year-old boy with 2 days of fever to 39.4 C and right ear pain.", note) == []
+
+
+def test_a_dose_change_from_one_dose_to_another_is_two_values():
+    note = "Seen 09/07; sertraline increased 50 -> 100 mg daily at that visit. Current meds: sertraline 100 mg qAM."
+    assert check("Sertraline was raised from 50 to 100 mg daily.", note) == []
+    assert [f.kind for f in check("Sertraline was raised from 25 to 100 mg daily.", note)] == ["dose"]
+    assert [f.kind for f in check("Sertraline was raised from 50 to 150 mg daily.", note)] == ["dose"]
