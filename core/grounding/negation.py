@@ -23,7 +23,7 @@ NEGATED = (
     r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|"
     r"never\s+(?:had|started|took|taken|filled|used|tried|received)|"
     r"declined|refused|neither|rather\s+than|instead\s+of|avoid(?:s|ed|ing)?|withheld|withhold|w/o|(?:(?:was|were)\s+)?not\s+sent\s+for|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
-    + r"|(?:doesn't|didn't|don't|hasn't)\s+" + _NOT_VERBS
+    + r"|(?:doesn't|didn't|don't|hasn't|haven't|hadn't)\s+" + _NOT_VERBS
     + r"|(?:(?:does|did|do|has|have|had|was|were|is|are)\s+)?not\s+yet(?:\s+(?:had|have|been|passed|received|started))?"
     + r"|(?:(?:does|did|do|has|have|was|were|is|are)\s+)?not"  # "not oriented", "did not lose consciousness"
 )  # fmt: skip
@@ -320,9 +320,11 @@ def concepts(text: str, found: list[Scope], whole: bool = False) -> list[tuple[S
     for scope in found:
         for part in re.finditer(_ITEM, text[scope.start : scope.end]):
             for item in re.split(r"\b(?:or|and|nor)\b", part.group()):
-                if _CIRCUMSTANCE.match(item):
-                    continue  # "no stridor at rest or with crying": when, not what, is negated
                 offset = scope.start + part.start() + part.group().find(item)
+                if (on := _ON.match(item)) and offset == scope.start and _NOT_ON.search(text, scope.trigger, scope.start):
+                    item, offset = item[on.end() :], offset + on.end()  # "not on CRRT": the therapy is negated
+                elif _CIRCUMSTANCE.match(item):
+                    continue  # "no stridor at rest or with crying": when, not what, is negated
                 mention = _concept(text, offset, item)
                 if mention:
                     out.append((scope, mention))
@@ -334,9 +336,31 @@ def concepts(text: str, found: list[Scope], whole: bool = False) -> list[tuple[S
                     rest = item[item.find(mention.text) + len(mention.text) :]
                     if (w := _WITH.match(rest.lstrip())) and (also := _concept(text, offset + len(item) - len(rest.lstrip()) + w.end(), rest.lstrip()[w.end() :])):
                         out.append((scope, also))
+        out.extend((scope, m) for m in _pair_parts(text, scope))
     return out
 
 
+_SHORT_PAIR = re.compile(r"[A-Za-z]{1,4}/[A-Za-z]{1,4}")
+_PAIR = re.compile(r"([a-z]{4,})(?:\s+(?:and|or)\s+|/)([a-z]{4,})")
+
+
+def _pair_parts(text: str, scope: Scope) -> list[Mention]:
+    """Each finding of a short form the table spells as a pair: "denies N/V" denies nausea and denies
+    vomiting (the slash would otherwise leave two letters)."""
+    tokens = vocabulary.tokens(text[scope.start : scope.end])
+    table = equivalents.table()
+    out = []
+    for occ in equivalents.occurrences([t.key for t in tokens]):
+        pair = next((m for spelling in table.groups[occ.group] if (m := _PAIR.fullmatch(spelling.lower()))), None)
+        start, end = scope.start + tokens[occ.first].start, scope.start + tokens[occ.last - 1].end
+        if pair is None or not _SHORT_PAIR.fullmatch(text[start:end]):
+            continue  # only a short form ("N/V"); a written-out pair is found word by word already
+        out.extend(Mention(start, end, text[start:end], stem(word)) for word in pair.groups())
+    return out
+
+
+_ON = re.compile(r"\s*on\s+", re.IGNORECASE)
+_NOT_ON = re.compile(r"\b(?:not|no\s+longer)\s*$", re.IGNORECASE)
 _CIRCUMSTANCE = re.compile(r"\s*(?:with|when|while|during|at|on|after|before|in)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\s+(?:in|on)\s+(?:the\s+|her\s+|his\s+)?[A-Za-z]{3,}\s*", re.IGNORECASE)
 
@@ -462,4 +486,7 @@ def state(found: list[Scope], span: tuple[int, int]) -> str:
     i = bisect.bisect_right(found, span[0], key=lambda scope: scope.start) - 1
     if i >= 0 and span[1] <= found[i].end:
         return found[i].polarity
+    # "never started the donepezil": a finding that begins inside the cue's words and runs into its scope
+    if i + 1 < len(found) and found[i + 1].trigger <= span[0] < found[i + 1].start < span[1] <= found[i + 1].end:
+        return found[i + 1].polarity
     return "affirmed"

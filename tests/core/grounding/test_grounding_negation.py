@@ -245,7 +245,7 @@ def test_a_cue_opening_a_later_list_item_negates_only_that_item():
     assert negated("No lifting, no repetitive bending, alternate sitting and standing.") == ["lifting", "repetitive bending"]
     # a list that closes with "or" is one denied list; a verb cue governs its whole list
     assert negated("Afebrile, no cough, sputum, or dyspnea.") == ["cough", "sputum", "dyspnea"]
-    assert negated("Tol clears, denies N/V, lightheadedness, CP.") == ["N", "V", "lightheadedness", "CP"]
+    assert negated("Tol clears, denies N/V, lightheadedness, CP.") == ["N", "V", "lightheadedness", "CP", "N/V", "N/V"]
 
 
 def test_a_table_cell_ends_a_scope():
@@ -259,3 +259,26 @@ def test_not_palpable_and_nonpalpable_negate_what_comes_before():
     assert negated("Posterior tibial pulse not palpable.") == ["Posterior tibial pulse"]
     note = "Vascular: DP palpable 1+ L, 2+ R; PT nonpalpable L, 1+ R. CFT 3 s L."
     assert [f for f in check("The left PT pulse was not palpable.", note) if f.kind == "negation"] == []
+
+
+def test_a_finding_that_begins_in_the_cue_is_the_cues_object():
+    note = "Plan:\n- Do not start donepezil now; neuropsych testing referral."
+    assert [f for f in check("She has never started the donepezil.", note) if f.kind == "negation"] == []
+    assert [f.kind for f in check("She started the donepezil.", note) if f.kind == "negation"] == ["negation"]
+
+
+def test_havent_had_negates():
+    assert negated("I haven't had any headaches or nosebleeds.") == ["headaches", "nosebleeds"]
+
+
+def test_a_denied_pair_short_form_denies_each_of_its_findings():
+    note = "Review: Denies N/V. Abd pain RUQ x2 d."
+    assert [f.text for f in check("Reports nausea but no fever.", note) if f.kind == "negation"] == ["nausea"]
+    assert [f for f in check("No nausea or vomiting.", note) if f.kind == "negation"] == []
+
+
+def test_not_on_a_therapy_negates_the_therapy():
+    assert negated("No RRT indication; not on CRRT.") == ["RRT indication", "CRRT"]
+    note = "Cr 2.1 (peak 2.8). No RRT indication; not on CRRT. UOP 40 mL/h."
+    assert [f.text for f in check("She was started on CRRT.", note) if f.kind == "negation"] == ["CRRT"]
+    assert negated("No wheeze on exam.") == ["wheeze"]
