@@ -349,7 +349,7 @@ def _pair_parts(text: str, scope: Scope) -> list[Mention]:
     vomiting (the slash would otherwise leave two letters)."""
     tokens = vocabulary.tokens(text[scope.start : scope.end])
     table = equivalents.table()
-    out = []
+    out: list[Mention] = []
     for occ in equivalents.occurrences([t.key for t in tokens]):
         pair = next((m for spelling in table.groups[occ.group] if (m := _PAIR.fullmatch(spelling.lower()))), None)
         start, end = scope.start + tokens[occ.first].start, scope.start + tokens[occ.last - 1].end
