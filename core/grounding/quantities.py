@@ -17,6 +17,7 @@ NUM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _BEFORE = r"(?<![\w.,/^])(?<![A-Za-z]-)"
 _NOT_ALONE = re.compile(r"[\d/]|[.,]\d|\s*[-–]\s*\d")  # part of a ratio, range or longer number
 _CASED = {"u", "l", "c", "f"}  # bare single letters count as units only in upper case
+_LOWER = {"d"}  # ... and "d" only in lower case: "7 d total" is days, "vitamin D 1000" no unit
 LABELS = (
     "HR|heart rate|pulse|RR|resp(?:iratory)? rate|SpO2|O2 sat(?:uration)?|sats?|temp(?:erature)?|"
     "WBC|Hgb|Hb|hemoglobin|Hct|Plt|platelets?|Na|sodium|K|potassium|Cl|chloride|HCO3|bicarb(?:onate)?|"
@@ -95,7 +96,7 @@ def _spellings() -> dict[str, _Unit]:
     add("inch|inches", "number", "mm", 25.4, approx=True)
     add("min|mins|minute|minutes", "number", "days", 1 / 1440)
     add("h|hr|hrs|hour|hours", "number", "days", 1 / 24)
-    add("day|days", "number", "days")
+    add("d|day|days", "number", "days")
     add("wk|wks|week|weeks", "number", "days", 7.0)
     add("mo|month|months", "number", "days", 30.0, approx=True)
     add("yr|yrs|year|years|y/o|yo|year-old|years-old|year old", "number", "days", 365.0, approx=True)
@@ -111,6 +112,8 @@ def _unit_regex(spelling: str) -> str:
     body = re.escape(spelling).replace(r"\ ", r"\s+").replace("/", r"\s*/\s*")
     body = body.replace("u", "[uµμ]") if re.search(r"(^|/|m)u", spelling) else body
     body = "[x×]" + body[1:] if spelling.startswith("x") else body
+    if spelling in _LOWER:
+        return f"(?-i:{spelling})"
     return f"(?-i:{spelling.upper()})" if spelling in _CASED else body
 
 

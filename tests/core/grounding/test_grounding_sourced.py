@@ -84,3 +84,13 @@ def test_a_dose_change_from_one_dose_to_another_is_two_values():
     assert check("Sertraline was raised from 50 to 100 mg daily.", note) == []
     assert [f.kind for f in check("Sertraline was raised from 25 to 100 mg daily.", note)] == ["dose"]
     assert [f.kind for f in check("Sertraline was raised from 50 to 150 mg daily.", note)] == ["dose"]
+
+
+def test_a_lower_case_d_after_a_number_is_days():
+    from core.grounding import quantities
+
+    assert [(m.text, m.key.dim) for m in quantities.find("day 4 of planned 7 d total")] == [("7 d", "days")]
+    assert quantities.find("vitamin D 1000 units daily")[0].text == "1000 units"
+    note = "E. coli in urine. Ceftriaxone 2 g IV q24h, day 4 of planned 7 d total. Peak Cr on day 10 of illness."
+    assert [f.kind for f in check("She is on ceftriaxone 2 g IV daily, day 4 of a planned 10-day course.", note)] == [
+        "number"]
