@@ -290,3 +290,10 @@ def test_a_frequency_of_a_combination_product_is_each_drugs():
 def test_a_panel_is_stated_by_its_tests_values():
     assert [f for f in check("LFTs were checked.", "AST 31, ALT 40.") if f.kind == "term"] == []
     assert [f.text for f in check("LFTs were checked.", "Creatinine 0.9.") if f.kind == "term"] == ["LFTs"]
+
+
+def test_a_later_item_of_a_denied_list_says_it_is_absent():
+    note = "Skin prick: sensitized to cat and dog; negative to dust mite."
+    flags = [f for f in check("She was not sensitized to dust mite or cat.", note) if f.kind == "negation"]
+    assert [f.reason for f in flags] == ["the summary says was not sensitized, but the note reports sensitized",
+                                         "the summary says cat is absent, but the note reports it"]
