@@ -58,9 +58,9 @@ def test_a_result_is_compared_with_the_same_test_not_a_similar_one():
 def test_a_drug_stopped_where_the_note_continued_it():
     note = "Octreotide 100 mcg SC q8h continued. Haloperidol PRN."
     flags = [f for f in check("Octreotide has been discontinued.", note) if f.kind == "negation"]
-    assert [f.text for f in flags] == ["Octreotide"] and "continued" in flags[0].reason
+    assert [f.text for f in flags] == ["Octreotide has been discontinued"] and "continued" in flags[0].reason
     assert _negations("Octreotide was continued.", note) == []
-    assert _negations("Continue aspirin.", "Aspirin stopped for GI bleed.") == ["aspirin"]
+    assert _negations("Continue aspirin.", "Aspirin stopped for GI bleed.") == ["Continue aspirin"]
 
 
 def test_a_stop_is_a_change_not_an_absence():
@@ -168,3 +168,24 @@ def test_rather_than_negates_what_follows():
     note = "Acute small L frontal infarct (tissue-based stroke, not TIA). No prior stroke/TIA."
     assert [f for f in check("A small stroke rather than a TIA.", note) if f.kind == "negation"] == []
     assert [f.kind for f in check("A TIA rather than a stroke.", note) if f.kind == "negation"]
+
+
+def test_a_verb_opening_a_list_of_drugs_is_each_ones_status():
+    note = "Plan: Continue aspirin 81 mg daily, atorvastatin 80 mg daily and cilostazol 100 mg BID. RTC 3 mo."
+    flags = [f for f in check("Cilostazol was discontinued, while aspirin continues.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["Cilostazol was discontinued"]
+    # another verb in the list is another instruction: "started" does not continue what follows it
+    note = "Continue aspirin 81 mg daily, started cilostazol 100 mg BID."
+    assert [f for f in check("Cilostazol was discontinued.", note) if f.kind == "negation"] == []
+
+
+def test_still_taking_is_continued_and_stopped_taking_is_stopped():
+    note = "Meds: I'm still taking the folic acid 1 mg every day. No fever."
+    flags = [f for f in check("She has stopped taking her folic acid.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["stopped taking her folic acid"]
+
+
+def test_a_status_flag_covers_the_words_that_say_it():
+    note = "Allergy testing: Cetirizine held x 7 days before testing. Histamine control positive."
+    flags = [f for f in check("Cetirizine was not held before skin testing.", note) if f.kind == "negation"]
+    assert [f.text for f in flags] == ["Cetirizine was not held"]
