@@ -596,8 +596,8 @@ def _negations(s: _Facts, n: _Facts, finding=_finding) -> list[Flag]:
         if "affirmed" in states and "negated" not in states and (finding(c.text) or negation.denied(s.text, scope)) \
                 and not _qualified(s, c.key):
             said = squash(s.text[start:end])
-            reason = (f"the summary says {said}, but the note reports {squash(c.text)}" if start < c.start
-                      else f"the summary says {said} is absent, but the note reports it")  # a later list item
+            reason = (f"the summary says {said} is absent, but the note reports it" if (start, end) == (c.start, c.end)
+                      else f"the summary says {said}, but the note reports {squash(c.text)}")  # the cue included
             flags.append(_flag(s.text, start, end, "negation", reason))
     absent: dict[str, bool] = {}  # key -> whether every cue was a test's ("Salicylate undetectable")
     for scope, c in negation.concepts(n.text, n.scopes, whole=True):

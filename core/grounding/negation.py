@@ -18,10 +18,13 @@ from core.grounding.findings import Mention
 _NOT_VERBS = (
     r"(?:have|had|report(?:ed)?|endorse[ds]?|complain(?:ed)?\s+of|exhibit|experience[ds]?|show|reveal)"
 )
+# what comes after "excluded" or "ruled out" that makes it a verb with an object: "duplex excluded a DVT"
+_OBJECT = r"\s+(?:a|an|the|any|(?!(?:by|with|on|in|at|as|given|because|for|per|and|or|but|today|clinically)\b)[A-Za-z])"
 NEGATED = (
     r"no\s+longer|no\s+evidence\s+of|no\s+signs?\s+of|no\s+history\s+of|no|denie[sd]|deny(?:ing)?|without|"
     r"negative\s+for|neg\.?\s+for|free\s+of|absence\s+of|lack(?:s|ed|ing)?(?:\s+of)?|"
     r"never\s+(?:had|started|took|taken|filled|used|tried|received)|"
+    r"(?:excluded|ruled\s+out)(?=" + _OBJECT + r")|never\s+(?=(?:on|in|to|into|near)\s)|"
     r"declined|refused|neither|rather\s+than|instead\s+of|avoid(?:s|ed|ing)?|withheld|withhold|w/o|(?:(?:was|were)\s+)?not\s+sent\s+for|(?:(?:does|did|do|has|have)\s+)?not\s+" + _NOT_VERBS
     + r"|(?:doesn't|didn't|don't|hasn't|haven't|hadn't)\s+" + _NOT_VERBS
     + r"|(?:(?:does|did|do|has|have|had|was|were|is|are)\s+)?not\s+yet(?:\s+(?:had|have|been|passed|received|started))?"
@@ -29,9 +32,9 @@ NEGATED = (
 )  # fmt: skip
 NEGATED_AFTER = (
     # "flu vaccine offered; declined", "PrEP discussed; she declined": the refusal in the next clause
-    r"[;,]\s*(?:(?:she|he|they|the\s+patient|patient|pt|family|parents?|mother|father)\s+)?(?:declined|refused)"
-    r"(?=\s*(?:[.;,\n]|$|(?:given|because|due\s+to|as)\b))|"
-    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out|(?:(?:should|to)\s+be\s+)?avoided|"
+    r"(?:[;,]|\s[-–—])\s*(?:(?:she|he|they|the\s+patient|patient|pt|family|parents?|mother|father)\s+)?"
+    r"(?:declined|refused|held\s+off)(?=\s*(?:[.;,\n]|$|(?:given|because|due\s+to|as|today|for\s+now)\b))|"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?ruled\s+out(?!" + _OBJECT + r")|(?:(?:should|to)\s+be\s+)?avoided|"
     # "PE was not seen", and as notes write it, without the verb: "ARDS not present", "response absent"
     # "dialysis will not be started": a plan not to is a negation too
     r"(?:(?:was|were|is|are|has\s+been|have\s+been|will|would|should|must|can|is\s+to|are\s+to)\s+)?"
@@ -46,7 +49,7 @@ NEGATED_AFTER = (
     r"(?<=[A-Za-z]\s)(?-i:NT)(?![\w/-])|"  # "Clavicle NT": nontender, written as notes write it
 
     # "peanut allergy has been excluded", "antibiotics are being withheld"
-    r"(?:(?:was|were|is|are|has\s+been|have\s+been|being|been)\s+)*(?:excluded|withheld)"
+    r"(?:(?:was|were|is|are|has\s+been|have\s+been|being|been)\s+)*(?:excluded(?!" + _OBJECT + r")|withheld)"
 )
 UNCERTAIN = (
     r"cannot\s+(?:be\s+)?(?:exclude|excluded|rule\s+out|ruled\s+out)|can't\s+rule\s+out|(?:to\s+)?rule\s+out|"
@@ -155,6 +158,8 @@ def scopes(text: str) -> list[Scope]:
             start = _after_clause(text, start, end)
             if _TENDER.match(m.group()) and re.search(r"(?:,|\band|\bor)\s*$", text[start:end]):
                 continue  # "calf soft, nontender": one more thing said of the calf, not a denial of "soft"
+            while _TENDER.match(m.group()) and (graded := _GRADED_ITEM.match(text, start, end)):
+                start = graded.end()  # "good urine output, graft site nontender": only the site is nontender
             if start < end:
                 found.append(Scope(m.start(), start, end, "negated"))  # the cue after what it negates
             continue
@@ -266,7 +271,10 @@ def _after_clause(text: str, start: int, end: int) -> int:
 
 
 _ABBREVIATED = re.compile(r"vs", re.IGNORECASE)
-_TENDER = re.compile(r"(?:(?:was|were|is|are)\s+)?non-?tender", re.IGNORECASE)
+# a list item that opens with its own grade says how it is ("good urine output"), before "X nontender"
+_GRADED_ITEM = re.compile(r"\s*(?:normal|good|adequate|poor|mild|moderate|severe|decreased|increased|reduced|"
+                          r"preserved|limited|full|intact)\b[^,;]*,", re.IGNORECASE)
+_TENDER = re.compile(r"(?:(?:was|were|is|are)\s+)?non-?(?:tender|palpable)|(?-i:NT)\Z", re.IGNORECASE)
 _ING_ITEM = re.compile(r",\s*(?:and\s+)?([A-Za-z]+ing)\s+(?:a|an|the|his|her|their|its|to|this|that|some)\b",
                        re.IGNORECASE)
 

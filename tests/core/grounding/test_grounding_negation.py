@@ -282,3 +282,31 @@ def test_not_on_a_therapy_negates_the_therapy():
     note = "Cr 2.1 (peak 2.8). No RRT indication; not on CRRT. UOP 40 mL/h."
     assert [f.text for f in check("She was started on CRRT.", note) if f.kind == "negation"] == ["CRRT"]
     assert negated("No wheeze on exam.") == ["wheeze"]
+
+
+def test_excluded_or_ruled_out_with_an_object_negates_the_object():
+    assert negated("Left leg venous duplex excluded a DVT.") == ["DVT"]
+    assert negated("CT ruled out appendicitis.") == ["appendicitis"]
+    assert negated("PE was ruled out by CTA.") == ["PE"]
+    note = "CT A/P: acute appendicitis, no perforation."
+    assert [f.kind for f in check("CT ruled out appendicitis.", note) if f.kind == "negation"] == ["negation"]
+
+
+def test_a_refusal_or_holding_off_after_a_dash_or_semicolon():
+    assert negated("Influenza vaccine offered - mother declined.") == ["Influenza vaccine"]
+    assert negated("Roflumilast discussed; held off given weight loss.") == ["Roflumilast"]
+    note = "Immunizations today: MMR #1. Influenza vaccine offered - mother declined."
+    assert [f for f in check("His mother declined the flu vaccine.", note) if f.kind == "negation"] == []
+    assert [f.kind for f in check("He received the flu vaccine today.", note) if f.kind == "negation"] == ["negation"]
+
+
+def test_never_on_a_place_negates_the_place():
+    note = "Clobetasol ointment twice daily for flares, not on face or groin."
+    assert [f for f in check("Clobetasol continues BID, never on the face or groin.", note)
+            if f.kind == "negation"] == []
+
+
+def test_a_graded_item_before_nontender_is_stated():
+    assert negated("No fever, no dysuria, good urine output, graft site nontender.") == ["fever", "dysuria",
+                                                                                         "graft site"]
+    assert "navicular" in negated("Medial malleolus, 5th MT base, navicular, proximal fibula nontender.")
