@@ -29,7 +29,8 @@ _FIXED = [
     (r"p\.r\.n\.|prn|as\s+needed|when\s+needed|if\s+needed|as\s+required", "prn"),
 ]
 _COUNTED = r"(?P<times>once|twice|one|two|three|four|five|six|[1-6])\s*(?:times?|x|doses?)?\s*(?:a|per|each|/)\s*day"
-_COUNTED_DAILY = r"(?P<times2>once|twice|one|two|three|four|five|six|[1-6])\s+(?:times?|doses?)\s+daily|(?P<times3>once|twice)\s+daily"
+_COUNTED_DAILY = (r"(?P<times2>once|twice|one|two|three|four|five|six|[1-6])[\s-]+(?:times?|doses?)[\s-]+daily|"
+                  r"(?P<times3>once|twice)[\s-]+daily")  # "twice-daily timolol", "three-times-daily"
 _HOURS = r"(?:q\.?\s?|every\s+)(?P<h>\d{1,2})(?:\s*(?:-|to)\s*(?P<h2>\d{1,2}))?\s*(?:h|hr|hrs|hours?)\b\.?"
 _WEEKS = r"(?:q\.?\s?|every\s+)(?P<w>\d{1,2}|two|three|four)\s*(?:wk|wks|weeks?)\b"
 # "3x/week", "twice weekly", "two times a week"; not "in 1 week" (a time, not a frequency)

@@ -109,11 +109,20 @@ def find(text: str) -> list[Mention]:
 
 # "Feet: monofilament sensation intact bilaterally": the part, then (in its clause) "bilaterally"
 _PART_THEN_BOTH = re.compile(r"\b(?P<part>[A-Za-z]+)\b(?P<gap>[^.;\n]{0,50}?)\bbilaterally\b", re.IGNORECASE)
+# "4 of 5 fingernails of the left hand", "the second toe of the right foot"
+_PART_OF_SIDE = re.compile(r"\b(?P<part>[A-Za-z]+)\s+(?:of|on|in)\s+(?:the|his|her)\s+(?P<side>left|right)\s+"
+                           r"(?P<whole>[A-Za-z]+)", re.IGNORECASE)
+# a line headed by its side: "Strength LLE: hip flexion 3/5, ankle dorsiflexion 2-/5", "Left ear: ..."
+_SIDE_LINE = re.compile(r"^[^\S\n]*(?:[-*•][^\S\n]*)?(?:[A-Za-z]+[^\S\n]+){0,2}(?P<side>left|right|bilateral|"
+                        r"(?-i:L|R|LLE|RLE|LUE|RUE|BLE|BUE))(?:[^\S\n]+[A-Za-z]+)?[^\S\n]*:(?P<rest>[^\n]*)",
+                        re.IGNORECASE | re.MULTILINE)
+_LINE_SIDES = {"lle": "left", "lue": "left", "rle": "right", "rue": "right", "ble": "bilateral", "bue": "bilateral"}
 
 
 def after_part(text: str) -> list[Mention]:
-    """Parts said to be affected on both sides by a "bilaterally" after them in the same clause; ``key``
-    is a :class:`Side` (for looking up what the note states, not for flagging)."""
+    """Parts whose side is said after them or above them: a "bilaterally" later in the same clause,
+    "fingernails of the left hand", a line headed "LLE:" or "Left ear:"; ``key`` is a :class:`Side` (for
+    looking up what the note states, not for flagging)."""
     out = []
     for m in _PART_THEN_BOTH.finditer(text):
         part = _singular(m["part"])
@@ -121,6 +130,16 @@ def after_part(text: str) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), m.group(), Side("bilateral", "extremity", frozenset({_LIMB_NAMES[part]}))))
         elif part in PARTS:
             out.append(Mention(m.start(), m.end(), m.group(), Side("bilateral", part, frozenset())))
+    for m in _PART_OF_SIDE.finditer(text):
+        if (part := _singular(m["part"])) in PARTS and _singular(m["whole"]) in PARTS:
+            out.append(Mention(m.start(), m.end(), m.group(), Side(m["side"].lower(), part, frozenset())))
+    for m in _SIDE_LINE.finditer(text):
+        key = m["side"].lower()
+        side = _LINE_SIDES.get(key) or SIDES.get(key)
+        for word in re.finditer(r"[A-Za-z]+", m["rest"]):
+            if side and (part := _singular(word.group())) in PARTS:
+                at = m.start("rest") + word.start()
+                out.append(Mention(at, at + len(word.group()), word.group(), Side(side, part, frozenset())))
     return out
 
 

@@ -182,6 +182,10 @@ def _values(facts) -> list[Mention]:
             if q.key.kind == "number" and q.key.dim is not None and not _AGE.search(q.text)]
 
 
+_LABEL_AFTER = re.compile(r"\s*(?:screen(?:ing)?|history|hx|status|risk|assessment|work-?up|evaluation|questions?)?\s*:",
+                          re.IGNORECASE)
+
+
 def _changed_to(q: Mention, given: list[Mention], n, sources) -> bool:
     """"Raised from 50 to 100 mg" where the note sentence says "50 -> 100 mg": two values of a change, not a
     range; the dose it was changed to is among the sources' doses and the one it was changed from is a
@@ -317,7 +321,8 @@ def polarity_flags(s, n, alignments, taken: Taken, coverage: Coverage, finding: 
     summary_negated = [c for scope, c in negation.concepts(s.text, s.scopes) if scope.polarity == "negated"]
 
     def said(key: str) -> list[Mention]:  # every note occurrence of the finding, ``key`` its state
-        return [Mention(x, y, n.text[x:y], n.state((x, y))) for x, y in n.words.occurrences(key)]
+        return [Mention(x, y, n.text[x:y], n.state((x, y))) for x, y in n.words.occurrences(key)
+                if not _LABEL_AFTER.match(n.text, y)]  # "Psoriatic arthritis screen: denies ..." names a topic
 
     def contradicted(a, m: Mention, key: str, summary_state: str) -> bool:
         occurrences = said(key)

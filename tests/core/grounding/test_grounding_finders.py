@@ -226,3 +226,23 @@ def test_the_worse_side_is_compared_with_the_notes():
 ])
 def test_earlier_values_take_their_units_and_intervals_are_durations(text, values):
     assert [(m.text, m.key.values) for m in quantities.find(text) if m.key.dim] == values
+
+
+def test_a_side_said_after_the_part_or_heading_its_line():
+    from core.grounding import check, laterality
+
+    found = {(m.key.side, m.key.part) for m in laterality.after_part(
+        "Nail pitting on 4 of 5 fingernails of the left hand.\nStrength LLE: hip flexion 3/5, ankle dorsiflexion 2-/5.")}
+    assert found == {("left", "finger"), ("left", "hip"), ("left", "ankle")}
+    note = "Nail pitting on 4 of 5 fingernails of the left hand, onycholysis absent."
+    assert [f for f in check("There was pitting of four left fingernails.", note) if f.kind == "laterality"] == []
+    assert [f.kind for f in check("There was pitting of four right fingernails.", note)
+            if f.kind == "laterality"] == ["laterality"]
+
+
+def test_hyphenated_twice_daily_is_a_frequency():
+    from core.grounding import check
+
+    note = "Timolol 0.5% 1 gtt OS BID. Latanoprost 1 gtt OU qhs."
+    assert [f for f in check("He uses twice-daily timolol in the left eye.", note) if f.kind == "frequency"] == []
+    assert [f.kind for f in check("He uses once-daily timolol in the left eye.", note)] == ["frequency"]

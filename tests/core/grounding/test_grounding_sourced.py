@@ -94,3 +94,10 @@ def test_a_lower_case_d_after_a_number_is_days():
     note = "E. coli in urine. Ceftriaxone 2 g IV q24h, day 4 of planned 7 d total. Peak Cr on day 10 of illness."
     assert [f.kind for f in check("She is on ceftriaxone 2 g IV daily, day 4 of a planned 10-day course.", note)] == [
         "number"]
+
+
+def test_a_topic_label_in_the_source_is_no_report_of_the_finding():
+    note = ("Psoriatic arthritis screen: denies morning stiffness, joint swelling or dactylitis. "
+            "No evidence of psoriatic arthritis.")
+    summary = "He has no morning stiffness or dactylitis, and psoriatic arthritis was felt to be absent."
+    assert [f for f in check(summary, note) if f.kind == "negation"] == []
