@@ -116,9 +116,26 @@ class Indexed:
             self._lemmas = frozenset(lemma for w in self.long_forms.vocabulary for lemma in vocabulary.lemmas(w))
         if any(lemma in self._lemmas for lemma in vocabulary.lemmas(word)):
             return True
+        if any(other in self.long_forms.vocabulary for other in _derived(word)):
+            return True
         if len(word) < 6:
             return False
         return any(_shared_start(word, other) or _compounded(word, other) for other in self.long_forms.vocabulary)
+
+
+# A clinical noun and the adjective made from it name one thing: stenosis / stenotic, ischemia / ischemic,
+# septum / septal, retina / retinal, allergy / allergic
+_DERIVED = (("sis", "tic"), ("ia", "ic"), ("um", "al"), ("a", "al"), ("y", "ic"))
+
+
+def _derived(word: str) -> list[str]:
+    """The other forms of ``word`` by :data:`_DERIVED`, both ways, from a stem of three letters or more."""
+    out = []
+    for noun, adjective in _DERIVED:
+        for a, b in ((noun, adjective), (adjective, noun)):
+            if word.endswith(a) and len(word) - len(a) >= 3:
+                out.append(word[: -len(a)] + b)
+    return out
 
 
 def _compounded(word: str, other: str) -> bool:

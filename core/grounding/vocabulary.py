@@ -104,6 +104,10 @@ def tokens(text: str) -> list[Token]:
         if glued:  # "6MWT", "12th": one word
             out.append(Token(m.start(), m.end(), stem(word), word))
             continue
+        plural = re.fullmatch(r"([A-Z][A-Z0-9]+)s", word)
+        if plural:  # "TMs", "LFTs": an abbreviation's plural is the abbreviation
+            out.append(Token(m.start(), m.end(), stem(plural[1]), word))
+            continue
         for part in _PART.finditer(word):
             a, b = m.start() + part.start(), m.start() + part.end()
             piece = part.group()

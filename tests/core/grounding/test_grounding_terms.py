@@ -53,3 +53,22 @@ def test_a_clinical_phrase_of_everyday_words_the_note_never_states_is_flagged():
     assert [f for f in check("Specimen sent with frozen section.", note_fs) if f.kind == "term"] == []
     # "history of" is a table spelling too, but of one content word: no claim of its own
     assert [f for f in check("No history of thrombosis.", "Never had a blood clot.") if f.kind == "term"] == []
+
+
+def test_an_abbreviations_plural_is_the_abbreviation():
+    from core.grounding import check, vocabulary
+
+    assert [t.key for t in vocabulary.tokens("TMs LFTs GBS")] == ["tm", "lft", "gbs"]
+    note = "Otoscopy: clear canals, intact TMs bilaterally."
+    assert [f for f in check("The ear canals were clear with intact eardrums.", note) if f.kind == "term"] == []
+
+
+def test_a_noun_and_the_adjective_made_from_it_back_each_other():
+    from core.grounding import check
+
+    note = "Falls: multifactorial - orthostatic BP drop 22 mmHg, nocturia x3."
+    assert [f for f in check("The falls were multifactorial, from orthostasis and nocturia.", note)
+            if f.kind == "term"] == []
+    assert [f for f in check("Septal deviation noted.", "There is a deviated septum.") if f.kind == "term"] == []
+    assert [f.text for f in check("There is pericardial tamponade.", "There is a deviated septum.")
+            if f.kind == "term"] != []
