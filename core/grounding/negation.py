@@ -355,6 +355,8 @@ _PAIR = re.compile(r"([a-z]{4,})(?:\s+(?:and|or)\s+|/)([a-z]{4,})")
 def _pair_parts(text: str, scope: Scope) -> list[Mention]:
     """Each finding of a short form the table spells as a pair: "denies N/V" denies nausea and denies
     vomiting (the slash would otherwise leave two letters)."""
+    if not _SHORT_PAIR.search(text, scope.start, scope.end):
+        return []
     tokens = vocabulary.tokens(text[scope.start : scope.end])
     table = equivalents.table()
     out: list[Mention] = []
