@@ -76,8 +76,10 @@ def flags(summary: Indexed, note: Indexed, taken: Taken) -> list[Flag]:
             said = None
             if after is not None and (token.key, after.key) not in note_pairs:
                 said = next((o for o in sorted(others) if (o, after.key) in note_pairs), None)
-            if said is None and before is not None and (before.key, token.key) not in note_pairs:
-                # the modifier after what it grades: "Mallampati II" for the note's "Mallampati III"
+            if said is None and before is not None and (before.key, token.key) not in note_pairs \
+                    and (after is None or (token.key, after.key) not in note_pairs) and vocabulary.is_content(before):
+                # the modifier after what it grades: "Mallampati II" for the note's "Mallampati III" (not when
+                # the note has it with the word after: "with moderate variability" is no "with severe features")
                 said = next((o for o in sorted(others) if (before.key, o) in note_pairs), None)
                 if said is not None:
                     what = squash(text[before.start : token.end])

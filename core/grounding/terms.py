@@ -117,9 +117,19 @@ def _unstated_phrases(summary: Indexed, note: Indexed) -> set[int]:
     out: set[int] = set()
     for occ in summary.occurrences:
         words = [k for k in range(occ.first, occ.last) if vocabulary.is_content(summary.tokens[k])]
-        if len(words) >= 2 and occ.group not in note.by_group:
+        if len(words) >= 2 and occ.group not in note.by_group and not _everyday(occ.group):
             out.update(range(occ.first, occ.last))
     return out
+
+
+EVERYDAY_ZIPF = 5.0  # "after", "stop", "week": a word everyone uses
+
+
+def _everyday(group: int) -> bool:
+    """A group that English also says in one everyday word ("s/p | status post | after") is a way of
+    putting things, not a clinical thing: its phrases claim nothing by themselves."""
+    return any(re.fullmatch(r"[a-z]{4,}", spelling.lower()) and vocabulary.zipf(spelling.lower()) >= EVERYDAY_ZIPF
+               for spelling in equivalents.table().groups[group])  # not "or", "hi": abbreviations as well
 
 
 def _unstated_diagnoses(summary: Indexed, note: Indexed, backed: list[set[int]]) -> set[int]:

@@ -72,3 +72,14 @@ def test_a_noun_and_the_adjective_made_from_it_back_each_other():
     assert [f for f in check("Septal deviation noted.", "There is a deviated septum.") if f.kind == "term"] == []
     assert [f.text for f in check("There is pericardial tamponade.", "There is a deviated septum.")
             if f.kind == "term"] != []
+
+
+def test_a_phrase_english_also_says_in_one_everyday_word_claims_nothing():
+    from core.grounding import check
+
+    note = "History: recurrent calcium oxalate stones. Left URS with laser lithotripsy 06/2033."
+    assert [f for f in check("Recurrent calcium oxalate stones, status post left URS in 06/2033.", note)
+            if f.kind == "term"] == []
+    # an abbreviation that is also a short English word ("OR") still names its clinical thing
+    assert [f.text for f in check("Taken to the operating room.", "Admitted for observation.")
+            if f.kind == "term"] == ["operating room"]

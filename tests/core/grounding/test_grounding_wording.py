@@ -87,3 +87,11 @@ def test_everyday_disease_word_outside_a_diagnosis_list_is_not_flagged():
     note = "Hypertension on lisinopril 10 mg daily. Walks daily with his wife."
     assert flagged("Hypertension on lisinopril 10 mg daily; walks daily with his wife after her stroke.", note, "term") == []
     assert flagged("Hypertension on lisinopril 10 mg daily; history of stroke.", note, "term") == ["stroke"]
+
+
+def test_a_grade_the_note_gives_with_the_word_after_it_is_no_contrast_with_the_word_before():
+    from core.grounding import check
+
+    note = "NST: baseline 135, moderate variability, +accels, no decels.\nA: preeclampsia with severe features."
+    assert [f for f in check("Reactive NST with moderate variability.", note) if f.kind == "term"] == []
+    assert [f.text for f in check("Reactive NST with severe variability.", note) if f.kind == "term"] == ["severe"]
