@@ -29,6 +29,7 @@ _GAP = re.compile(r"(?:\s*\([^()\n]{0,30}\))?(?::[ \t]*)?[^.;:\n,()]*")  # a cla
 _JOIN = re.compile(r"\s*(?:,|and|&|\+|/)\s*(?:and\s+)?", re.IGNORECASE)  # "amlodipine and losartan HELD": shared
 _NOT = re.compile(r"\b(?:not|never|no)\s+$", re.IGNORECASE)  # "not restarted": stopped
 _OFF = re.compile(r"(?:\s+(?:infusion|gtt|drip))?\s*\(?\s*off\b", re.IGNORECASE)  # "NE off 11:00", "infusion (off 10/13)"
+_OUTCOME = re.compile(rf"(?:->|→)\s*(?:(?P<stop>{_STOP})|(?P<go>{_CONTINUE}))\b", re.IGNORECASE)  # what was decided
 _ALL = re.compile(rf"[-–:]\s*all\s+(?:(?P<stop>{_STOP})|(?P<go>{_CONTINUE}))\b", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:if|unless|should|in\s+case)\b", re.IGNORECASE)
 AFTER_WORDS = 6
@@ -76,6 +77,9 @@ def said_at(text: str, med: Mention, meds: list[Mention]) -> tuple[str, int, int
             return _said(verb, text[end : verb.start()]), med.start, verb.end()
         break
     line_end = text.find("\n", med.end)
+    sentence_end = min(ends, default=len(text))
+    if (outcome := _OUTCOME.search(text, med.end, sentence_end)) and not any(med.end < m.start < outcome.start() for m in meds):
+        return _said(outcome, ""), med.start, outcome.end()  # "Oseltamivir: 5-day course done tonight -> discontinue"
     every = _ALL.search(text, med.end, line_end if line_end >= 0 else len(text))
     if every:  # "Home meds: aspirin, metoprolol succinate and tamsulosin - all HELD (shock, NPO)."
         return ("stopped" if every["stop"] else "continued"), med.start, med.end

@@ -189,3 +189,11 @@ def test_a_status_flag_covers_the_words_that_say_it():
     note = "Allergy testing: Cetirizine held x 7 days before testing. Histamine control positive."
     flags = [f for f in check("Cetirizine was not held before skin testing.", note) if f.kind == "negation"]
     assert [f.text for f in flags] == ["Cetirizine was not held"]
+
+
+def test_an_arrow_to_a_stop_verb_is_the_drugs_outcome():
+    note = ("HD2: Continue ceftriaxone + oseltamivir for now.\n"
+            "HD5: Oseltamivir: 5-day course done after tonight's dose -> discontinue. Ceftriaxone day 5.")
+    assert [f for f in check("Oseltamivir was stopped after a 5-day course.", note) if f.kind == "negation"] == []
+    note = "HD2: Continue ceftriaxone + oseltamivir for now."
+    assert [f.kind for f in check("Oseltamivir was stopped.", note) if f.kind == "negation"] == ["negation"]
