@@ -1,7 +1,7 @@
 """The grounding check measured on the planted-error set, and its speed on a long note.
 
 ``python -m benchmarks.grounding [--out DIR]`` scores ``core.grounding.analyze`` on
-``resources/evalsets/planted_errors/{dev,dev2,...,dev5,test,test2,...,test6}.jsonl`` (the dev splits
+``resources/evalsets/planted_errors/{dev,dev2,...,dev5,test,test2,...,test7}.jsonl`` (the dev splits
 are for tuning; the test splits only for reporting) and writes ``grounding-<date>-<cpu>.json`` and a PNG of
 recall per error kind.
 
@@ -35,7 +35,7 @@ KINDS = ("invented_drug", "wrong_dose", "wrong_frequency", "wrong_side", "invent
          "invented_procedure", "negation_flipped", "wrong_date", "invented_number", "fabricated_sentence")  # fmt: skip
 RESULTS = Path(__file__).resolve().parent / "results"
 # the dev splits for tuning; the test splits for reporting only
-SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test2", "test3", "test4", "test5", "test6")
+SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test", "test2", "test3", "test4", "test5", "test6", "test7")
 
 
 def load(split: str) -> list[dict]:
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="all: dev to dev5 (tuning splits; dev2-dev5 were written blind and "
                              "measured once before any tuning on them), test (reporting; seen in aggregate while "
                              "tuning earlier), test2-test5 (reporting; written blind, each used for reporting since) "
-                             "and test6 (reporting; written blind, first used 2026-12-05)")
+                             "test6 and test7 (reporting; written blind, first used 2026-12-05)")
     parser.add_argument("--no-speed", action="store_true", help="skip the timing (for quick tuning on dev)")
     args = parser.parse_args(argv)
     from core.grounding import analyze

@@ -12,7 +12,8 @@ from core.grounding import Flag, Report
 
 @pytest.mark.parametrize(("split", "pairs", "per_kind"), [("dev", 20, 4), ("dev2", 40, 3), ("test", 40, 8),
                                                                ("test3", 40, 8), ("test4", 40, 10), ("dev3", 40, 14),
-                                                               ("dev4", 40, 14), ("test6", 40, 14)])
+                                                               ("dev4", 40, 14), ("test6", 40, 14), ("dev5", 40, 15),
+                                                               ("test7", 40, 15)])
 def test_planted_sets_are_well_formed(split, pairs, per_kind):
     records = load(split)
     assert len(records) >= pairs
