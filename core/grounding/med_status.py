@@ -51,7 +51,8 @@ def said_at(text: str, med: Mention, meds: list[Mention]) -> tuple[str, int, int
     """The drug's status and the span of the words that say it (the drug included)."""
     start = max(text.rfind(c, 0, med.start) for c in ".;\n") + 1
     ends = [i for i in (text.find(c, med.end) for c in ".;\n") if i >= 0]
-    if _CONDITIONAL.search(text, start, min(ends, default=len(text))):
+    sentence_end = min(ends, default=len(text))
+    if _CONDITIONAL.search(text, start, sentence_end):
         return None
     before = text[max(0, med.start - 30) : med.start]
     preceding = re.search(rf"\b(?:(?P<stop>{_STOP})|(?P<go>{_CONTINUE}))\s+(?:taking\s+)?"
@@ -77,7 +78,6 @@ def said_at(text: str, med: Mention, meds: list[Mention]) -> tuple[str, int, int
             return _said(verb, text[end : verb.start()]), med.start, verb.end()
         break
     line_end = text.find("\n", med.end)
-    sentence_end = min(ends, default=len(text))
     if (outcome := _OUTCOME.search(text, med.end, sentence_end)) and not any(med.end < m.start < outcome.start() for m in meds):
         return _said(outcome, ""), med.start, outcome.end()  # "Oseltamivir: 5-day course done tonight -> discontinue"
     every = _ALL.search(text, med.end, line_end if line_end >= 0 else len(text))

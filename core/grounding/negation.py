@@ -156,9 +156,10 @@ def scopes(text: str) -> list[Scope]:
                 end = stops.pop().start()  # "Stress test: not indicated": the label before the colon is what
             start = _last_words(text, stops[-1].end() if stops else lo, end, BACK_WORDS)
             start = _after_clause(text, start, end)
-            if _TENDER.match(m.group()) and re.search(r"(?:,|\band|\bor)\s*$", text[start:end]):
+            tender = _TENDER.match(m.group())
+            if tender and re.search(r"(?:,|\band|\bor)\s*$", text[start:end]):
                 continue  # "calf soft, nontender": one more thing said of the calf, not a denial of "soft"
-            while _TENDER.match(m.group()) and (graded := _GRADED_ITEM.match(text, start, end)):
+            while tender and (graded := _GRADED_ITEM.match(text, start, end)):
                 start = graded.end()  # "good urine output, graft site nontender": only the site is nontender
             if start < end:
                 found.append(Scope(m.start(), start, end, "negated"))  # the cue after what it negates
