@@ -66,7 +66,7 @@ class OpenVinoEngine(Engine):
                               hint="Reinstall with installer/install.sh.") from exc
         from transformers import AutoTokenizer, GenerationConfig
 
-        from core.engines.ov_decode import StatefulLM
+        from core.engines.ov_paged import PagedLM
 
         cache = self.cache_folder()
         if not (cache / "openvino_model.xml").exists():
@@ -74,7 +74,7 @@ class OpenVinoEngine(Engine):
         else:
             self.info.loaded_from_cache = True
         self.tokenizer = AutoTokenizer.from_pretrained(cache)
-        self.model = StatefulLM(cache / "openvino_model.xml", self._ov_config())
+        self.model = PagedLM(cache / "openvino_model.xml", self._ov_config())
         eos = None
         if (cache / "generation_config.json").exists():
             eos = GenerationConfig.from_pretrained(cache).eos_token_id

@@ -1,4 +1,4 @@
-"""Token generation over an OpenVINO stateful LLM IR, without transformers' ``generate`` loop.
+"""Token generation over an OpenVINO LLM IR, without transformers' ``generate`` loop.
 
 Why not optimum-intel's ``generate``: on the embedded 135M model most of a decode step was Python around
 the model (transformers' generation loop, torch ↔ numpy copies of a growing attention mask, logits
@@ -6,14 +6,12 @@ processors, the streamer thread), and its prefill computed the LM head for *ever
 6,000-token note: 6,000 × 49,152 float logits, over a GiB, the main cause of OpenVINO's multi-GiB peak).
 Why not OpenVINO GenAI's ``LLMPipeline`` (2024.6, the pinned OpenVINO's release): its greedy path has no
 output-only n-gram ban (``no_repeat_ngram_size`` is applied by beam search only; measured: no effect on a
-greedy repeat loop), and no prompt-lookup decoding before 2025.0; its decode speed measured the same as
-this loop on the embedded model (benchmarks/results).
+greedy repeat loop), and no prompt-lookup decoding before 2025.0.
 
-So this module runs the compiled stateful IR directly: the LM head is sliced to the positions whose
-logits are needed (1 while decoding, 1 + draft length while verifying a prompt-lookup draft), the
-attention mask is a preallocated buffer, and token choice is numpy on one row of logits with the same
-rules as the transformers path (``core/engines/streaming.py``): repetition penalty over prompt and output,
-no repeated output n-gram, end-of-text held off until ``min_new_tokens``, greedy or temperature/top-k
+So the model (``ov_paged.PagedLM``: the IR with OpenVINO's paged-attention kernel, the LM head sliced to the
+positions whose logits are needed) is driven from here, and token choice is numpy on one row of logits with
+the same rules as the transformers path (``core/engines/streaming.py``): repetition penalty over prompt and
+output, no repeated output n-gram, end-of-text held off until ``min_new_tokens``, greedy or temperature/top-k
 sampling. Greedy output is token-identical with or without prompt lookup (tests/core/engines).
 """
 
@@ -21,90 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-LOGITS_TO_KEEP = "logits_to_keep"
+if TYPE_CHECKING:
+    from core.engines.ov_paged import PagedLM
+
 TOP_K = 50  # transformers' default for sampling, kept so both paths sample alike
-
-
-def keep_last_logits(model) -> None:
-    """Give ``model`` an input ``logits_to_keep`` (i64 scalar) and compute the LM head only for that many
-    last positions (a Slice on the hidden states before the head's MatMul)."""
-    import openvino.runtime.opset13 as ops
-    from openvino import Type
-
-    node = model.output("logits").get_node()
-    while node.get_type_name() != "MatMul":
-        if node.get_input_size() == 0:
-            raise ValueError("no MatMul before the logits output: not a causal-LM IR ChartBrief knows")
-        node = node.input_value(0).get_node()
-    keep = ops.parameter([], Type.i64, name=LOGITS_TO_KEEP)
-    keep.output(0).get_tensor().set_names({LOGITS_TO_KEEP})
-    start = ops.negative(ops.reshape(keep, [1], False))
-    sliced = ops.slice(node.input_value(0), start, ops.constant(np.array([np.iinfo(np.int64).max])),
-                       ops.constant(np.array([1])), ops.constant(np.array([1])))
-    node.input(0).replace_source_output(sliced.output(0))
-    model.add_parameters([keep])
-    model.validate_nodes_and_infer_types()
-
-
-class StatefulLM:
-    """One compiled stateful LLM and its KV cache (the IR's internal state).
-
-    A rejected prompt-lookup draft is not cut out of the cache: its slots are masked out of the attention
-    mask and the next tokens take their logical positions again (``forget``). Cutting would copy the whole
-    cache per rejection.
-    """
-
-    def __init__(self, xml: Path, config: dict):
-        import openvino as ov
-
-        core = ov.Core()
-        model = core.read_model(str(xml))
-        keep_last_logits(model)
-        self.compiled = core.compile_model(model, "CPU", config)
-        self.request = self.compiled.create_infer_request()
-        self._mask = np.ones((1, 0), np.int64)
-        self._slots = 0  # cache slots used (valid or masked)
-        self.pos = 0  # logical position of the next token
-
-    def reset(self) -> None:
-        self.request.reset_state()
-        self._slots = self.pos = 0
-
-    def _mask_for(self, n: int) -> np.ndarray:
-        need = self._slots + n
-        if need > self._mask.shape[1]:
-            grown = np.ones((1, max(need, 2 * self._mask.shape[1], 1024)), np.int64)
-            grown[:, :self._slots] = self._mask[:, :self._slots]
-            self._mask = grown
-        self._mask[:, self._slots:need] = 1
-        return self._mask[:, :need]
-
-    def forward(self, ids: Sequence[int], keep: int = 1) -> np.ndarray:
-        """Feed ``ids`` after what is cached; the logits of the last ``keep`` positions, [keep, vocab]."""
-        n = len(ids)
-        inputs = {"input_ids": np.asarray(ids, np.int64)[None, :],
-                  "attention_mask": self._mask_for(n),
-                  "position_ids": np.arange(self.pos, self.pos + n, dtype=np.int64)[None, :],
-                  "beam_idx": np.zeros(1, np.int32),
-                  LOGITS_TO_KEEP: np.array(keep, np.int64)}
-        out = self.request.infer(inputs, share_inputs=True)
-        self._slots += n
-        self.pos += n
-        return out["logits"][0]
-
-    def forget(self, n: int) -> None:
-        """Drop the last ``n`` fed tokens: masked out, their positions free again."""
-        if n:
-            self._mask[:, self._slots - n:self._slots] = 0
-            self.pos -= n
-
-    def last_logits(self, ids: Sequence[int]) -> np.ndarray:
-        self.reset()
-        return self.forward(ids, 1)[-1]
 
 
 class TokenPolicy:
@@ -191,7 +113,7 @@ class LookupStats:
     accepted: int = 0
 
 
-def generate(lm: StatefulLM, policy: TokenPolicy, prompt_ids: Sequence[int],
+def generate(lm: PagedLM, policy: TokenPolicy, prompt_ids: Sequence[int],
              should_stop: Callable[[], bool] | None = None, lookup: int = 0,
              stats: LookupStats | None = None) -> Iterator[int]:
     """Yield generated token ids. ``lookup`` > 0: prompt-lookup drafts of up to that many tokens, verified

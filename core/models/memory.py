@@ -4,10 +4,11 @@ if it will not fit.
 The estimate is weights (bytes per parameter of the variant) + KV cache for the context + a runtime overhead
 + an engine's own extra, calibrated on ``chartbrief bench``'s peak RSS (``benchmarks/results``, SmolLM2-135M,
 notes up to ~6,000 tokens; ``tests/core/models/test_memory_estimate.py`` keeps them in step): plain
-transformers peaks near the formula (1.31 GiB measured), IPEX-LLM a third of a GiB above it (1.27 GiB), and
-OpenVINO about half a GiB above it (1.48 GiB at ~6,000 tokens, AVX-512-BF16, 2026-12-03, with ChartBrief's
-own decode loop; it was 4.14 GiB through optimum-intel's generate, whose prefill computed full-vocabulary
-logits for every prompt token). The estimate errs high rather than low.
+transformers peaks near the formula (1.07 GiB measured), IPEX-LLM a third of a GiB above it (0.83 GiB), and
+OpenVINO at the same 0.84 GiB at ~6,000 tokens (AVX-512-BF16, 2026-12-05, ChartBrief's own decode loop over
+the paged-attention kernel; 1.48 GiB on 2026-12-03 over the stateful IR's attention, and 4.14 GiB through
+optimum-intel's generate, whose prefill computed full-vocabulary logits for every prompt token). The estimate
+errs high rather than low.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ CONVERT_BYTES_PER_PARAM = 4.0
 RUNTIME_OVERHEAD = 600 * 2**20  # Python, torch, tokenizer, activations for a few thousand tokens
 # Measured peak − formula (the newest full `chartbrief bench`, embedded model, notes up to ~6,000 tokens):
 # the reference engine's eager fp32 attention over a 6,000-token prefill peaked at 1.50 GiB on 2026-12-03.
-ENGINE_EXTRA = {"openvino": 0.6 * 2**30, "ipex_llm": 0.35 * 2**30, "reference": 0.15 * 2**30}
+# OpenVINO keeps a little above IPEX-LLM: its export and first compile peak higher than its summaries.
+ENGINE_EXTRA = {"openvino": 0.4 * 2**30, "ipex_llm": 0.35 * 2**30, "reference": 0.15 * 2**30}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from core.engines.base import GenerationSettings
-from core.engines.ov_decode import LookupStats, PromptLookup, StatefulLM, TokenPolicy
+from core.engines.ov_decode import LookupStats, PromptLookup, TokenPolicy
+from core.engines.ov_paged import PagedLM
 from core.errors import Cancelled
 from tests.model_fixtures import engine
 
@@ -72,7 +73,7 @@ def test_prompt_lookup_drafts_what_followed_the_last_ngram():
 
 def _exact_lm():
     eng = engine("openvino", "int4")
-    return eng, StatefulLM(eng.cache_folder() / "openvino_model.xml", {**eng._ov_config(), **EXACT})
+    return eng, PagedLM(eng.cache_folder() / "openvino_model.xml", {**eng._ov_config(), **EXACT})
 
 
 @pytest.mark.slow
@@ -152,3 +153,25 @@ def test_sampling_draws_from_the_top_tokens_with_a_seeded_generator():
     logits[[3, 7]] = 4.0
     draws = {TokenPolicy(settings, [], eos_ids=[0], seed=s).choose(logits) for s in range(20)}
     assert draws == {3, 7}, "a 12-token vocabulary (below top-k) samples, and only the likely tokens"
+
+
+@pytest.mark.slow
+def test_paged_cache_growth_and_forgotten_drafts_change_nothing(monkeypatch):
+    """The KV cache grows by reallocation (a block that is read but not yet written must hold no NaN), and a
+    forgotten draft's slots are overwritten: both give the logits of a run that never needed either."""
+    from core.engines import ov_paged
+
+    eng, roomy = _exact_lm()
+    monkeypatch.setattr(ov_paged, "FIRST_CAPACITY", 40)
+    tight = PagedLM(eng.cache_folder() / "openvino_model.xml", {**eng._ov_config(), **EXACT})
+    ids = eng.token_ids(SAMPLE.read_text())[:100]
+    a, b = roomy.last_logits(ids[:50]), tight.last_logits(ids[:50])  # 2 blocks of 32 allocated: room for 64
+    assert np.allclose(a, b, atol=1e-3)
+    for tok in ids[50:]:  # the 65th token reallocates: the first 64 must come along
+        a, b = roomy.forward([tok])[-1], tight.forward([tok])[-1]
+        assert np.isfinite(b).all() and np.allclose(a, b, atol=1e-3)
+    rows = tight.forward([21, 22, 23, 24], 4)
+    tight.forget(3)
+    again = tight.forward([22], 1)[-1]
+    assert np.allclose(rows[1], again, atol=1e-3)
+    assert np.allclose(roomy.forward([21, 22], 1)[-1], again, atol=1e-3)

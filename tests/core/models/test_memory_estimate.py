@@ -31,7 +31,8 @@ def test_estimate_covers_the_measured_peak_without_wild_overshoot(engine, varian
 
 
 def test_openvino_is_estimated_above_ipex_llm_as_measured():
-    # 1.48 GiB (OpenVINO, up to ~6,000 tokens) against 0.84 GiB (IPEX-LLM) in the newest run
+    # 0.84 GiB (OpenVINO, up to ~6,000 tokens) against 0.83 GiB (IPEX-LLM) in the newest run: OpenVINO's
+    # export and first compile (not in the bench's cached loads) peak higher
     assert memory.estimate(SMOLLM2, "int4", engine="openvino").needed_gib > \
         memory.estimate(SMOLLM2, "sym_int4", engine="ipex_llm").needed_gib
 
