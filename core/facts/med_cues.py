@@ -92,10 +92,17 @@ _READING_ARROW = re.compile(
     r"bili(?:rubin)?|ast|alt|lipase|trop(?:onin)?(?:\s+i)?)\s*:?\s*\d[\d.,/]*\s*%?\s*(?:->|→)\s*\d", re.IGNORECASE)
 
 
+# An arrow from a weight- or area-based dose to an amount ("filgrastim 5 mcg/kg -> 300 mcg SQ daily start today",
+# "Flu 30 mg/m2 -> 55 mg/dose") works one dose out; it does not change it.
+_WORKED_OUT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)/(?:kg|m2|m²)\s*(?:->|→)\s*\d[\d,]*(?:\.\d+)?\s*"
+                         r"(?:mg|mcg|µg|g|units?)\b(?!/(?:kg|m2|m²|h|hr|min|day|d)\b)", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def _not_cues() -> list[re.Pattern[str]]:
-    """The table's "-" rows: words holding a cue that say no change ("given the AKI"), and readings' arrows."""
-    return [pattern for change, pattern in _table() if change == "-"] + [_READING_ARROW]
+    """The table's "-" rows: words holding a cue that say no change ("given the AKI"), readings' arrows and
+    worked-out doses."""
+    return [pattern for change, pattern in _table() if change == "-"] + [_READING_ARROW, _WORKED_OUT]
 
 
 @functools.lru_cache(maxsize=1)

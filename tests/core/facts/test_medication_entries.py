@@ -280,3 +280,10 @@ def test_a_drug_not_being_started_a_reading_arrow_and_a_return_to_oral_dosing():
     assert not {c for d, c in got if d in ("heparin", "dmso", "dimethyl sulfoxide") and c != "listed"}, got
     assert ("acyclovir", "changed") in got and ("acyclovir", "stopped") not in got, got
     assert ("fluconazole", "stopped") in got
+
+
+def test_a_weight_based_dose_worked_out_is_no_change_and_transplant_shorthand_names_drugs():
+    got = _got("#Heme: G-CSF (filgrastim) 5 mcg/kg → 300 mcg SQ daily start today until ANC >1.5 x2d.\n"
+               "#ID PPX: ACV 800 mg PO BID started. LVX 500 mg PO daily started for neutropenia.\n")
+    assert ("filgrastim", "started") in got and ("filgrastim", "changed") not in got, got
+    assert ("acyclovir", "started") in got and ("levofloxacin", "started") in got, got
