@@ -40,7 +40,8 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))
-    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma"), (_NE, "norepinephrine")):  # read in context
+    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma"), (_NE, "norepinephrine"),
+                          (_TAC, "tacrolimus")):  # read in context
         for m in pattern.finditer(note):
             if not any(t.start <= m.start() < t.end for t in taken):
                 found.append(Mention(m.start(), m.end(), m.group(), drug))
@@ -63,6 +64,13 @@ _NS = re.compile(r"(?<![\w/-])NS(?=\s*(?:@|at\s+\d|\d|bolus|infusion|gtt|drip|"
 # "NE off 11:00", "weaning NE"); otherwise a direction or a lab.
 _NE = re.compile(r"(?<![\w/-])NE(?=\s*(?:\d|off\b|weaned|titrated|started|stopped|gtt|drip|infusion|at\s+\d|->|→|↓|↑))|"
                  r"(?<=\b(?i:weaning)\s)NE\b|(?<=\b(?i:off)\s)NE\b")
+
+
+# "TAC" is tacrolimus only as a transplant team writes an order for it: a dose, a route or an infusion, a level,
+# or a change right after it ("TAC 2 mg PO BID", "TAC CIV 1.2 mg/24h", "TAC level 9", "TAC hold x1", "TAC ↑"); a
+# dermatologist's "TAC 0.1% cream" is triamcinolone, and "TAC" alone may be a chemotherapy regimen.
+_TAC = re.compile(r"(?<![\w/-])TAC(?=(?i:\s*(?:\d+(?:\.\d+)?\s*(?:mg|mcg)\b(?!\s*/\s*(?:g|ml)\b)|civ\b|iv\b|po\b|level\b|"
+                  r"infusion\b|gtt\b|drip\b|start|stop|hold|held|restart|resum|inc'?d|dec'?d|d/c|->|→|↓|↑)))")
 
 
 SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"

@@ -287,3 +287,11 @@ def test_a_weight_based_dose_worked_out_is_no_change_and_transplant_shorthand_na
                "#ID PPX: ACV 800 mg PO BID started. LVX 500 mg PO daily started for neutropenia.\n")
     assert ("filgrastim", "started") in got and ("filgrastim", "changed") not in got, got
     assert ("acyclovir", "started") in got and ("levofloxacin", "started") in got, got
+
+
+def test_tac_is_tacrolimus_only_in_a_transplant_teams_order():
+    got = _got("#GVHD PPX: TAC level 16.2 (supra-ther). TAC hold x1, then restart at 1.2 mg/24h.\n"
+               "Conv to PO: TAC CIV 1.2 mg/24h -> TAC 2.5 mg PO BID.\n")
+    assert ("tacrolimus", "held") in got and ("tacrolimus", "changed") in got, got
+    derm = _got("Plan: TAC 0.1% cream BID to the forearms for 2 weeks, then stop. Started TAC regimen discussion.\n")
+    assert not {c for d, c in derm if d == "tacrolimus"}, derm

@@ -27,17 +27,16 @@ KNOWN_MISSES = {
     # another dose. Round (f), sum-dev-031 (SICU, necrotizing pancreatitis) and 032 (BEAM autologous transplant):
     # 66/68 and 68/69 blind, all after.
     "sum-dev-029": {("gabapentin", "started")},
-    # Round (g), 2026-12-05 (76/79 and 51/62 blind; 76/79 and 55/62 after reading ACV, LVX, G-CSF and a
-    # worked-out weight-based dose). Not read yet: a second scheduled dose after a one-time one ("furosemide:
-    # now 20 mg IV q12h scheduled" is written as a start), albumin given as numbered doses, a home PRN stopped
-    # inside the pharmacist's prose reconciliation; in the transplant shorthand, "TAC" (tacrolimus to a
-    # transplant team, triamcinolone cream to a dermatologist: not in the unambiguous abbreviation table),
+    # Round (g), 2026-12-05 (76/79 and 51/62 blind; 76/79 and 57/62 after reading ACV, LVX, G-CSF, a transplant
+    # team's "TAC" orders and a worked-out weight-based dose). Not read yet: a second scheduled dose after a
+    # one-time one ("furosemide: now 20 mg IV q12h scheduled" is written as a start), albumin given as numbered
+    # doses, a home PRN stopped inside the pharmacist's prose reconciliation; in the transplant shorthand,
     # "plt 1 unit" (platelets named before their count, and "plt" is the lab too), PTCy's two doses by day
     # ("PTCy day 1"), a status-table "NEW" row that records a later increase, a PCA's basal rate removed, and a
     # scheduled antiemetic's start before its change to PRN.
     "sum-dev-033": {("albumin 25%", "started"), ("furosemide", "changed"), ("ibuprofen", "stopped")},
-    "sum-dev-034": {("PTCy", "started"), ("TAC", "changed"), ("TAC", "held"), ("magnesium oxide", "changed"),
-                    ("morphine PCA", "changed"), ("ondansetron", "started"), ("plt", "started")},
+    "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("morphine PCA", "changed"),
+                    ("ondansetron", "started"), ("plt", "started")},
 }
 
 
