@@ -111,6 +111,11 @@ def _train_variants() -> tuple[TrainVariant, ...]:
     )
 
 
+def train_baseline() -> TrainVariant:
+    """The fp32 Trainer+peft LoRA baseline every training ratio is relative to."""
+    return _train_variants()[0]
+
+
 def full(threads: int, all_threads: int, train_threads: int, skip_training: bool = False) -> Plan:
     """Every engine configuration on the embedded model; the int4 leaders and the plain reference get the
     long prefills too, the other variants the summary only; the 1B shape gets a ~500-token note."""

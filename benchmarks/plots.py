@@ -61,7 +61,7 @@ def _share_plot(doc: dict, path: Path) -> Path | None:
     return path
 
 
-def _training_plot(doc: dict, path: Path) -> Path | None:
+def training_plot(doc: dict, path: Path) -> Path | None:
     import matplotlib.pyplot as plt
 
     rows = doc.get("training") or []
@@ -85,5 +85,5 @@ def make_all(doc: dict, out_dir: Path) -> list[Path]:
     matplotlib.use("Agg")
     out_dir.mkdir(parents=True, exist_ok=True)
     made = [_inference_plot(doc, m, out_dir / f"inference-{m}.png") for m in doc["models"]]
-    made += [_share_plot(doc, out_dir / "share-of-limit.png"), _training_plot(doc, out_dir / "training.png")]
+    made += [_share_plot(doc, out_dir / "share-of-limit.png"), training_plot(doc, out_dir / "training.png")]
     return [p for p in made if p is not None]
