@@ -94,8 +94,10 @@ _READING_ARROW = re.compile(
 
 # An arrow from a weight- or area-based dose to an amount ("filgrastim 5 mcg/kg -> 300 mcg SQ daily start today",
 # "Flu 30 mg/m2 -> 55 mg/dose") works one dose out; it does not change it.
-_WORKED_OUT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)/(?:kg|m2|m²)\s*(?:->|→)\s*\d[\d,]*(?:\.\d+)?\s*"
-                         r"(?:mg|mcg|µg|g|units?)\b(?!/(?:kg|m2|m²|h|hr|min|day|d)\b)", re.IGNORECASE)
+# So does an arrow to the amount rounded to a vial ("320 mcg -> vial-rounded to 300 mcg").
+_WORKED_OUT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)/(?:kg|m2|m²)(?:/(?:day|d|dose))?\s*(?:->|→)\s*"
+                         r"\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)\b(?!/(?:kg|m2|m²|h|hr|min|day|d)\b)|"
+                         r"(?:->|→)\s*(?:(?:vial|dose)[- ])?round(?:ed|s)?\s+(?:up\s+|down\s+)?to\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -40,8 +40,9 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))
-    for pattern, drug in ((_NS, "saline solution"), (_PLASMA, "plasma"), (_NE, "norepinephrine"),
-                          (_TAC, "tacrolimus")):  # read in context
+    in_context = ((_NS, "saline solution"), (_PLASMA, "plasma"), (_NE, "norepinephrine"), (_TAC, "tacrolimus"),
+                  (_ALBUMIN, "albumin"), (_PLT, "platelet transfusion"), *_CONDITIONING)
+    for pattern, drug in in_context:  # read in context
         for m in pattern.finditer(note):
             if not any(t.start <= m.start() < t.end for t in taken):
                 found.append(Mention(m.start(), m.end(), m.group(), drug))
@@ -71,6 +72,32 @@ _NE = re.compile(r"(?<![\w/-])NE(?=\s*(?:\d|off\b|weaned|titrated|started|stoppe
 # dermatologist's "TAC 0.1% cream" is triamcinolone, and "TAC" alone may be a chemotherapy regimen.
 _TAC = re.compile(r"(?<![\w/-])TAC(?=(?i:\s*(?:\d+(?:\.\d+)?\s*(?:mg|mcg)\b(?!\s*/\s*(?:g|ml)\b)|civ\b|iv\b|po\b|level\b|"
                   r"infusion\b|gtt\b|drip\b|start|stop|hold|held|restart|resum|inc'?d|dec'?d|d/c|->|→|↓|↑)))")
+
+
+# "albumin" is the infused product only with a concentration, an amount in grams or mL, or as an infusion or
+# bolus ("Albumin 25% 25 g IV q8h x 3 doses", "albumin 5% 500 mL", "25% albumin", "IV albumin", "albumin
+# challenge"); otherwise it is the lab ("albumin 1.9", "serum albumin 1.9 g/dL").
+_ALBUMIN = re.compile(r"(?<![\w/-])(?:(?<=%\s)|(?<=\b(?i:iv)\s)|(?<=\b(?i:give)\s)|(?<=\b(?i:infuse)\s))?(?i:albumin)"
+                      r"(?=(?i:\s*(?:\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?\s*(?:g|grams?|ml)\b(?!\s*/)|"
+                      r"(?:infusion|bolus|challenge|drip|gtt)\b)))|"
+                      r"(?:(?<=%\s)|(?<=\b(?i:iv)\s))(?i:albumin)\b")
+
+
+# "plt" is the platelet product only as a transfusion: a count of units, "x1", or a transfusion word right after
+# it ("plt 1 unit irradiated x1", "Plt transfusion x1", "plt tx", "1 u plt" counted before it); otherwise it is
+# the count ("plt 8", "plt 61K").
+_PLT = re.compile(r"(?<![\w/-])(?i:plts?)(?=\s*(?:(?:\d{1,2}|one|two)\s*(?:units?|u|packs?|bags?|doses?)\b|x\s?\d\b|"
+                  r"(?i:transfus\w*|txfn|tx\b|tx'?d|apheresis|pheresis|irradiated|given)))|"
+                  r"(?<=(?i:\d\su\s))(?i:plts?)\b|(?<=(?i:\d\sunit\s))(?i:plts?)\b|(?<=(?i:\d\sunits\s))(?i:plts?)\b")
+
+
+# A transplant team's short names of conditioning drugs ("Flu #1 40 mg/m2 = 70 mg IV", "Cy 50 mg/kg", "Bu 3.2
+# mg/kg", "Mel 140 mg/m2") name the drug only with a dose number or a dose right after them: "Flu" is otherwise
+# influenza ("Flu A PCR"), and "Flu/Cy/TBI" names the regimen, not a dose given.
+_DOSED = r"(?=\s*(?:#\s?\d|\d+(?:\.\d+)?\s*(?:mg|g)(?:/(?:kg|m2|m²))?\b(?!\s*/\s*(?:dl|l|ml)\b)))"
+_CONDITIONING = tuple((re.compile(rf"(?<![\w/-]){short}(?![\w/-]){_DOSED}"), drug)
+                      for short, drug in (("Flu", "fludarabine"), ("Cy", "cyclophosphamide"), ("Bu", "busulfan"),
+                                          ("Mel", "melphalan")))
 
 
 SAME_DRUG = paths.RESOURCES / "facts" / "same_drug.tsv"

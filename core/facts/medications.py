@@ -78,10 +78,11 @@ _PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:
 # another ("in 400 mL of sterile water"), or as the time of another ("start carvedilol only after octreotide is
 # finished") is part of the clause before it, not a change of its own. "for" makes a drug dependent only when
 # a purpose follows it ("for lithium safety", "for digoxin levels"): "Prescription for amoxicillin 500 mg" is
-# the amoxicillin prescribed.
+# the amoxicillin prescribed. "with" is no dependency after "controlled", "treated" or "managed" ("Pain controlled
+# with hydromorphone 0.2 mg IV q3h PRN (started today)"): the drug is the treatment.
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
-    r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)\bwith|"
+    r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)(?<!controlled\s)(?<!treated\s)(?<!managed\s)\bwith|"
     r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
     r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?|\bif\s+[^.;,:\n]*)\s*$",
     re.IGNORECASE)
@@ -201,6 +202,9 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             same_arrow = i > 0 and _same_drug_arrow(note, inside[i - 1], m)
             if same_arrow:
                 change = "changed"
+            if change == "stopped" and hit and seg_start + hit[1] >= m.end \
+                    and _PART.fullmatch(note[m.end : seg_start + hit[1]]):
+                change = "changed"  # "Morphine PCA basal d/c'd": a part of the regimen stopped, the drug goes on
             switch = "stopped" if m.start in left else _switch(note, inside, i, a)
             if switch:
                 change = switch
@@ -219,13 +223,16 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if change == "none":
                 previous = (change, m.end)
                 continue  # "diltiazem was avoided", "P2Y12 load deferred": nothing happened to it
+            product = m.key in _PRODUCTS and bool(_PRODUCT_GIVEN.match(note, m.end, seg_end))
+            if product and change in (None, "listed"):
+                change = "started"  # "PRBC 1 unit today", "Platelets 1 apheresis unit transfused"
             if m.key.lower() in lab_names() or m.text.lower() in lab_names():
                 cue_before = hit and seg_start + hit[2] <= m.start and not note[seg_start + hit[2] : m.start].strip()
                 # "the potassium chloride was taken out of the fluids": a change said of it, not a value
                 cue_after = hit and seg_start + hit[1] >= m.end and _PASSIVE.fullmatch(note[m.end : seg_start + hit[1]])
                 counted = TRANSFUSED.search(note, max(seg_start, m.start - 80), m.start)
                 if not (DOSE_UNIT.search(note[m.end : seg_end][:40]) or FORM.match(note[m.end : seg_end])
-                        or cue_before or cue_after or led or (counted and counted.end() == m.start)):
+                        or cue_before or cue_after or led or (counted and counted.end() == m.start) or product):
                     previous = None
                     continue  # a result ("K 5.6"), not a medication
             start = m.start
@@ -313,8 +320,45 @@ def _corrected(note: str, at: int) -> bool:
     quoted = note[start:at].count('"') % 2 == 1
     nxt = note.find("\n", end + 1) if end >= 0 else -1
     after = note[end + 1 : nxt if nxt >= 0 else len(note)] if end >= 0 else ""
-    return bool(_SEE_CORRECTION.search(line)) or (quoted and bool(_CORRECTION.search(line))) \
-        or bool(_ABOVE_CORRECTED.search(after))
+    return bool(_SEE_CORRECTION.search(_entry_around(line, at - start))) \
+        or (quoted and bool(_CORRECTION.search(line))) or bool(_ABOVE_CORRECTED.search(after))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(])")
+
+
+def _entry_around(line: str, at: int) -> str:
+    """The sentence of ``line`` that holds ``at``, with a bracketed pointer right after it ("... restarted.
+    [see correction 01/20]"): what a "see correction" in a long prose line can be about. A pharmacist's
+    paragraph that mentions "see my HD11 correction" about metformin withdraws nothing else it says."""
+    ends = [m.start() for m in _SENTENCE_END.finditer(line)]
+    starts = [m.end() for m in _SENTENCE_END.finditer(line)]
+    a = max([s for s in starts if s <= at], default=0)
+    later = [(e, s) for e, s in zip(ends, starts, strict=True) if e >= at]
+    if not later:
+        return line[a:]
+    b, following = later[0]
+    if line[following : following + 1] in "[(":  # the pointer trailing the sentence
+        b = later[1][0] if len(later) > 1 else len(line)
+    return line[a:b]
+
+
+# A part of a PCA or infusion regimen, said between the drug and a stop word ("PCA basal d/c'd", "epidural
+# bolus stopped"): the drug goes on with the rest of its regimen.
+_PART = re.compile(r"\s*(?:(?:PCA|epidural|infusion|drip|gtt)\s*[-–:,]?\s*)?(?:basal|continuous|background|demand|bolus|"
+                   r"clinician\s+bolus|lockout)(?:\s+(?:rate|dose|infusion|component))?(?:\s+(?:was|is|has\s+been))?\s*",
+                   re.IGNORECASE)
+
+
+# Blood products, and what right after one says it was given: a count of units or packs, "x2", or a
+# transfusion word within a few words ("PRBC 1 unit today", "platelets x3", "Platelets 1 apheresis unit
+# transfused"); a lab's "platelets 61" has none of them.
+_PRODUCTS = {"platelet transfusion", "packed red blood cells", "plasma", "fresh frozen plasma", "cryoprecipitate"}
+_PRODUCT_GIVEN = re.compile(r"[\s:,-]*(?:(?:\d{1,2}|one|two|three)\s*(?:units?|u|packs?|bags?|pools?)\b|x\s?\d\b|"
+                            r"(?:[\w-]+\s+){0,3}(?:transfus\w*|txfn|tx'?d|apheresis|pheresis|irradiated)\b"
+                            r"(?![\s-]+(?:threshold|goal|trigger|parameters?|criteria|consent|if|when|prn|as\s+needed|"
+                            r"support|dependen\w*|history|reactions?|for\s+\w+\s*[<≤])))",
+                            re.IGNORECASE)
 
 
 _EVENT_ARROW = re.compile(r"->|→")
@@ -714,5 +758,21 @@ def _course(note: str, facts: list[Fact]) -> list[Fact]:
                 lead = next((m.start for m in mentions(f.text) if m.key == f.drug), 0)
                 cut = lead if _RESTART.search(f.text[:lead]) else 0
                 f = Fact(**{**f.__dict__, "change": "changed", "start": f.start + cut, "text": f.text[cut:]})
+        if f.change == "started" and _now_dosed(f):
+            before = [g for g in facts[:n] if g.drug == f.drug]
+            running = before and before[-1].change not in ("held", "stopped") \
+                and any(dose_of(g.text).get("amount") for g in before)
+            if running:  # "Furosemide 40 mg IV x1" ... "Furosemide: now 20 mg IV q12h scheduled": a new regimen
+                f = Fact(**{**f.__dict__, "change": "changed", "priority": _PRIORITY["changed"]})
         out.append(f)
     return out
+
+
+_NOW_DOSE = re.compile(r"[\s:,-]*now\s+(?:at\s+)?\d", re.IGNORECASE)
+
+
+def _now_dosed(f: Fact) -> bool:
+    """Whether the drug is followed by "now" and a dose ("Furosemide now 20 mg IV q12h"): the dose it is on
+    from here, said against an earlier one."""
+    lead = next((m for m in mentions(f.text) if m.key == f.drug), None)
+    return lead is not None and bool(_NOW_DOSE.match(f.text, lead.end))

@@ -322,6 +322,65 @@ def test_an_entry_that_a_correction_withdraws_is_not_a_change():
     assert _got(note) == {("furosemide", "held")}
 
 
+def test_a_pointer_to_a_correction_withdraws_only_its_own_sentence_of_a_long_paragraph():
+    note = ("PHARMACY NOTE:\nThe HD10 entry saying metformin was restarted was an error (see my HD11 correction). "
+            "Aspirin is discontinued as of today. Ibuprofen is discontinued permanently because of the AKI.\n")
+    assert _got(note) >= {("aspirin", "stopped"), ("ibuprofen", "stopped")}
+    assert ("metformin", "started") not in _got(note)
+
+
+def test_a_drug_now_on_a_new_dose_after_a_one_time_dose_is_changed():
+    note = ("PLAN:\n- Furosemide 40 mg IV x1 for volume overload.\n"
+            "HD7 PLAN:\n- Furosemide: now 20 mg IV q12h scheduled.\n")
+    assert _got(note) >= {("furosemide", "started"), ("furosemide", "changed")}
+
+
+def test_albumin_with_a_concentration_or_an_amount_is_the_infusion_not_the_lab():
+    note = ("HD2 PLAN:\n- Albumin 25% 25 g IV q8h x 3 doses started 14:00 (serum albumin 1.9).\n"
+            "LABS: albumin 1.9 g/dL\n")
+    assert _got(note) == {("albumin", "started")}
+    assert _got("LABS: albumin 2.4 g/dL, serum albumin 2.4\n") == set()
+
+
+def test_a_stopped_part_of_a_pca_is_a_change_of_the_drug():
+    assert _got("PLAN:\n- Morphine PCA basal d/c'd; demand dec'd 1 -> 0.5 mg q10 min.\n") == {("morphine", "changed")}
+    assert _got("PLAN:\n- Hydromorphone PCA discontinued.\n") == {("hydromorphone", "stopped")}
+
+
+def test_a_dose_worked_out_and_rounded_to_a_vial_is_a_start_not_a_change():
+    note = "DAY +1\n- G-CSF: filgrastim 5 mcg/kg/day -> 320 mcg -> vial-rounded to 300 mcg SC daily, start today.\n"
+    assert _got(note) == {("filgrastim", "started")}
+
+
+def test_conditioning_drugs_by_their_short_names_with_a_dose():
+    note = "DAY -6\nConditioning D1. Cy 50 mg/kg = 3,200 mg IV over 2 h. Flu #1 40 mg/m2 = 70 mg IV given.\n"
+    assert _got(note) >= {("cyclophosphamide", "started"), ("fludarabine", "started")}
+    assert _got("ID: Flu A PCR negative. Flu shot given 2031.\n") == set()
+
+
+def test_a_drug_that_controls_a_symptom_is_the_treatment_not_a_dependent_mention():
+    note = "DAY 5\nExtubated. Pain controlled with hydromorphone 0.2-0.4 mg IV q3h PRN (started today).\n"
+    assert _got(note) == {("hydromorphone", "started")}
+
+
+@pytest.mark.parametrize("line", [
+    "plt 1 unit irradiated x1 for plt 8 with oozing.", "Plt transfusion x1 (plt 9).", "Txfn: 1 u plt (plt 7).",
+    "Platelets 1 apheresis unit transfused.", "PRBC 1 unit today.", "Transfusions: PRBC x2 (D+3, D+9).",
+    "Received 2 units of packed red cells.",
+])
+def test_a_blood_product_given_in_transplant_shorthand_is_started(line):
+    changes = _got("DAY +9\n" + line + "\n")
+    assert changes and {c for _, c in changes} == {"started"}, changes
+
+
+@pytest.mark.parametrize("line", [
+    "CBC: WBC 0.2, Hgb 8.1, plt 61, platelets 61.", "Transfuse plt if < 10K or bleeding.",
+    "PRBC transfusion threshold Hgb < 7.", "Plt goal > 50 for LP; 2 units PRBC crossmatched.",
+])
+def test_a_count_threshold_or_crossmatch_is_no_transfusion(line):
+    assert not {c for _, c in _got("DAY +9\n" + line + "\n")} - {"listed"}
+
+
 def test_a_restart_only_if_something_happens_is_not_a_change():
     note = "Plan:\n- restart furosemide 20 mg only if weight > 52.3 kg.\n"
     assert not [f for f in extract(note).of("medication") if f.change != "listed"]

@@ -4,7 +4,7 @@ length. Runs the app's own pipeline with the embedded model, as ``chartbrief sum
 install (a model that writes no narrative: only its tokenizer is needed).
 
 The two long *test* notes are the issue's acceptance (#12) and are only reported, never tuned on: on
-2026-12-04 they keep 34/36 and 29/36 in every style (README), so they are not asserted here yet."""
+2026-12-05 they keep 34/36 and 29/36 in every style (README), so they are not asserted here yet."""
 
 from __future__ import annotations
 
@@ -28,20 +28,19 @@ KNOWN_MISSES = {
     # 66/68 and 68/69 blind, all after.
     "sum-dev-029": {("gabapentin", "started")},
     # Round (g), 2026-12-05 (76/79 and 51/62 blind; 76/79 and 57/62 after reading ACV, LVX, G-CSF, a transplant
-    # team's "TAC" orders and a worked-out weight-based dose). Not read yet: a second scheduled dose after a
-    # one-time one ("furosemide: now 20 mg IV q12h scheduled" is written as a start), albumin given as numbered
-    # doses, a home PRN stopped inside the pharmacist's prose reconciliation; in the transplant shorthand,
-    # "plt 1 unit" (platelets named before their count, and "plt" is the lab too), PTCy's two doses by day
-    # ("PTCy day 1"), a status-table "NEW" row that records a later increase, a PCA's basal rate removed, and a
-    # scheduled antiemetic's start before its change to PRN.
-    "sum-dev-033": {("albumin 25%", "started"), ("furosemide", "changed"), ("ibuprofen", "stopped")},
-    "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("morphine PCA", "changed"),
-                    ("ondansetron", "started"), ("plt", "started")},
+    # team's "TAC" orders and a worked-out weight-based dose; 79/79 and 59/62 after session 18's rules: a "see
+    # correction" pointer withdraws only its own sentence of a long paragraph, "now 20 mg IV q12h" after a one-time
+    # dose is a change, albumin with a concentration or amount is the infusion, a PCA's basal rate stopped is a
+    # change, "plt 1 unit" is a transfusion). Not read yet in the transplant shorthand: PTCy's two doses by day
+    # ("PTCy day 1"), a status-table "NEW" row that records a later increase, and a scheduled antiemetic's start
+    # before its change to PRN. Round (h), 2026-12-05 (sum-dev-035 SICU for mesenteric ischemia, 036 Cy/TBI
+    # sibling transplant, 037 double cord-blood transplant; 44/45, 45/45 and 42/45 blind): all 45 after.
+    "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 22
+    assert len(LONG) >= 25
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
