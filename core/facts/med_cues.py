@@ -114,7 +114,14 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
     out.append(("started", _ONE_TIME))
     out.append(("started", TRANSFUSED))
     out.append(("started", _RUNS))
+    out.append(("stopped", _COMPLETED))
     return out
+
+
+# A course finished: "Keppra completed 7-day course (last dose 06:00 today)", "antibiotic course complete".
+_COMPLETED = re.compile(r"\bcompleted\s+(?:(?:a|the|its|his|her)\s+)?(?:(?:\d+|full|planned)[- ](?:day|week|dose)s?\s+)?"
+                        r"(?:course|therapy|treatment|taper)\b|\b(?:course|therapy|treatment|taper)\s+"
+                        r"(?:(?:is|was|now)\s+)?(?:completed|complete|finished)\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -63,7 +63,8 @@ _NS = re.compile(r"(?<![\w/-])NS(?=\s*(?:@|at\s+\d|\d|bolus|infusion|gtt|drip|"
 
 # "NE" is norepinephrine only as a running infusion: a rate or a titration right after it ("NE 0.24 -> 0.12",
 # "NE off 11:00", "weaning NE"); otherwise a direction or a lab.
-_NE = re.compile(r"(?<![\w/-])NE(?=\s*(?:\d|off\b|weaned|titrated|started|stopped|gtt|drip|infusion|at\s+\d|->|→|↓|↑))|"
+_NE = re.compile(r"(?<![\w/-])NE(?=\s*(?:(?:was|is|has\s+been)\s+)?(?:\d|off\b|weaned|titrated|started|stopped|gtt|drip|"
+                 r"infusion|at\s+\d|->|→|↓|↑))|"
                  r"(?<=\b(?i:weaning)\s)NE\b|(?<=\b(?i:off)\s)NE\b")
 
 
@@ -116,6 +117,9 @@ def mentions(text: str) -> list[Mention]:
     found = [m for m in medications.find(text) if m.key]
     same = _same_drug()
     named = [m._replace(key=same.get(str(m.key).lower(), m.key)) for m in found + _abbreviation_mentions(text, found)]
+    # a name inside a longer one is not a drug of its own ("saline" in "3% saline", hypertonic saline)
+    named = [m for m in named if not any(o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+                                         for o in named)]
     return _combinations(text, sorted(named, key=lambda m: m.start))
 
 

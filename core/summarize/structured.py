@@ -39,8 +39,11 @@ def medication_line(fact: Fact) -> str:
     word = hit is not None and text[hit[1] : hit[2]].strip()[:1].isalpha()
     last = hit is not None and not text[hit[2] :].strip(" .;,")  # "Zolpidem 10 mg PO at bedtime STOP."
     if hit and word and hit[0] == fact.change and (hit[1] == 0 or last or _directly_after_name(text, hit[1])):
-        text = (text[: hit[1]] + ("" if last else text[hit[2] :])).strip(" :-–,")
-        text = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", text)).strip(" :-–,")  # "heparin SC (new)"
+        cut = (text[: hit[1]] + ("" if last else text[hit[2] :])).strip(" :-–,")
+        cut = re.sub(r"\s{2,}", " ", re.sub(r"\(\s*\)", "", cut)).strip(" :-–,")  # "heparin SC (new)"
+        # a name only its context makes a drug keeps that context ("plt given 07:15", not "plt 07:15": a count)
+        if not fact.drug or any(m.key == fact.drug for m in med_names.mentions(cut)):
+            text = cut
     if len(text.split()) > LONG_LINE:  # a long line keeps its doses and dates, not its asides
         text = _ASIDE.sub(lambda m: m.group() if med_cues.dose_in(m.group()) else "", text)
     text = re.sub(r"\s+([.,;)])", r"\1", text)

@@ -381,6 +381,21 @@ def test_a_count_threshold_or_crossmatch_is_no_transfusion(line):
     assert not {c for _, c in _got("DAY +9\n" + line + "\n")} - {"listed"}
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Start 3% NaCl 30 mL/h via R IJ CVC.", {("hypertonic saline", "started")}),
+    ("3% saline was weaned off at 12:00.", {("hypertonic saline", "stopped")}),
+    ("NE was weaned off at 06:30 (last rate 0.02 mcg/kg/min).", {("norepinephrine", "stopped")}),
+    ("Thymo #1 40 mg (0.5 mg/kg) started 14:05.", {("antithymocyte globulin", "started")}),
+    ("Thymoglobulin 40 mg IV started.", {("antithymocyte globulin", "started")}),
+    ("Actigall held (unable to swallow large tabs).", {("ursodiol", "held")}),
+    ("Keppra completed 7-day course (last dose 06:00 today).", {("levetiracetam", "stopped")}),
+    ("2 units of red blood cells transfused.", {("packed red blood cells", "started")}),
+    ("UA: 0-2 red blood cells, no casts.", set()),
+])
+def test_brand_names_nicknames_and_course_endings_of_round_i(line, expected):
+    assert _got("DAY 3\n" + line + "\n") == expected
+
+
 def test_a_restart_only_if_something_happens_is_not_a_change():
     note = "Plan:\n- restart furosemide 20 mg only if weight > 52.3 kg.\n"
     assert not [f for f in extract(note).of("medication") if f.change != "listed"]

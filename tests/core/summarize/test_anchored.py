@@ -177,3 +177,13 @@ def test_a_medication_line_drops_a_trailing_repeated_change_word_and_a_long_line
     assert "started 2029" not in line and "(taper over 14 days, 10 mg doses)" in line
     short = Fact("medication", 0, 0, "Enoxaparin 30 mg SC daily (VTE prophylaxis)", change="stopped", drug="enoxaparin")
     assert medication_line(short) == "STOPPED Enoxaparin 30 mg SC daily (VTE prophylaxis)"
+
+
+def test_a_medication_line_keeps_the_change_word_that_makes_a_short_name_a_drug():
+    from core.facts import Fact
+    from core.summarize.structured import medication_line
+
+    plt = Fact("medication", 0, 0, "plt given 07:15.", change="started", drug="platelet transfusion")
+    assert medication_line(plt) == "STARTED plt given 07:15."  # "plt 07:15" would read as a count
+    aspirin = Fact("medication", 0, 0, "Start aspirin 81 mg daily", change="started", drug="aspirin")
+    assert medication_line(aspirin) == "STARTED aspirin 81 mg daily"
