@@ -36,7 +36,7 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
     for m in phrases.finditer(note) if phrases else ():
         if not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), table[re.sub(r"\s+", " ", m.group().lower())]))
-    for m in re.finditer(r"(?<![\w/-])[A-Za-z][A-Za-z0-9-]{1,9}(?<!-)(?![\w/])", note):
+    for m in re.finditer(r"(?<![\w/-])[A-Za-z][A-Za-z0-9-]{1,24}(?<!-)(?![\w/])", note):
         drug = table.get(m.group().lower())
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))

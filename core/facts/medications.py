@@ -375,6 +375,10 @@ def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):
     """A change word that an arrow separates from the drug belongs to the event before the arrow ("omeprazole
     held -> pantoprazole 40 mg IV daily"): the drug's own change is read after the arrow."""
     arrows = list(_EVENT_ARROW.finditer(note, seg_start + hit[2], m.start))
+    if arrows and hit[0] in ("stopped", "held") and not note[arrows[-1].end() : m.start].strip() \
+            and not note[seg_start : seg_start + hit[1]].strip() and not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
+        # "Tazocin STOPPED -> meropenem 1 g IV tds": the stop is the drug before it; the arrow leads to its successor
+        return ("started", arrows[-1].start() - seg_start, arrows[-1].end() - seg_start)
     if not arrows or not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
         return hit  # "ACTION: CHANGE -> 5 mg daily": the arrow points to what the change word says
     cut = arrows[-1].end()

@@ -396,6 +396,20 @@ def test_brand_names_nicknames_and_course_endings_of_round_i(line, expected):
     assert _got("DAY 3\n" + line + "\n") == expected
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("-> Start aciclovir 400 mg bd.", {("acyclovir", "started")}),
+    ("-> Co-trimoxazole 480 mg od held (counts).", {("trimethoprim-sulfamethoxazole", "held")}),
+    ("-> Tazocin STOPPED -> meropenem 1 g IV tds.", {("piperacillin-tazobactam", "stopped"), ("meropenem", "started")}),
+    ("Campath 10 mg IV given.", {("alemtuzumab", "started")}),
+    ("Chlorphenamine 10 mg IV stat for the platelet reaction.", {("chlorpheniramine", "started")}),
+    ("-> GCSF 300 micrograms sc od from today, stop when neut >1.0.", {("filgrastim", "started")}),
+    ("-> Teicoplanin last dose today, then STOP (10 days complete).", {("teicoplanin", "stopped")}),
+    ("On aspirin from today's review: continue.", {("aspirin", "continued")}),
+])
+def test_british_names_and_ward_round_wordings_of_round_j(line, expected):
+    assert _got("WR D+7\n" + line + "\n") == expected
+
+
 def test_a_restart_only_if_something_happens_is_not_a_change():
     note = "Plan:\n- restart furosemide 20 mg only if weight > 52.3 kg.\n"
     assert not [f for f in extract(note).of("medication") if f.change != "listed"]

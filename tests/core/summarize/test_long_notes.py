@@ -36,13 +36,14 @@ KNOWN_MISSES = {
     # before its change to PRN. Round (h), 2026-12-05 (sum-dev-035 SICU for mesenteric ischemia, 036 Cy/TBI
     # sibling transplant, 037 double cord-blood transplant; 44/45, 45/45 and 42/45 blind): all 45 after. Round (i)
     # (038 Bu/Flu/ATG transplant, 039 SICU after a fall, changes said indirectly and drugs by brand or nickname;
-    # 43/45 and 39/45 blind): all 45 after.
+    # 43/45 and 39/45 blind): all 45 after. Round (j) (040 a UK team's transplant with British drug names, 041 a burn
+    # ICU course with an order log; 33/45 and 45/45 blind): all 45 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 27
+    assert len(LONG) >= 29
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
