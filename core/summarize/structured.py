@@ -30,6 +30,7 @@ def medication_line(fact: Fact) -> str:
     """``STARTED semaglutide 0.25 mg …``: the change, then the note's clause without a repeated cue."""
     text = re.sub(r"\s+", " ", fact.text).strip()
     text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line
+    text = re.sub(r"(?:\s*(?:->|→))+$", "", text)  # the next bullet's arrow ("Tazocin STOPPED\n -> meropenem")
     label = (fact.change or "listed").upper()
     # "PCA ↑: demand 0.2 -> 0.3 mg", "Epidural rate decreased 6 -> 4 mL/h": the note names the drug by its pump
     # or catheter; the line says which drug and keeps the note's words whole.

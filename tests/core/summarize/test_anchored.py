@@ -187,3 +187,14 @@ def test_a_medication_line_keeps_the_change_word_that_makes_a_short_name_a_drug(
     assert medication_line(plt) == "STARTED plt given 07:15."  # "plt 07:15" would read as a count
     aspirin = Fact("medication", 0, 0, "Start aspirin 81 mg daily", change="started", drug="aspirin")
     assert medication_line(aspirin) == "STARTED aspirin 81 mg daily"
+
+
+def test_a_medication_line_does_not_end_in_the_next_bullets_arrow():
+    from core.facts import Fact
+    from core.summarize.structured import medication_line
+
+    stop = Fact("medication", 0, 0, "Tazocin STOPPED\n ->", change="stopped", drug="piperacillin-tazobactam")
+    assert medication_line(stop) == "STOPPED Tazocin"
+    change = Fact("medication", 0, 0, "Ciclosporin reduced 125 -> 100 mg bd PO from tonight\n ->", change="changed",
+                  drug="cyclosporine")
+    assert medication_line(change).endswith("100 mg bd PO from tonight")
