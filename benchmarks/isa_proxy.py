@@ -35,10 +35,14 @@ SCHEMA = "chartbrief-isa-proxy/1"
 
 
 def forced_env(isa: str) -> dict[str, str]:
-    """The environment that holds torch, MKL, oneDNN and ipex-llm to ``isa``'s kernels."""
-    import ipex_llm
+    """The environment that holds torch, MKL, oneDNN and ipex-llm to ``isa``'s kernels. ipex-llm is found, not
+    imported: importing it patches the process (an engine loaded later in it would not be ChartBrief's)."""
+    import importlib.util
 
-    lib = Path(ipex_llm.__file__).parent / "libs" / IPEX_LLM_BUILD[isa]
+    spec = importlib.util.find_spec("ipex_llm")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("ipex-llm is not installed")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "libs" / IPEX_LLM_BUILD[isa]
     if not lib.is_file():
         raise FileNotFoundError(f"ipex-llm's {isa} build is missing: {lib}")
     return {**FORCED[isa], "LLAMA_CPP_LIB": str(lib)}
