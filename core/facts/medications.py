@@ -361,6 +361,13 @@ _PRODUCT_GIVEN = re.compile(r"[\s:,-]*(?:(?:\d{1,2}|one|two|three)\s*(?:units?|u
                             re.IGNORECASE)
 
 
+# A line label that says what follows was given in this encounter ("ED meds:", "Given in ED:", "In theatre:",
+# "Pre-op:"), under whatever heading the sectionizer saw above it.
+_ENCOUNTER_LABEL = re.compile(r"[ \t]*(?:[-*•][ \t]*)?(?:ED|A&E|emergency(?:\s+department)?|resus|theatre|OR|"
+                              r"pre-?op|intra-?op|given\s+in\s+(?:the\s+)?(?:ED|A&E|theatre|OR)|in\s+(?:the\s+)?(?:ED|theatre))"
+                              r"(?:\s+(?:meds|medications|drugs|treatment|given))?\s*:", re.IGNORECASE)
+
+
 _EVENT_ARROW = re.compile(r"->|→")
 
 
@@ -729,6 +736,9 @@ def _course(note: str, facts: list[Fact]) -> list[Fact]:
         systems = f.change == "listed" and _systems_order(note, f)
         if systems and f.section in _HISTORY:  # a plan line, whatever heading the sectionizer saw above it
             f = Fact(**{**f.__dict__, "section": "observation_and_plan"})
+        if f.section in _HISTORY and f.change != "listed" and _ENCOUNTER_LABEL.match(_line_of(note, f.start)):
+            # "ED meds: piperacillin-tazobactam 4.5 g IV stat 16:50": given in this encounter, not a home list
+            f = Fact(**{**f.__dict__, "section": "hospital_course"})
         timed = f.change == "listed" and f.section not in _HISTORY and _timed_order(note, f)
         # an infusion set up in a procedure note ("Infusion: bupivacaine 0.1% + hydromorphone 10 mcg/mL epidural
         # at 8 mL/h") is started by it

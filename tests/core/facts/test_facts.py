@@ -410,6 +410,25 @@ def test_british_names_and_ward_round_wordings_of_round_j(line, expected):
     assert _got("WR D+7\n" + line + "\n") == expected
 
 
+def test_ed_meds_under_a_home_list_heading_are_this_encounters_starts():
+    note = ("Home meds (per wife + GP summary):\n - perindopril 4 mg mane\n - metformin 500 mg BD\n\n"
+            "Social: lives with wife, independent.\n\nED: T 38.6, HR 124 ST, BP 78/40.\n"
+            "ED meds: piperacillin-tazobactam (Tazocin) 4.5 g IV stat 16:50. Noradrenaline started peripherally 17:30 "
+            "at 5 mcg/min.\n\nICU DAY 3 - PLAN\n- Continue piperacillin-tazobactam 4.5 g IV 6-hourly.\n"
+            "- Noradrenaline 32 -> 20 mcg/min.\n")
+    facts = extract(note).of("medication")
+    assert ("piperacillin-tazobactam", "started") in {(f.drug, f.change) for f in facts}
+    assert ("norepinephrine", "started") in {(f.drug, f.change) for f in facts}
+
+
+def test_both_orders_of_co_trimoxazole_are_one_drug():
+    from core.facts.med_names import mentions
+
+    keys = {m.key for text in ("sulfamethoxazole-trimethoprim", "TMP-SMX", "Bactrim DS", "co-trimoxazole")
+            for m in mentions(text + " 1 tab")}
+    assert keys == {"trimethoprim-sulfamethoxazole"}
+
+
 def test_a_restart_only_if_something_happens_is_not_a_change():
     note = "Plan:\n- restart furosemide 20 mg only if weight > 52.3 kg.\n"
     assert not [f for f in extract(note).of("medication") if f.change != "listed"]

@@ -37,13 +37,14 @@ KNOWN_MISSES = {
     # sibling transplant, 037 double cord-blood transplant; 44/45, 45/45 and 42/45 blind): all 45 after. Round (i)
     # (038 Bu/Flu/ATG transplant, 039 SICU after a fall, changes said indirectly and drugs by brand or nickname;
     # 43/45 and 39/45 blind): all 45 after. Round (j) (040 a UK team's transplant with British drug names, 041 a burn
-    # ICU course with an order log; 33/45 and 45/45 blind): all 45 after.
+    # ICU course with an order log; 33/45 and 45/45 blind): all 45 after. Round (k) (042 an Australian ICU team's
+    # course, 043 a transplant told through nursing notes and MAR rows; 43/45 and 44/45 blind): all 45 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 29
+    assert len(LONG) >= 31
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
