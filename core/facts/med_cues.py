@@ -89,7 +89,8 @@ def _table() -> list[tuple[str, re.Pattern[str]]]:
 _READING_ARROW = re.compile(
     r"(?<![\w/-])(?:hr|heart\s+rate|pulse|bp|blood\s+pressure|rr|resp(?:iratory)?\s+rate|spo2|sats?|o2\s+sat|map|t|temp|"
     r"tmax|k|na|mg|phos|ca|ica|cr|creat(?:inine)?|bun|hgb|hb|plts?|platelets|wbc|anc|inr|glucose|bg|lactate|"
-    r"bili(?:rubin)?|ast|alt|lipase|trop(?:onin)?(?:\s+i)?)\s*:?\s*\d[\d.,/]*\s*%?\s*(?:->|→)\s*\d", re.IGNORECASE)
+    r"bili(?:rubin)?|ast|alt|lipase|trop(?:onin)?(?:\s+i)?)\s*:?\s*\d[\d.,/]*\s*%?\s*(?:->|→)\s*\d"
+    r"|\b\d{1,2}/10\s*(?:->|→)\s*\d{1,2}/10\b", re.IGNORECASE)  # a pain score: "pain 5/10 -> 2/10"
 
 
 # An arrow from a weight- or area-based dose to an amount ("filgrastim 5 mcg/kg -> 300 mcg SQ daily start today",
@@ -115,7 +116,16 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
     out.append(("started", TRANSFUSED))
     out.append(("started", _RUNS))
     out.append(("stopped", _COMPLETED))
+    out += [("started", _PLUS_SIGN), ("stopped", _MINUS_SIGN), ("changed", _GLUED_ARROW)]
     return out
+
+
+# A sign glued to a drug in a team's shorthand: "+Keppra 500 mg PO bid", "- -vanc (last dose 14:00)", "Meds:
+# -propofol, +cisatracurium gtt", "↓MTX d11 to 5 mg/m2". A minus counts only after a word and one space (a
+# bullet, an arrow, a colon), never as a line's own bullet ("-aspirin 81 mg daily") or in "Day -3".
+_PLUS_SIGN = re.compile(r"(?<![\w+])\+(?=[A-Za-z]{2})")
+_MINUS_SIGN = re.compile(r"(?<=\S[ \t])-(?=[A-Za-z]{2})")
+_GLUED_ARROW = re.compile(r"[↑↓](?=[A-Za-z])")
 
 
 # A course finished: "Keppra completed 7-day course (last dose 06:00 today)", "antibiotic course complete".

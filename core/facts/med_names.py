@@ -120,7 +120,19 @@ def mentions(text: str) -> list[Mention]:
     # a name inside a longer one is not a drug of its own ("saline" in "3% saline", hypertonic saline)
     named = [m for m in named if not any(o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
                                          for o in named)]
+    named = [_regular_insulin(text, m) for m in named]
     return _combinations(text, sorted(named, key=lambda m: m.start))
+
+
+_INFUSED = re.compile(r"\s*(?:regular\s+)?(?:gtt|drip|infusion|iv\s+(?:gtt|drip|infusion))\b", re.IGNORECASE)
+
+
+def _regular_insulin(text: str, m: Mention) -> Mention:
+    """Plain "insulin" is a class, but an insulin drip is regular insulin ("insulin gtt off at 13:00",
+    "Regular insulin drip"): the same drug as the note's "insulin regular infusion"."""
+    if m.key == "insulin" and (m.text.lower().startswith("regular") or _INFUSED.match(text, m.end)):
+        return m._replace(key="insulin human")
+    return m
 
 
 def _combinations(text: str, named: list[Mention]) -> list[Mention]:

@@ -125,7 +125,14 @@ def _status_column(note: str, line_start: int, line_end: int) -> tuple[str, int,
         later = change_in(text[hit[2] :], 0)
         if later and later[0] in ("stopped", "held"):
             hit = (later[0], hit[2] + later[1], hit[2] + later[2])
+    if hit[0] == "started" and _RESTARTED.match(text):  # "RESUME, CHANGED": restarted at another dose
+        later = change_in(text[hit[2] :], 0)
+        if later and later[0] == "changed":
+            hit = (later[0], hit[2] + later[1], hit[2] + later[2])
     return hit[0], at + hit[1], at + hit[2]
+
+
+_RESTARTED = re.compile(r"(?:resum|restart|re-start)\w*\s*[,/&+]\s*(?:and\s+)?\w", re.IGNORECASE)
 
 
 _THEN_CELL = re.compile(r"\s+[-–]\s+|\s*\(\s*")  # "NEW - changed from ...", "CONTINUE (resumed; held inpatient)"

@@ -158,6 +158,17 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             status = status_cell(note, m, seg_end)
             if status is not None:  # "Ferrous sulfate | 325 mg daily | 325 mg every other day, start 03/23 | CHANGED"
                 hit = (status[0], status[1] - seg_start, status[2] - seg_start)
+            elif hit and seg_start + hit[2] <= m.start and "\n" in note[seg_start + hit[2] : m.start]:
+                line_end = note.find("\n", m.end)
+                line_end = seg_end if line_end < 0 else min(line_end, seg_end)
+                own = change_in(note[m.start : line_end], 0, m.end - m.start)
+                if own and own[1] >= m.end - m.start:  # "epinephrine DISCONTINUED 03/07\n insulin infusion NEW
+                    hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])  # 03/06": a tag
+                    # on the drug's own line is its, not the line's above
+            other = _OFF_OTHER.match(note, seg_start + hit[2]) if hit and seg_start + hit[2] <= m.start \
+                and clause[hit[1] : hit[2]].lower() == "off" else None
+            if other and other.end() <= m.start:
+                hit = None  # "now that she is off pressors - metoprolol 12.5 mg BID": off something else
             if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
             if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and consequence(note[seg_start : m.start]) \
@@ -178,7 +189,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 hit = None  # "glipizide - stopped by PCP in 2031" in a 2033 note: history, not this encounter's
             if hit and seg_start + hit[2] <= m.start:
                 hit = _past_arrow(note, seg_start, seg_end, m, hit)
-            change = _heading_change(section)  # under "STOPPED:" the heading says it, whatever else the line says
+            change = _heading_change(note, section, m.start)  # under "STOPPED:" the heading says it, whatever
+            # else the line says
             if change is None:
                 change = hit[0] if hit else None
             if change is None and previous and _JOINED.fullmatch(note[previous[1] : m.start]):
@@ -252,7 +264,11 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 text = text[: text.rfind(")")].rstrip(" ,;:-–")
             # An explicit action line in a reconciliation list is as authoritative as a discharge list.
             category = "discharge_medications" if follow else (section.category if section else None)
+            if category in HOME_LIST and _inpatient_list(found_sections, section):
+                category = "hospital_course"  # the day's order list in a stay's record: what the stay did
             text = original[start : start + len(text)].rstrip(" ,;:-–")  # the note's own words
+            text = _TRAILING_LEADER.sub("", text).rstrip(" ,;:-–+")  # "micafungin 100 mg IV q24h .......": no
+            # dots; "+NE gtt, +": not the next item's sign
             facts.append(Fact("medication", start, start + len(text), text, section=category,
                               change=change or "listed", drug=m.key,
                               priority=_RECAP if recap else _PRIORITY[change or "listed"]))
@@ -298,6 +314,9 @@ _IF = re.compile(r"\s*(?:[-*•]\s*)?(?:if|should)\b", re.IGNORECASE)
 _ONLY_IF = re.compile(r"\bonly\s+(?:if|when)\b", re.IGNORECASE)
 
 
+_OFF_OTHER = re.compile(r"\s+(?:(?:the|her|his|all)\s+)?[a-z][\w-]*", re.IGNORECASE)
+_SEE_ADDENDUM = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}addendum\b", re.IGNORECASE)
+_ERROR_ENTRY = re.compile(r"\bentered\s+in\s+error\b|\berroneous(?:ly)?\b|\bin\s+error\b", re.IGNORECASE)
 _SEE_CORRECTION = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}correction\b", re.IGNORECASE)
 
 
@@ -320,8 +339,27 @@ def _corrected(note: str, at: int) -> bool:
     quoted = note[start:at].count('"') % 2 == 1
     nxt = note.find("\n", end + 1) if end >= 0 else -1
     after = note[end + 1 : nxt if nxt >= 0 else len(note)] if end >= 0 else ""
-    return bool(_SEE_CORRECTION.search(_entry_around(line, at - start))) \
-        or (quoted and bool(_CORRECTION.search(line))) or bool(_ABOVE_CORRECTED.search(after))
+    entry = _entry_around(line, at - start)
+    return bool(_SEE_CORRECTION.search(entry)) or (quoted and bool(_CORRECTION.search(line))) \
+        or bool(_ABOVE_CORRECTED.search(after)) \
+        or bool(_SEE_ADDENDUM.search(entry) and _ERROR_ENTRY.search(note, end if end >= 0 else len(note))) \
+        or _quoted_as_wrong(note, line.strip(" \t-*•"), start)
+    # "lisinopril | 20 mg daily | 5 mg PO daily | RESUME | see addendum", and a later addendum says an entry
+    # was entered in error: the row points to its own withdrawal
+
+
+def _quoted_as_wrong(note: str, line: str, line_start: int) -> bool:
+    """Whether a correction elsewhere quotes this whole line and calls it wrong ('The discharge reconciliation
+    above lists "amlodipine 5 mg PO daily - STOPPED, BP normal". That line is wrong.')."""
+    if len(line) < 15:
+        return False
+    for quote in ('"', "\u201c"):
+        at = note.find(quote + line, 0)
+        while at >= 0:
+            if at != line_start - 1 and _CORRECTION.search(note, at, at + len(line) + 200):
+                return True
+            at = note.find(quote + line, at + 1)
+    return False
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(])")
@@ -420,13 +458,22 @@ _MAYBE_SWITCH = re.compile(r"\b(?:may|might|could|would|consider(?:ing)?|plan(?:
 def _same_drug_arrow(note: str, first, second) -> bool:
     """Whether an arrow leads from one regimen of a drug to another of the same drug in one breath
     ("posaconazole DR 300 mg PO daily -> posaconazole 300 mg IV daily (same dose)"): a route, form or dose change."""
-    between = note[first.end : second.start]
+    between = _LEADER.sub(lambda d: " " * len(d.group()), note[first.end : second.start])  # "q12h ....... ->"
     arrow = _EVENT_ARROW.search(between)
     if first.key != second.key or not arrow or len(between) > 60 or re.search(r"[.;:\n]\s", between) \
             or _SWITCHED_TO.search(between) or re.search(rf"\b{_SWITCH_VERB}\b", between, re.IGNORECASE):
         return False  # "metoprolol tartrate 25 mg BID -> switch to metoprolol succinate": a switch stops one
     old, new = between[: arrow.start()], note[second.end : second.end + 40]
-    return bool((DOSE_UNIT.search(old) or _ROUTE_WORD.search(old)) and (DOSE_UNIT.search(new) or _ROUTE_WORD.search(new)))
+    return bool((DOSE_UNIT.search(old) or _ROUTE_WORD.search(old) or _REGIMEN_WORD.search(old))
+                and (DOSE_UNIT.search(new) or _ROUTE_WORD.search(new)))
+
+
+# A regimen named without a dose: "lispro correction scale -> lispro 4 units TID with meals" changes it
+_REGIMEN_WORD = re.compile(r"\b(?:correction|sliding)\s+scale\b|\bSSI\b|\bPRN\b", re.IGNORECASE)
+
+
+_LEADER = re.compile(r"(?:\.\s?){3,}")  # the dots between a list item and its value
+_TRAILING_LEADER = re.compile(r"\s*(?:\.\s?){3,}\s*$")
 
 
 _ROUTE_WORD = re.compile(r"\b(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube)\b", re.IGNORECASE)
@@ -488,11 +535,41 @@ def _dependent(note: str, previous_end: int, start: int, end: int) -> bool:
     return bool(_DEPENDENT.search(before) or (_FOR.search(before) and _PURPOSE.match(note, end)))
 
 
-def _heading_change(section: Section | None) -> str | None:
+_INPATIENT_TITLE = re.compile(r"\b(?:inpatient|active|scheduled|current)\s+(?:medications|meds|orders)\b|"
+                             r"\bMAR\b|\b(?:medication|active)\s+orders\b", re.IGNORECASE)
+
+
+def _inpatient_list(found_sections: list[Section], section: Section | None) -> bool:
+    """Whether a medication list is the stay's own order list ("ACTIVE MEDICATIONS (auto-generated 03/07)",
+    "Inpatient meds", "MAR"), not the patient's home list: a title that says orders, or one that says
+    active or current medications after the note has already given a medication list (the home list comes
+    first; a day's progress note repeats the orders running that day), or any medication list right under a
+    plan in a record of hospital days."""
+    if section is None:
+        return False
+    before = [s for s in found_sections if s.start < section.start]
+    if not _INPATIENT_TITLE.search(section.title):  # a day's "Meds: +NE gtt, -propofol" under its plan, in a
+        # record of hospital days: that day's changes
+        return any(s.category == "hospital_course" for s in before) \
+            and bool(before) and before[-1].category == "observation_and_plan"
+    if re.search(r"\bMAR\b|orders\b|inpatient", section.title, re.IGNORECASE):
+        return True
+    return any(s.category in HOME_LIST for s in before)
+
+
+def _heading_change(note: str, section: Section | None, at: int) -> str | None:
     """The change a section's title says of its drugs ("STOPPED:", "NEW MEDICATIONS"); a qualifier in
     parentheses describes the section, not its drugs ("PATIENT INSTRUCTIONS (SUMMARY GIVEN TO PATIENT)"),
-    and an arrow in a title is a transfer, not a dose change ("RECONCILIATION ON TRANSFER SICU -> 6 WEST")."""
+    and an arrow in a title is a transfer, not a dose change ("RECONCILIATION ON TRANSFER SICU -> 6 WEST").
+    A title with its drugs on its own line ("Held (home): lisinopril; metformin") says it of that line only:
+    the nursing entry under it ("Haloperidol 2 mg IV x1 given 23:15") is not part of its list."""
     if section is None or not section.title:
+        return None
+    line_end = note.find("\n", section.start)
+    line_end = len(note) if line_end < 0 else line_end
+    colon = note.find(":", section.start, line_end)
+    title_end = colon + 1 if section.title.endswith(":") and colon >= 0 else line_end
+    if at > line_end and note[title_end:line_end].strip(" \t:-–"):
         return None
     title = re.sub(r"\([^()]*\)", " ", section.title)
     hit = change_in(ARROW.sub(lambda a: " " * len(a.group()), title), 0)

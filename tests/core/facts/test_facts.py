@@ -188,7 +188,7 @@ def test_a_list_heading_in_the_line_gives_every_drug_its_change():
 def test_a_drug_after_an_arrow_is_what_was_done():
     note = "Endo: glucose 312 -> insulin infusion per ICU protocol.\nHeme: Hgb 6.8 -> 1 unit PRBC transfused.\n"
     got = {(f.drug, f.change) for f in extract(note).of("medication")}
-    assert got == {("insulin", "started"), ("packed red blood cells", "started")}
+    assert got == {("insulin human", "started"), ("packed red blood cells", "started")}  # a drip is regular insulin
 
 
 def test_a_wrapped_line_that_starts_with_a_number_goes_on_but_a_numbered_item_does_not():
@@ -240,7 +240,7 @@ def test_a_drug_named_mid_sentence_in_a_plan_is_not_ordered():
 
 def test_insulin_given_as_an_infusion_is_a_medication_not_a_result():
     note = "POD1:\n- Insulin infusion -> insulin glargine 14 units at 21:00; insulin infusion off 23:00.\n"
-    assert ("insulin", "stopped") in _got(note)
+    assert ("insulin human", "stopped") in _got(note)
 
 
 def test_a_short_label_with_a_change_word_governs_the_drugs_after_it():
@@ -248,7 +248,7 @@ def test_a_short_label_with_a_change_word_governs_the_drugs_after_it():
             "phenylephrine (POD6-POD7).\nStopped in the ICU (not continued): midazolam (HD9), fentanyl infusion "
             "(HD11).\nDiscussed but never given: argatroban (HIT negative).\n")
     got = _got(note)
-    assert {("cefazolin", "started"), ("insulin", "started"), ("phenylephrine", "started"),
+    assert {("cefazolin", "started"), ("insulin human", "started"), ("phenylephrine", "started"),
             ("midazolam", "stopped"), ("fentanyl", "stopped")} <= got
     assert not [c for d, c in got if d == "argatroban" and c != "listed"]
 

@@ -114,7 +114,7 @@ def test_medicines_given_in_the_operation_are_the_course_not_a_home_list():
 def test_a_home_list_on_its_title_line_ends_with_that_line():
     note = ("ADMISSION NOTE\nHome meds: atorvastatin 40 mg daily continues.\nEndo: glucose 246 -> insulin infusion per "
             "protocol started 17:30 at 2 units/h.\n\nDISCHARGE MEDICATIONS\nStopped: insulin infusion.\n")
-    assert {("insulin", "started"), ("insulin", "stopped")} <= _got(note)
+    assert {("insulin human", "started"), ("insulin human", "stopped")} <= _got(note)
 
 
 def test_an_infusion_ordered_and_raised_in_one_breath_is_started_and_a_wean_is_not():
@@ -295,3 +295,112 @@ def test_tac_is_tacrolimus_only_in_a_transplant_teams_order():
     assert ("tacrolimus", "held") in got and ("tacrolimus", "changed") in got, got
     derm = _got("Plan: TAC 0.1% cream BID to the forearms for 2 weeks, then stop. Started TAC regimen discussion.\n")
     assert not {c for d, c in derm if d == "tacrolimus"}, derm
+
+
+_ORDER_LISTS = (
+    "CTICU ADMISSION H&P - 03/06/2033\nHPI: 67F, aortic regurgitation from endocarditis, for AVR + CABG x2.\n"
+    "HOME MEDICATIONS (verified with fill history):\n"
+    "  metformin 1,000 mg PO BID\n  lisinopril 20 mg PO daily\n\n"
+    "POD 1 PROGRESS NOTE - 03/07/2033\n"
+    "ACTIVE MEDICATIONS (auto-generated 03/07/2033 09:58)\n"
+    " Continuous infusions:\n"
+    "  epinephrine   DISCONTINUED 03/07 06:40\n"
+    "  insulin regular infusion per protocol   NEW 03/06\n"
+    " Held (home): lisinopril; metformin\n"
+    "NIGHT RN NOTE 23:40\n"
+    "Pulling at lines. Haloperidol 2 mg IV x1 given 23:15. Oxycodone 2.5 mg at 02:00 for incision pain 5/10 -> 2/10.\n"
+    "POD 7 PROGRESS NOTE - 03/14/2033\n"
+    "ACTIVE MEDICATIONS (auto-generated 03/14/2033 10:18)\n"
+    "  oxycodone 2.5 mg PO q4h PRN   (dose changed 03/14; was 5 mg)\n"
+    "  insulin lispro correction scale SC AC/HS   NEW 03/08\n"
+    "  insulin regular infusion   DISCONTINUED 03/08 08:00\n"
+)
+
+
+def test_a_days_order_list_is_the_stays_and_a_tag_on_a_drugs_own_line_is_its():
+    """Round (l), sum-dev-044 (a templated cardiac-surgery ICU export): an auto-generated "ACTIVE MEDICATIONS"
+    list after the home list is the stay's orders, not the home list; "DISCONTINUED" at the end of one line is
+    not the next line's drug's; "Held (home): lisinopril; metformin" holds only the drugs on its line (not the
+    nursing entry under it); a pain score's arrow is no dose change."""
+    got = _got(_ORDER_LISTS)
+    assert ("oxycodone", "changed") in got, got  # from the order list, though the home list is above it
+    assert ("haloperidol", "started") in got and ("haloperidol", "held") not in got, got
+    assert {("insulin human", "started"), ("insulin human", "stopped")} <= got, got
+    assert ("metformin", "held") in got and ("lisinopril", "held") in got, got
+    facts = [f for f in extract(_ORDER_LISTS).of("medication") if f.drug == "oxycodone" and f.change == "changed"]
+    assert facts and "->" not in facts[0].text, facts
+
+
+def test_a_dotted_leader_is_no_full_stop_and_a_resume_with_a_change_is_a_change():
+    """Round (l), sum-dev-045 (a pharmacist's "changes in last 24 h" list with dotted leaders) and sum-dev-044 (a
+    discharge table whose status cell says "RESUME, CHANGED")."""
+    note = ("PHARMACY - CHANGES IN LAST 24 H - 03/21/2033 (Day +8)\n"
+            "  posaconazole DR 300 mg PO daily ......... DISCONTINUED (QTc 478, mucositis)\n"
+            "  micafungin 100 mg IV q24h ............... NEW\n"
+            "  tacrolimus 1 mg PO q12h ................. -> tacrolimus 1 mg/24 h IV continuous (CHANGED; route/dose)\n"
+            "  hydromorphone PCA ....................... NEW (demand 0.2 mg / 10 min, no basal)\n")
+    got = _got(note)
+    assert {("posaconazole", "stopped"), ("micafungin", "started"), ("tacrolimus", "changed"),
+            ("hydromorphone", "started")} <= got, got
+    assert ("micafungin", "stopped") not in got and ("tacrolimus", "started") not in got, got
+    texts = [f.text for f in extract(note).of("medication")]
+    assert "micafungin 100 mg IV q24h" in texts, texts  # no leader dots at the end of a fact
+    table = ("DISCHARGE MEDICATION RECONCILIATION\n"
+             "Medication          | Home             | Discharge                  | Status         | Comment\n"
+             "metformin           | 1,000 mg BID     | 500 mg PO BID              | RESUME, CHANGED| eGFR 44\n")
+    assert ("metformin", "changed") in _got(table), _got(table)
+
+
+def test_off_something_else_a_drop_in_dose_and_a_row_an_addendum_withdraws():
+    """Round (l), sum-dev-044: "off pressors - metoprolol" does not stop metoprolol; "drops to 200 mg" is a dose
+    change; a table row that says "see addendum", withdrawn by an addendum's "entered in error", is no restart."""
+    got = _got("A/P: CV: beta-blocker now that she is off pressors - metoprolol tartrate 12.5 mg PO BID.\n"
+               "Sedation: off the propofol since 10:00.\n"
+               "Note to rehab: Amiodarone drops to 200 mg daily from tomorrow morning.\n")
+    assert ("metoprolol", "stopped") not in got and ("propofol", "stopped") in got, got
+    assert ("amiodarone", "changed") in got and ("amiodarone", "started") not in got, got
+    table = ("DISCHARGE MEDICATION RECONCILIATION\n"
+             "Medication          | Home             | Discharge                  | Status         | Comment\n"
+             "lisinopril          | 20 mg daily      | 5 mg PO daily              | RESUME         | see addendum\n"
+             "\nDOCUMENT: ADDENDUM - CORRECTION\n"
+             '1. Discharge row "lisinopril 5 mg PO daily - RESUME": ENTERED IN ERROR. Lisinopril remains ON HOLD.\n')
+    assert ("lisinopril", "started") not in _got(table), _got(table)
+
+
+def test_a_teams_plus_and_minus_signs_and_glued_arrows():
+    """Round (m), sum-dev-046 (a fellow's transplant shorthand) and 047 (a resident's MICU "Meds:" lines): a sign
+    glued to a drug starts or stops it; a bullet or "Day -3" is no sign; "↓MTX" is a dose change."""
+    got = _got("A/P:\n- +Keppra 500 mg PO bid, first dose 00:10 (6 h pre-Bu).\n- - -vanc (last dose 14:00).\n"
+               "- ↓MTX d11 to 5 mg/m2 (8.5 mg) - mucositis gr 3.\n-aspirin 81 mg daily\nTacro from Day -3 (0.03 mg/kg/d).\n")
+    assert ("levetiracetam", "started") in got and ("vancomycin", "stopped") in got, got
+    assert ("methotrexate", "changed") in got, got
+    assert ("aspirin", "stopped") not in got and ("tacrolimus", "stopped") not in got, got
+
+
+def test_a_days_meds_line_under_its_plan_is_that_days_changes():
+    note = ("PLACEHOLDER VALLEY MEDICAL CENTER (FICTIONAL) - MEDICAL ICU\n"
+            "==== HD 1 - 03/04/2033 - MICU ADMISSION NOTE ====\nS: 52F with cough and fevers.\n"
+            "Home meds: lisinopril 20 mg daily, atorvastatin 40 mg nightly.\n"
+            "A: septic shock from pneumonia, DKA.\nP:\n1. Shock: MAP goal >= 65.\n"
+            "Meds: +NE gtt, +azithro 500 q24h, +insulin gtt, +propofol gtt. HOLD lisinopril.\n"
+            "==== HD 4 - 03/07/2033 - MICU PROGRESS NOTE ====\nA/P:\n- TG 612: propofol off.\n"
+            "Meds: -propofol (TG 612), +midazolam gtt 2 mg/h.\n"
+            "==== HD 14 ====\nA/P:\n- Diabetes: lispro correction scale -> lispro 4 units TID with meals (endocrine).\n"
+            "- insulin gtt off at 13:00.\n")
+    got = _got(note)
+    assert {("norepinephrine", "started"), ("azithromycin", "started"), ("propofol", "started"),
+            ("propofol", "stopped"), ("midazolam", "started")} <= got, got
+    assert {("insulin human", "started"), ("insulin human", "stopped")} <= got, got  # an insulin drip is regular
+    assert ("insulin lispro", "changed") in got, got
+    texts = [f.text for f in extract(note).of("medication")]
+    assert not any(t.endswith("+") for t in texts), texts
+
+
+def test_a_line_a_correction_quotes_as_wrong_is_withdrawn():
+    note = ("Discharge medication reconciliation:\n- amlodipine 5 mg PO daily - STOPPED, BP normal\n"
+            "- norethindrone acetate 10 mg PO daily - CHANGED (was 5 mg)\n\nCORRECTION ENTRY 09:10\n"
+            'The discharge reconciliation above lists "amlodipine 5 mg PO daily - STOPPED, BP normal". That line is '
+            "wrong. She is discharged on amlodipine 5 mg PO daily.\n")
+    got = _got(note)
+    assert ("amlodipine", "stopped") not in got, got
+    assert ("norethindrone", "changed") in got, got  # a drug the dictionary has only as a MeSH entry

@@ -4,7 +4,7 @@ length. Runs the app's own pipeline with the embedded model, as ``chartbrief sum
 install (a model that writes no narrative: only its tokenizer is needed).
 
 The two long *test* notes are the issue's acceptance (#12) and are only reported, never tuned on: on
-2026-12-05 they keep 34/36 and 29/36 in every style (README), so they are not asserted here yet."""
+2026-12-05 they keep 34/36 and 31/36 in every style (README), so they are not asserted here yet."""
 
 from __future__ import annotations
 
@@ -39,12 +39,17 @@ KNOWN_MISSES = {
     # 43/45 and 39/45 blind): all 45 after. Round (j) (040 a UK team's transplant with British drug names, 041 a burn
     # ICU course with an order log; 33/45 and 45/45 blind): all 45 after. Round (k) (042 an Australian ICU team's
     # course, 043 a transplant told through nursing notes and MAR rows; 43/45 and 44/45 blind): all 45 after.
+    # Round (l), session 19 (044 a templated cardiac-surgery ICU export with daily auto-generated order lists,
+    # 045 a haploidentical transplant with a pharmacist's dotted-leader change lists; 40/45 and 43/45 blind):
+    # all 45 after. Round (m), the same session (046 a myeloablative Bu/Cy sibling transplant in a fellow's
+    # plus/minus shorthand, 047 a MICU course whose daily "Meds:" lines give the changes; 39/45 and 41/45 blind):
+    # all 45 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 31
+    assert len(LONG) >= 35
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
