@@ -12,7 +12,8 @@ from core.grounding import sentences
 _ENDS = re.compile(r"[.!?:;]['\")\]]?$")
 _CONTINUES = re.compile(r"[a-z(,;&/-]|\d(?!\d?[.)]\s)")  # a number goes on ("started" / "2024-01-08."), a list number not
 _CELL = re.compile(r"\S\s*\|\s*\S")  # a table row ("14:00 | 37.0 | dexamethasone PO"): each row stands alone
-_LEADER = re.compile(r"(?:\.\s?){3,}$")  # the dots between an item and its value in a list
+LEADER = re.compile(r"(?:\.\s?){3,}")  # the dots between an item and its value in a list
+LEADER_AT_END = re.compile(r"\s*(?:\.\s?){3,}\s*$")
 _COLUMNS = re.compile(r"\S {2,}\S.*\S {2,}\S")  # so does a row of space-aligned columns ("03/13  +3   13.8   2.1 mg/24 h")
 
 
@@ -23,7 +24,7 @@ def split(note: str) -> tuple[tuple[int, int], ...]:
         if out:
             pa, pb = out[-1]
             gap = note[pb:a]
-            if _LEADER.search(note, pa, pb) and "\n" not in gap:
+            if LEADER_AT_END.search(note, pa, pb) and "\n" not in gap:
                 out[-1] = (pa, b)  # "micafungin 100 mg IV q24h ........ NEW": a dotted leader is no full stop
                 continue
             rows = any(bool(p.search(note[pa:pb]) and p.search(note[a:b])) for p in (_CELL, _COLUMNS))

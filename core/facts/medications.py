@@ -267,7 +267,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if category in HOME_LIST and _inpatient_list(found_sections, section):
                 category = "hospital_course"  # the day's order list in a stay's record: what the stay did
             text = original[start : start + len(text)].rstrip(" ,;:-–")  # the note's own words
-            text = _TRAILING_LEADER.sub("", text).rstrip(" ,;:-–+")  # "micafungin 100 mg IV q24h .......": no
+            text = clauses.LEADER_AT_END.sub("", text).rstrip(" ,;:-–+")  # "micafungin 100 mg IV q24h .......": no
             # dots; "+NE gtt, +": not the next item's sign
             facts.append(Fact("medication", start, start + len(text), text, section=category,
                               change=change or "listed", drug=m.key,
@@ -340,12 +340,11 @@ def _corrected(note: str, at: int) -> bool:
     nxt = note.find("\n", end + 1) if end >= 0 else -1
     after = note[end + 1 : nxt if nxt >= 0 else len(note)] if end >= 0 else ""
     entry = _entry_around(line, at - start)
+    # "lisinopril | 20 mg daily | 5 mg PO daily | RESUME | see addendum", and a later addendum says an entry was
+    # entered in error: the row points to its own withdrawal
+    pointed = bool(_SEE_ADDENDUM.search(entry) and _ERROR_ENTRY.search(note, end if end >= 0 else len(note)))
     return bool(_SEE_CORRECTION.search(entry)) or (quoted and bool(_CORRECTION.search(line))) \
-        or bool(_ABOVE_CORRECTED.search(after)) \
-        or bool(_SEE_ADDENDUM.search(entry) and _ERROR_ENTRY.search(note, end if end >= 0 else len(note))) \
-        or _quoted_as_wrong(note, line.strip(" \t-*•"), start)
-    # "lisinopril | 20 mg daily | 5 mg PO daily | RESUME | see addendum", and a later addendum says an entry
-    # was entered in error: the row points to its own withdrawal
+        or bool(_ABOVE_CORRECTED.search(after)) or pointed or _quoted_as_wrong(note, line.strip(" \t-*•"), start)
 
 
 def _quoted_as_wrong(note: str, line: str, line_start: int) -> bool:
@@ -458,7 +457,7 @@ _MAYBE_SWITCH = re.compile(r"\b(?:may|might|could|would|consider(?:ing)?|plan(?:
 def _same_drug_arrow(note: str, first, second) -> bool:
     """Whether an arrow leads from one regimen of a drug to another of the same drug in one breath
     ("posaconazole DR 300 mg PO daily -> posaconazole 300 mg IV daily (same dose)"): a route, form or dose change."""
-    between = _LEADER.sub(lambda d: " " * len(d.group()), note[first.end : second.start])  # "q12h ....... ->"
+    between = clauses.LEADER.sub(lambda d: " " * len(d.group()), note[first.end : second.start])  # "q12h ....... ->"
     arrow = _EVENT_ARROW.search(between)
     if first.key != second.key or not arrow or len(between) > 60 or re.search(r"[.;:\n]\s", between) \
             or _SWITCHED_TO.search(between) or re.search(rf"\b{_SWITCH_VERB}\b", between, re.IGNORECASE):
@@ -470,10 +469,6 @@ def _same_drug_arrow(note: str, first, second) -> bool:
 
 # A regimen named without a dose: "lispro correction scale -> lispro 4 units TID with meals" changes it
 _REGIMEN_WORD = re.compile(r"\b(?:correction|sliding)\s+scale\b|\bSSI\b|\bPRN\b", re.IGNORECASE)
-
-
-_LEADER = re.compile(r"(?:\.\s?){3,}")  # the dots between a list item and its value
-_TRAILING_LEADER = re.compile(r"\s*(?:\.\s?){3,}\s*$")
 
 
 _ROUTE_WORD = re.compile(r"\b(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube)\b", re.IGNORECASE)
