@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import re
 
-_SPOKEN = re.compile(r" (comma|period|colon|semicolon)(?= )", re.IGNORECASE)
+_SPOKEN = re.compile(r" (comma|period|colon|semicolon|new paragraph)(?=\s|$)", re.IGNORECASE)
 _MARK = {"comma": ",", "period": ".", "colon": ":", "semicolon": ";"}
 MIN_SPOKEN = 5
 """Spoken marks of each of "comma" and "period" a note needs before its words are read as punctuation."""
@@ -16,9 +16,25 @@ MIN_SPOKEN = 5
 
 @functools.lru_cache(maxsize=8)
 def punctuated(note: str) -> str:
-    """``note`` with " comma" / " period" / " colon" / " semicolon" as ",", ".", ":", ";" padded with spaces
-    to the same length (so every offset holds), when the note dictates its punctuation; else ``note``."""
+    """``note`` with " comma" / " period" / " colon" / " semicolon" as ",", ".", ":", ";" and " new paragraph"
+    as a blank line, padded with spaces to the same length (so every offset holds), when the note dictates its
+    punctuation; else ``note``."""
     words = [m.group(1).lower() for m in _SPOKEN.finditer(note)]
     if words.count("comma") < MIN_SPOKEN or words.count("period") < MIN_SPOKEN:
         return note
-    return _SPOKEN.sub(lambda m: _MARK[m.group(1).lower()].ljust(len(m.group())), note)
+    out = list(note)
+    for m in _SPOKEN.finditer(note):
+        word = m.group(1).lower()
+        if word == "new paragraph":  # a paragraph break: the spaces first, so that the next line starts at its word
+            mark = "\n\n".rjust(len(m.group()))
+        else:
+            mark = _MARK[word].ljust(len(m.group()))
+        out[m.start() : m.end()] = mark
+        if word in ("period", "new paragraph"):  # the next sentence starts with a capital, as typed
+            nxt = _NEXT_WORD.match(note, m.end())
+            if nxt:
+                out[nxt.end() - 1] = out[nxt.end() - 1].upper()
+    return "".join(out)
+
+
+_NEXT_WORD = re.compile(r"\s+[a-z]")

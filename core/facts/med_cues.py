@@ -36,8 +36,9 @@ DOSE_UNIT = re.compile(
 
 
 # An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
-# between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them.
-ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b|"
+# between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them, and so does one
+# to a solution named by its strength ("Na 137 -> 3% saline STOPPED").
+ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?!\d[\d.]*\s*%\s*(?:saline|nacl|sodium|albumin|dextrose)\b)(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b|"
                    r"(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube|ng|peg|prn)\b\s*(?::|\d|$|[.,;)]))", re.IGNORECASE)
 # A run of doses counted out: "potassium chloride 10 mEq/h IV x4 runs", "x2 doses".
 _RUNS = re.compile(r"\bx\s?\d{1,2}\s+(?:runs?|doses?|bags?)\b", re.IGNORECASE)
@@ -206,3 +207,24 @@ def other_amount(new: str, old: str) -> bool:
 # A lab-like name given as a treatment: "insulin infusion per protocol", "potassium drip".
 FORM = re.compile(r"\s*(?:infusions?|drips?|gtt|sliding\s+scale|correction\s+scale|replacement\s+protocol|"
                   r"(?:replacement|repletion)\s+per\s+protocol|protocol|rider)\b", re.IGNORECASE)
+
+
+_STRUCK = re.compile(r"~~([^~\n]+)~~")
+
+
+def unstruck(note: str) -> str:
+    """``note`` with struck-through text ("~~continue cefazolin~~ stopped 03/17", a copied-forward plan line an
+    author crossed out) read as withdrawn: the marks and the change words inside them become spaces, offset for
+    offset, so the drug is what the words after the strike say, not what the stale line said."""
+    if "~~" not in note:
+        return note
+    out = list(note)
+    for m in _STRUCK.finditer(note):
+        out[m.start() : m.start() + 2] = "  "
+        out[m.end() - 2 : m.end()] = "  "
+        inner = m.group(1)
+        for _, pattern in cues():
+            for c in pattern.finditer(inner):
+                at = m.start(1) + c.start()
+                out[at : at + len(c.group())] = " " * len(c.group())
+    return "".join(out)

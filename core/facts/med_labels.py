@@ -46,12 +46,19 @@ def block_label(note: str, at: int) -> str | None:
     """The change of a label line over a bullet list: "Given:" then "- calcium gluconate 1 g IV", "- sodium
     zirconium cyclosilicate 10 g PO TID" — the label (a short line ending in a colon, with a change word and
     no drug) governs every bullet under it, up to the first line that is not a bullet."""
-    start = note.rfind("\n", 0, at) + 1
-    if not (_BULLET.match(note, start) or _ROW.match(note, start)):
-        return None
     end = note.find("\n", at)
     if change_in(note[at : end if end >= 0 else len(note)], 0):
         return None  # "- Vancomycin: per ID, 9 days completed -> vancomycin STOPPED": the line says its own
+    title = block_title(note, at)
+    return _first_cue(_QUALIFIER.sub("", title).strip()) if title else None
+
+
+def block_title(note: str, at: int) -> str | None:
+    """The label line over the bullet list or table that holds ``at`` (a short line ending in a colon, naming
+    no drug, qualifier included: "Intraprocedural medications (for the procedure only):"), or None."""
+    start = note.rfind("\n", 0, at) + 1
+    if not (_BULLET.match(note, start) or _ROW.match(note, start)):
+        return None
     while start > 0:
         above = note.rfind("\n", 0, start - 1) + 1
         line = note[above : start - 1]
@@ -60,9 +67,15 @@ def block_label(note: str, at: int) -> str | None:
             continue
         text = _QUALIFIER.sub("", line).strip()  # "New today (> 24 h after PTCy #2):"
         if text.endswith(":") and len(text.split()) <= 6 and not mentions(text):
-            return _first_cue(text)
+            return line.strip()
         return None
     return None
+
+
+# A list of what was given for a procedure and nothing else: "Intraprocedural medications (for the procedure
+# only):", "Anesthesia drugs (intraoperative only):" - none of it is a change of the patient's medicines.
+PROCEDURE_ONLY = re.compile(r"\b(?:procedure|operation|surgery|case|intra-?op(?:erative)?|intra-?procedural)(?:ly)?\s+only\b",
+                            re.IGNORECASE)
 
 
 def line_label(before: str) -> str | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from core.facts import clauses, dictation, med_context
+from core.facts import clauses, dictation, med_context, med_grid
 from core.facts import sections as note_sections
 from core.facts.fact import Fact, Section
 from core.facts.med_cues import (
@@ -35,14 +35,18 @@ from core.facts.med_cues import (
     TRANSFUSED,
     change_in,
     differs,
+    dose_in,
     dose_of,
     is_infusion,
     lab_names,
     other_amount,
+    unstruck,
 )
 from core.facts.med_labels import (
     LABEL,
+    PROCEDURE_ONLY,
     block_label,
+    block_title,
     consequence,
     inline_heading,
     line_label,
@@ -67,6 +71,21 @@ _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)
 
 
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
+_IN_THE_ED = re.compile(r"\b(?:in|at|to)\s+(?:the\s+|our\s+)?(?:ED|ER|emergency\s+(?:department|room)|triage)\b"
+                        r"|\bED\s+(?:team|course|physician|provider|staff)\b|\bon\s+arrival\b", re.IGNORECASE)
+_EARLIER_VISIT = re.compile(r"\b(?:ago|last\s+(?:week|month|year)|previous|prior|earlier\s+this\s+(?:week|month|year))\b",
+                            re.IGNORECASE)
+# What a team did with a recommendation, said after it on its line: "... - NOT ACCEPTED - team prefers ...",
+# "- DEFERRED", "- MODIFIED by Dr. A to ...", "- ACCEPTED". In capitals: prose's "deferred" is the change table's.
+_FATE = re.compile(r"\s[-–—]\s+(NOT\s+ACCEPTED|DECLINED|DEFERRED|REJECTED|MODIFIED|ACCEPTED)\b")
+
+
+def _line_end(note: str, at: int) -> int:
+    end = note.find("\n", at)
+    return len(note) if end < 0 else end
+
+
+_OWN_VERB = re.compile(r"\s+(?:was|were|is|are|has\s+been|have\s+been)\s+[a-z]", re.IGNORECASE)
 
 
 _PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:(?:was|were|is|are|has\s+been|have\s+been)\s+)?",
@@ -83,7 +102,7 @@ _PASSIVE = re.compile(r"\s+(?:(?:tablets?|tabs?|capsules?|infusion|drip)\s+)?(?:
 _DEPENDENT = re.compile(
     r"(?:\(|\breplac\w*(?:\s+by)?|\binstead\s+of|\bin\s+place\s+of|\brather\s+than|\bavoid\w*|\bdo\s+not|"
     r"\bdon't|\bnever|\bno\b|\bnot\b|\bor\s+other|\ball\s+other|\bsuch\s+as|\be\.g\.|\bincluding|(?<!prophylaxis\s)(?<!controlled\s)(?<!treated\s)(?<!managed\s)\bwith|"
-    r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?|"
+    r"\binteraction|\bin\s+\d[\d,.]*\s*(?:ml|milliliters?|l|liters?)\s+(?:of\s+)?|\bfrom|\bvs\.?|\bor|\b(?:until|once|when|while|if|unless)\s+(?:off|on)(?:\s+of)?(?:\s+(?:the|her|his|their|an?))?|"
     r"\b(?:only\s+)?(?:after|once|until)(?:\s+the)?(?:\s+(?:last|first|next))?|\bif\s+[^.;,:\n]*)\s*$",
     re.IGNORECASE)
 
@@ -129,7 +148,7 @@ _RECAP = 9
 
 
 def extract(original: str, found_sections: list[Section]) -> list[Fact]:
-    note = dictation.punctuated(original)  # read "held comma no more KCl" as "held, no more KCl"
+    note = unstruck(dictation.punctuated(original))  # read "held comma no more KCl" as "held, no more KCl"
     drugs = mentions(note)
     drugs = sorted(drugs + devices.mentions(note, drugs), key=lambda m: m.start)
     spans = clauses.split(note)
@@ -165,6 +184,12 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 if own and own[1] >= m.end - m.start:  # "epinephrine DISCONTINUED 03/07\n insulin infusion NEW
                     hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])  # 03/06": a tag
                     # on the drug's own line is its, not the line's above
+            if hit and seg_start + hit[2] <= m.start and "," in note[seg_start + hit[2] : m.start] \
+                    and _OWN_VERB.match(note, m.end, seg_end):
+                own = change_in(note[m.start : seg_end], 0, m.end - m.start)
+                if own and own[1] >= m.end - m.start:  # "lorazepam 2 mg IV once, levetiracetam was reloaded and
+                    hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])  # increased": the
+                    # cue past the comma was the drug before; the verb after the drug is its own
             other = _OFF_OTHER.match(note, seg_start + hit[2]) if hit and seg_start + hit[2] <= m.start \
                 and clause[hit[1] : hit[2]].lower() == "off" else None
             if other and other.end() <= m.start:
@@ -218,7 +243,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                     and _PART.fullmatch(note[m.end : seg_start + hit[1]]):
                 change = "changed"  # "Morphine PCA basal d/c'd": a part of the regimen stopped, the drug goes on
             switch = "stopped" if m.start in left else _switch(note, inside, i, a)
-            if switch:
+            if switch and change != "none":  # "change to micafungin considered, NOT recommended now": no switch
                 change = switch
             elif change == "changed" and hit and re.fullmatch(r"titrate", clause[hit[1] : hit[2]], re.IGNORECASE) \
                     and med_context.ticked(note, m.start) and is_infusion(note[m.end : seg_end]):
@@ -228,6 +253,15 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if change is None and len(inside) == 1:
                 follow = _action_line(note, spans, n, drugs)
                 change = follow[0] if follow else None
+            fate = _FATE.search(note, m.end, _line_end(note, m.end))
+            if fate and fate.group(1) != "ACCEPTED":  # a pharmacist's recommendation and what the team did with it
+                if fate.group(1) != "MODIFIED":
+                    change = "none"  # "Add lorazepam 0.5 mg PO q6h PRN. - DEFERRED": nothing was ordered
+                elif change in (None, "listed", "none", "held", "stopped"):
+                    change = "changed"  # "Omit the Day +11 methotrexate dose. - MODIFIED by Dr. B: give 50% of
+                    # the dose": what was done is a dose change, not the omission
+            if change and PROCEDURE_ONLY.search(block_title(note, m.start) or ""):
+                change = "none"  # a row of "Intraprocedural medications (for the procedure only):"
             if change and (_IF.match(note[a : m.start]) or _ONLY_IF.search(note[m.end : seg_end])
                            or _corrected(note, m.start) or med_context.unchecked(note, m.start)):
                 change = "none"  # "If PF4 returns positive -> start argatroban", "restart X only if ...": a
@@ -253,11 +287,14 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             end = _clause_end(note, m.end, seg_end) if follow is None else follow[1]
             if m.start in left:  # "switched from vancomycin to cefazolin": the rest of the clause is the new drug's
                 start, end = m.start, m.end
+            elif switch == "stopped" and hit and hit[0] != "stopped":
+                start = m.start  # "we changed fluconazole to posaconazole": fluconazole stopped; "changed" is the
+                # switch's word, not this drug's
             if same_arrow:
                 start = inside[i - 1].start
             raw = note[start:end]
-            start += len(raw) - len(raw.lstrip(" ,;:-–"))
-            text = raw.strip(" ,;:-–")
+            start += len(raw) - len(raw.lstrip(" ,;:-–>→"))  # not the arrow's head ("-> cefazolin 2 g")
+            text = raw.strip(" ,;:-–").lstrip(">→ ")
             if text.count("(") > text.count(")"):  # a parenthesis the clause cut open: leave it out
                 text = text[: text.rfind("(")].rstrip(" ,;:-–")
             elif text.count(")") > text.count("("):  # "KCl 40 mEq PO x1 today)": a parenthesis it opened in
@@ -266,6 +303,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             category = "discharge_medications" if follow else (section.category if section else None)
             if category in HOME_LIST and _inpatient_list(found_sections, section):
                 category = "hospital_course"  # the day's order list in a stay's record: what the stay did
+            if category == "history_of_present_illness" and _IN_THE_ED.search(note, a, b) \
+                    and not _EARLIER_VISIT.search(note, a, b):
+                category = "hospital_course"  # "in the ED ... the ED team started a nicardipine drip": this stay's
+                # first hours, told in the history, not how the patient got here
             text = original[start : start + len(text)].rstrip(" ,;:-–")  # the note's own words
             text = clauses.LEADER_AT_END.sub("", text).rstrip(" ,;:-–+")  # "micafungin 100 mg IV q24h .......": no
             # dots; "+NE gtt, +": not the next item's sign
@@ -287,6 +328,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                                   change=then_change[0], drug=m.key, priority=_PRIORITY[then_change[0]]))
                 # "we started A 10 g PO TID for 48 hours, he completed three doses and then it was stopped"
             previous = (change or "listed", m.end)
+    for g in med_grid.changes(note):  # a timeline grid's rows: the change is read across the columns
+        facts.append(Fact("medication", g.start, g.end, original[g.start : g.end], section="hospital_course",
+                          change=g.change, drug=g.drug, priority=_PRIORITY[g.change]))
+    facts.sort(key=lambda f: f.start)
     return _merge(_redosed(_running_started(_course(note, facts))))
 
 
@@ -344,7 +389,8 @@ def _corrected(note: str, at: int) -> bool:
     # entered in error: the row points to its own withdrawal
     pointed = bool(_SEE_ADDENDUM.search(entry) and _ERROR_ENTRY.search(note, end if end >= 0 else len(note)))
     return bool(_SEE_CORRECTION.search(entry)) or (quoted and bool(_CORRECTION.search(line))) \
-        or bool(_ABOVE_CORRECTED.search(after)) or pointed or _quoted_as_wrong(note, line.strip(" \t-*•"), start)
+        or bool(_ABOVE_CORRECTED.search(after)) or pointed or _quoted_as_wrong(note, line.strip(" \t-*•"), start) \
+        or _restated_as_wrong(note, line, start) or bool(_THEN_CALLED_WRONG.match(note, at))
 
 
 def _quoted_as_wrong(note: str, line: str, line_start: int) -> bool:
@@ -359,6 +405,32 @@ def _quoted_as_wrong(note: str, line: str, line_start: int) -> bool:
                 return True
             at = note.find(quote + line, at + 1)
     return False
+
+
+_ITEM_WORDS = re.compile(r"^\s*(?:[-*•]\s*|\d{1,2}[.)]\s*|(?:item\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                         r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\s+)",
+                         re.IGNORECASE)
+_SPOKEN_END = re.compile(r"[\s.,;]*(?:\bperiod|\bcomma)?[\s.,;]*$", re.IGNORECASE)
+_SAID_WRONG = re.compile(r"\W{0,3}(?:that\s+is|that's|this\s+is|is|was)\s+(?:wrong|incorrect|an\s+error|in\s+error)\b"
+                         r"|\W{0,3}scratch\s+that\b", re.IGNORECASE)
+
+
+# The drug's own words then called wrong: "I dictated aspirin 81 mg daily resume, that is wrong, scratch that".
+_THEN_CALLED_WRONG = re.compile(r"[^.;\n]{0,80}?,\s*(?:that\s+is|that's|which\s+is|this\s+is)\s+(?:wrong|incorrect|an\s+error)\b"
+                               r"|[^.;\n]{0,80}?\bscratch\s+that\b", re.IGNORECASE)
+
+
+def _restated_as_wrong(note: str, line: str, line_start: int) -> bool:
+    """Whether a correction elsewhere says this line again, unquoted, and calls it wrong: the dictated list's
+    "twelve aspirin eighty one milligrams daily, resume period" and the addendum's "I dictated aspirin eighty
+    one milligrams daily resume, that is wrong, scratch that"."""
+    core = _SPOKEN_END.sub("", _ITEM_WORDS.sub("", line))
+    words = re.findall(r"[a-z0-9]+", core.lower())
+    if len(words) < 4:
+        return False
+    pattern = re.compile(r"\b" + r"\W+".join(words) + r"\b", re.IGNORECASE)
+    return any(m.start() != line_start + line.lower().find(words[0]) and _SAID_WRONG.match(note, m.end())
+               for m in pattern.finditer(note))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[(])")
@@ -419,8 +491,11 @@ def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):
     """A change word that an arrow separates from the drug belongs to the event before the arrow ("omeprazole
     held -> pantoprazole 40 mg IV daily"): the drug's own change is read after the arrow."""
     arrows = list(_EVENT_ARROW.finditer(note, seg_start + hit[2], m.start))
+    lead = note[seg_start : seg_start + hit[1]].strip()  # nothing, or the drug before's dose ("~~vancomycin
+    # 1,000 mg IV q12h~~ stopped -> cefazolin")
     if arrows and hit[0] in ("stopped", "held") and not note[arrows[-1].end() : m.start].strip() \
-            and not note[seg_start : seg_start + hit[1]].strip() and not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
+            and (not lead or (dose_in(lead) and len(lead.split()) <= 6)) \
+            and not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
         # "Tazocin STOPPED -> meropenem 1 g IV tds": the stop is the drug before it; the arrow leads to its successor
         return ("started", arrows[-1].start() - seg_start, arrows[-1].end() - seg_start)
     if not arrows or not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
@@ -638,21 +713,34 @@ def _redosed(facts: list[Fact]) -> list[Fact]:
     """A dose given at another amount than the dose given or started before it, with the drug running in
     between, was a dose change: "MTX #2 10 mg/m2 = 18 mg IV 11:15", then "methotrexate 9 mg IV (5 mg/m2) given
     at 11:05" (bilirubin 2.6 -> 50% per protocol). Only a given dose in the course or plan: a list's or a
-    table's NEW entry is the drug's start, whatever the course gave before."""
+    table's NEW entry is the drug's start, whatever the course gave before. A drug held and then started again at
+    another amount was changed (the set's rule, and a reconciliation's)."""
     out = list(facts)
     last: dict[str, Fact] = {}
+    held: dict[str, Fact] = {}  # the last hold that says its dose ("home glargine 18 units on hold")
     for n, f in enumerate(facts):
         if not f.drug or f.change not in ("started", "stopped", "held"):
             continue
         before = last.get(f.drug)
         last[f.drug] = f
+        if f.change == "held" and dose_of(f.text).get("amount"):
+            held[f.drug] = f
+        if f.change == "started" and before is not None and before.change == "held" and "|" not in f.text \
+                and f.section not in _HISTORY and _other_amount(f, held.get(f.drug, before)):
+            out[n] = Fact(**{**f.__dict__, "change": "changed"})  # "home glargine 18 units on hold", then
+            continue  # "glargine 10 units SC nightly from tonight": back at another dose is a change
         if (f.change != "started" or before is None or before.change != "started" or "|" in f.text
                 or f.section in _HISTORY or f.section == "discharge_medications" or not _GIVEN.search(f.text)):
             continue
-        new, old = dose_of(f.text).get("amount"), dose_of(before.text).get("amount")
-        if new and old and new != old and new.split(" ", 1)[1] == old.split(" ", 1)[1]:
+        if _other_amount(f, before):
             out[n] = Fact(**{**f.__dict__, "change": "changed"})
     return out
+
+
+def _other_amount(f: Fact, before: Fact) -> bool:
+    """Whether ``f`` gives another amount of the same unit than ``before`` ("10 units" after "18 units")."""
+    new, old = dose_of(f.text).get("amount"), dose_of(before.text).get("amount")
+    return bool(new and old and new != old and new.split(" ", 1)[1] == old.split(" ", 1)[1])
 
 
 _GIVEN = re.compile(r"\bgiven\b", re.IGNORECASE)

@@ -49,8 +49,11 @@ def _end_fields(text: str, found: list[Section]) -> list[Section]:
     for s in found:
         line_end = text.find("\n", s.start, s.end)
         blank = text.find("\n\n", s.start, s.end)
-        rest = text[blank:s.end].strip() if blank >= 0 else ""
         inline = line_end >= 0 and text[s.start + len(s.title) : line_end].strip()
+        if s.category in _FIELDS and inline and line_end >= 0 and line_end != blank:
+            field = _NEXT_FIELD.match(text, line_end)  # "Allergies: sulfa - hives" / "Note: dictated ...": the
+            blank = line_end if field else blank  # next header field ends this one as a blank line would
+        rest = text[blank:s.end].strip() if blank >= 0 else ""
         if s.category in _FIELDS and line_end == blank >= 0 and inline and rest:
             start = s.end - len(text[blank:s.end].lstrip())
             out += [Section(s.category, s.title, s.start, blank), Section(None, "", start, s.end)]
@@ -63,6 +66,7 @@ def _end_fields(text: str, found: list[Section]) -> list[Section]:
     return out
 
 
+_NEXT_FIELD = re.compile(r"\n(?:[A-Z][A-Za-z /&()-]{1,30}:[ \t]+\S|[-=_*]{3,}[ \t]*$)", re.MULTILINE)
 _INLINE_LISTS = {"medications"}
 _GOES_ON = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)]|[A-Za-z][\w-]*(?:\s+[\w-]+)?\s+\d[\d.,]*\s*(?:mg|mcg|g|units?|ml|meq|%))",
                       re.IGNORECASE)

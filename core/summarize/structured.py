@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core.facts import Extraction, Fact, med_cues, med_names
+from core.facts import Extraction, Fact, med_cues, med_grid, med_names
 from core.summarize.blocks import STYLES, Block
 
 SHARE_OF_NOTE = 0.32
@@ -28,7 +28,9 @@ def budget(note: str, style: str) -> tuple[int, int]:
 
 def medication_line(fact: Fact) -> str:
     """``STARTED semaglutide 0.25 mg …``: the change, then the note's clause without a repeated cue."""
-    text = re.sub(r"\s+", " ", fact.text).strip()
+    text = re.sub(r"\s+", " ", med_grid.shown(fact.text) or fact.text).strip()  # a timeline grid's row: its
+    # label and the changed cell
+    text = text.replace("~~", " ").strip()  # a copied-forward line's strike marks: the words after them say it
     text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line
     text = re.sub(r"(?:\s*(?:->|→))+$", "", text)  # the next bullet's arrow ("Tazocin STOPPED\n -> meropenem")
     label = (fact.change or "listed").upper()

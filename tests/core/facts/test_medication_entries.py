@@ -404,3 +404,147 @@ def test_a_line_a_correction_quotes_as_wrong_is_withdrawn():
     got = _got(note)
     assert ("amlodipine", "stopped") not in got, got
     assert ("norethindrone", "changed") in got, got  # a drug the dictionary has only as a MeSH entry
+
+
+_DICTATED = (
+    "Allergies: sulfa - hives; codeine - vomiting\nNote: several documents below were dictated.\n\n"
+    "this is doctor example dictating the admission history and physical comma date of admission April second "
+    "period new paragraph\n\nchief complaint colon worst headache of my life period new paragraph\n\n"
+    "history of present illness colon she is a fifty four year old woman comma right handed comma with "
+    "hypertension period in the ED her pressures were one eighty eight over one oh four and the ED team started a "
+    "nicardipine drip at five milligrams an hour which we are continuing period new paragraph\n\n"
+    "home medications colon lisinopril twenty milligrams daily comma amlodipine five milligrams daily comma "
+    "aspirin eighty one milligrams daily period new paragraph\n\nplan by problem colon\n\n"
+    "number one blood pressure period we are holding her home lisinopril comma goal SBP under one sixty period\n"
+    "number two seizure colon one seizure at oh three forty, treated with lorazepam two milligrams IV once, "
+    "levetiracetam was reloaded fifteen hundred milligrams and increased from five hundred to one thousand "
+    "milligrams twice daily period\n"
+    "number three blood pressure period nicardipine was weaned off after the coiling period off pressors comma "
+    "so we are back on her home lisinopril at a lower dose of ten milligrams daily period milrinone was discussed "
+    "as the next step and we are not using it right now period\n\n"
+    "discharge medications colon\ntwelve aspirin eighty one milligrams daily, resume period\n\n"
+    "addendum colon correction to the discharge medication list colon item twelve, I dictated aspirin eighty one "
+    "milligrams daily resume, that is wrong, scratch that period aspirin is NOT to be resumed period end of "
+    "addendum\n")
+
+
+def test_a_dictated_note_is_read_with_its_spoken_headings_and_marks():
+    """Round (n), sum-dev-048 (a neuro-ICU course dictated through speech recognition): the allergy field ends at
+    the next header field, "period" ends a sentence even before a lower-case word, the ED's own start in
+    the history is this stay's, a reload with an increase is a change, a home drug back "at a lower dose" is
+    changed, "was discussed ... not using it" is nothing, and a dictated line the addendum calls wrong is
+    withdrawn."""
+    ex = extract(_DICTATED)
+    got = {(f.drug, f.change) for f in ex.of("medication")}
+    assert ("nicardipine", "started") in got and ("nicardipine", "stopped") in got, got
+    assert ("levetiracetam", "changed") in got and ("lorazepam", "started") in got, got
+    assert ("lisinopril", "held") in got and ("lisinopril", "changed") in got, got
+    assert ("milrinone", "started") not in got and ("aspirin", "started") not in got, got
+    allergies = [s for s in ex.sections if s.category == "allergies"]
+    assert allergies and allergies[0].end < _DICTATED.index("Note:"), ex.sections  # a field, not the whole note
+    assert all(_DICTATED[f.start : f.end] == f.text for f in ex.facts), "a fact quotes the note itself"
+
+
+def test_a_list_for_the_procedure_only_changes_nothing():
+    note = ("ANESTHESIA RECORD - ENDOVASCULAR COILING\nIntraprocedural medications (for the procedure only):\n"
+            "| Time  | Drug          | Dose / route | Note       |\n| 20:58 | fentanyl      | 100 mcg IV   | induction  |\n"
+            "| 20:59 | rocuronium    | 50 mg IV     | intubation |\n| 23:10 | sugammadex    | 200 mg IV    | reversal   |\n\n"
+            "NSICU NOTE\nPlan: start pantoprazole 40 mg IV daily. Angiography with intra-arterial verapamil 15 mg.\n")
+    got = _got(note)
+    assert not {("rocuronium", "started"), ("sugammadex", "started"), ("fentanyl", "started")} & got, got
+    assert ("pantoprazole", "started") in got and ("verapamil", "started") in got, got
+
+
+def test_a_solution_named_by_its_strength_after_an_arrow_is_not_a_new_dose():
+    got = _got("04/11: Na 136 and 137 -> 3% saline STOPPED 08:00.\n04/07: started three percent saline at 30 mL/h.\n")
+    assert ("hypertonic saline", "stopped") in got, got
+    assert ("hypertonic saline", "changed") not in got, got
+
+
+def test_a_drug_switched_from_is_stopped_without_the_switchs_word():
+    ex = extract("Because of the new lung nodule we changed fluconazole to posaconazole yesterday.\n")
+    lines = [medication_line(f) for f in ex.of("medication")]
+    assert any(line.startswith("STOPPED fluconazole") for line in lines), lines
+    assert ("posaconazole", "started") in {(f.drug, f.change) for f in ex.of("medication")}, lines
+
+
+_GRID = (
+    "MEDICATION TIMELINE GRID - EHR EXPORT 1 OF 2\n"
+    "Legend: each cell is what was given that day; \"-\" = not given; \"H\" = held.\n"
+    "Drug (unit, route)          D-4      D-3      D-2      D-1      D0\n"
+    "                            03/13    03/14    03/15    03/16    03/17\n"
+    "ruxolitinib (mg PO)         5 BID    5 qd     5 qd     -        -\n"
+    "levetiracetam (mg PO)       -        500 BID  500 BID  500 BID  -\n"
+    "lisinopril (mg PO daily)    H        H        H        H        H\n"
+    "methotrexate (mg IV)        27       -        18       -        18\n"
+    "hydromorphone (mg IV)       -        0.4 x3   0.4 x5   PCA      PCA\n"
+    "pentamidine (mg inhaled)    -        -        300      -        -\n"
+    "\nFELLOW NOTE - Day +1\nWell overnight.\n\n"
+    "MEDICATION TIMELINE GRID - EHR EXPORT 2 OF 2\n"
+    "Drug (unit, route)          D+1      D+2      D+3      D+4      D+5\n"
+    "hydromorphone (mg IV)       PCA      PCA      PCA off  -        -\n"
+    "levofloxacin (mg PO daily)  -        500      500      -        -\n"
+    "tacrolimus trough (ng/mL)   -        5.9      6.1      8.2      11.0\n")
+
+
+def test_a_timeline_grid_is_read_across_its_columns():
+    """Round (n), sum-dev-049: an EHR medication grid (rows are drugs, columns days) shows a change only as a
+    new value in the next column; a drug given on scattered days (methotrexate, one inhaled dose) is a schedule,
+    not a run of starts and stops; a grid continued in a second export goes on from the first."""
+    ex = extract(_GRID)
+    got = {(f.drug, f.change) for f in ex.of("medication")}
+    assert {("ruxolitinib", "changed"), ("ruxolitinib", "stopped"), ("levetiracetam", "started"),
+            ("levetiracetam", "stopped"), ("hydromorphone", "started"), ("hydromorphone", "changed"),
+            ("hydromorphone", "stopped"), ("levofloxacin", "started"), ("levofloxacin", "stopped")} <= got, got
+    assert ("methotrexate", "stopped") not in got and ("pentamidine", "stopped") not in got, got
+    assert ("lisinopril", "started") not in got and ("lisinopril", "stopped") not in got, got
+    assert not {c for d, c in got if d == "tacrolimus"} & {"started", "changed"}, got  # a row of levels
+    assert all(_GRID[f.start : f.end] == f.text for f in ex.facts)
+    lines = [medication_line(f) for f in ex.of("medication") if f.drug == "levetiracetam"]
+    assert "STARTED levetiracetam (mg PO) … 500 BID" in lines, lines
+
+
+_COPIED_FORWARD = (
+    "SICU PROGRESS NOTE - HD 3 (03/06)\n"
+    "#Endo: insulin regular infusion per SICU protocol, goal glucose 140-180. Home glargine 18 units on hold while "
+    "on the insulin drip.\n"
+    "#ID: *** UPDATE 03/10: bile leak. -> piperacillin-tazobactam 3.375 g IV q8h extended infusion STARTED 07:30.\n"
+    "SICU PROGRESS NOTE - HD 5 (03/08)\n"
+    "#Endo: insulin regular infusion per protocol (3-6 units/h on steroids). Home glargine on hold while on the drip.\n"
+    "#Endo: insulin infusion per protocol -> insulin drip OFF 11:00. Insulin glargine 10 units SC nightly from tonight "
+    "(home dose 18 units).\n"
+    "#Shock: vasopressin weaned and OFF at 04:45.\n"
+    "SICU PROGRESS NOTE - HD 14 (03/17)\n"
+    "#Graft/bile leak: ~~continue piperacillin-tazobactam 3.375 g IV q8h EI~~ stopped 03/17 -> Klebsiella "
+    "cefazolin-S, covered below.\n"
+    "#MSSA CLABSI: ~~vancomycin 1,000 mg IV q12h~~ stopped -> cefazolin 2 g IV q8h started 03/17 10:00.\n"
+    "Pharmacy: change to micafungin considered, NOT recommended now (fluconazole course short).\n")
+
+
+def test_copied_forward_lines_struck_through_and_updated():
+    """Round (o), sum-dev-050 (a liver-transplant ICU course in copy-forward notes): a struck-through line says
+    what the words after the strike say; "while on the insulin drip" is a condition, not the drip's hold; a home
+    drug held and back at another dose is changed; "weaned and OFF" stops; a switch "considered, NOT
+    recommended" is none."""
+    got = _got(_COPIED_FORWARD)
+    assert {("piperacillin-tazobactam", "started"), ("piperacillin-tazobactam", "stopped"), ("vancomycin", "stopped"),
+            ("cefazolin", "started"), ("insulin human", "started"), ("insulin human", "stopped"),
+            ("insulin glargine", "held"), ("insulin glargine", "changed"), ("vasopressins", "stopped")} <= got, got
+    assert ("cefazolin", "stopped") not in got and ("insulin human", "held") not in got, got
+    assert ("vasopressins", "changed") not in got and ("micafungin", "started") not in got, got
+    lines = [medication_line(f) for f in extract(_COPIED_FORWARD).of("medication")]
+    assert "STARTED cefazolin 2 g IV q8h 03/17 10:00." in lines or any(
+        line.startswith("STARTED cefazolin 2 g") for line in lines), lines
+    assert not any("~~" in line or line.split(" ", 1)[1].startswith(">") for line in lines), lines
+
+
+def test_a_recommendation_counts_as_the_team_took_it():
+    """Round (o), sum-dev-051 (a transplant told through a pharmacist's monitoring notes): a recommendation NOT
+    ACCEPTED or DEFERRED changed nothing; one MODIFIED to a reduced dose is a dose change; ACCEPTED is as
+    written."""
+    got = _got("Recommendations:\n1. Add lorazepam 0.5 mg PO q6h PRN anticipatory nausea. - DEFERRED (patient declines)\n"
+               "2. Prochlorperazine 10 mg IV q6h PRN as a second-line agent. - NOT ACCEPTED - team prefers not to.\n"
+               "3. Omit the Day +11 methotrexate dose (grade 3 mucositis). - MODIFIED by Dr. B. Placeholder: give 50% of "
+               "the dose, 5 mg/m2 = 8.8 mg IV.\n4. Start letermovir 480 mg PO daily. - ACCEPTED\n")
+    assert ("lorazepam", "started") not in got and ("prochlorperazine", "started") not in got, got
+    assert ("methotrexate", "changed") in got and ("letermovir", "started") in got, got

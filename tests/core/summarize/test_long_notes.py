@@ -43,13 +43,17 @@ KNOWN_MISSES = {
     # 045 a haploidentical transplant with a pharmacist's dotted-leader change lists; 40/45 and 43/45 blind):
     # all 45 after. Round (m), the same session (046 a myeloablative Bu/Cy sibling transplant in a fellow's
     # plus/minus shorthand, 047 a MICU course whose daily "Meds:" lines give the changes; 39/45 and 41/45 blind):
-    # all 45 after.
+    # all 45 after. Round (n), session 20 (048 a neuro-ICU course dictated through speech recognition, 049 a
+    # transplant whose changes are partly only in an EHR medication timeline grid; 37/45 and 40/45 blind): all
+    # 45 after. Round (o), the same session (050 a liver-transplant ICU course in copy-forward notes with struck
+    # lines, 051 a transplant told through a pharmacist's recommendations and what the team did with them; 41/45
+    # and 44/45 blind): all 45 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 35
+    assert len(LONG) >= 39
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
