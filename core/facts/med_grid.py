@@ -103,16 +103,21 @@ def _read(cells: list[tuple[str | None, int, int, str]]) -> list[GridChange]:
     return out
 
 
-def shown(text: str) -> str | None:
+def shown(text: str, change: str | None = None) -> str | None:
     """A grid fact as a summary line shows it: the row's label and the cell with the change ("levetiracetam
-    (mg PO) … 500 BID"), not the blanks and repeats between them; None when ``text`` is no grid row."""
+    (mg PO) … 500 BID"), for a change also the value before it ("tacrolimus IV (mg/24 h cont.) … 1.0 -> 0.7"), not
+    the blanks and repeats between them; None when ``text`` is no grid row."""
     parts = re.split(r" {2,}", text.strip())
-    if "\n" in text or len(parts) < 3:
-        return None
-    middle = parts[1:-1]
-    if not all(c in ("-", "H") or c == d for c, d in zip(middle, middle[1:] + parts[-1:])):
-        return None  # "Vancomycin  1 g  q12h": a table row, not a run of days
+    if "\n" in text or len(parts) < 3 or not all(_CELL.fullmatch(c) for c in parts[1:]):
+        return None  # "Vancomycin  1 g  q12h  STOPPED": a table row, not a run of days
+    before = [c for c in parts[1:-1] if c not in ("-", "H")]
+    if change == "changed" and before and before[-1] != parts[-1]:
+        return f"{parts[0]} … {before[-1]} -> {parts[-1]}"
     return f"{parts[0]} … {parts[-1]}"
+
+
+# A grid's cell: "-", "H", or a short dose ("500 BID", "0.4 x3", "8 q8h IV", "1 am/1.5 pm", "PCA off 10:00", "prn x2")
+_CELL = re.compile(r"[-H]|(?=.{1,16}$)(?:\d|pca\b|prn\b).*", re.IGNORECASE)
 
 
 def _value(cell: str) -> str | None:

@@ -390,7 +390,8 @@ def _corrected(note: str, at: int) -> bool:
     pointed = bool(_SEE_ADDENDUM.search(entry) and _ERROR_ENTRY.search(note, end if end >= 0 else len(note)))
     return bool(_SEE_CORRECTION.search(entry)) or (quoted and bool(_CORRECTION.search(line))) \
         or bool(_ABOVE_CORRECTED.search(after)) or pointed or _quoted_as_wrong(note, line.strip(" \t-*•"), start) \
-        or _restated_as_wrong(note, line, start) or bool(_THEN_CALLED_WRONG.match(note, at))
+        or _restated_as_wrong(note, line, start) or bool(_THEN_CALLED_WRONG.match(note, at)) \
+        or _entered_in_error(note, at, line)
 
 
 def _quoted_as_wrong(note: str, line: str, line_start: int) -> bool:
@@ -413,6 +414,18 @@ _ITEM_WORDS = re.compile(r"^\s*(?:[-*•]\s*|\d{1,2}[.)]\s*|(?:item\s+)?(?:one|t
 _SPOKEN_END = re.compile(r"[\s.,;]*(?:\bperiod|\bcomma)?[\s.,;]*$", re.IGNORECASE)
 _SAID_WRONG = re.compile(r"\W{0,3}(?:that\s+is|that's|this\s+is|is|was)\s+(?:wrong|incorrect|an\s+error|in\s+error)\b"
                          r"|\W{0,3}scratch\s+that\b", re.IGNORECASE)
+
+
+def _entered_in_error(note: str, at: int, line: str) -> bool:
+    """Whether a later correction says this drug's status on this line was entered in error: the discharge
+    table's "lisinopril | 10 mg PO daily | RESUME" and "(1) lisinopril was entered as RESUME in error"."""
+    name = re.match(r"[A-Za-z][\w-]*", note[at:])
+    if not name:
+        return False
+    said = re.compile(rf"\b{re.escape(name.group())}\s+(?:was|were)\s+(?:entered|listed|written|documented)\s+as\s+"
+                      r"[\"']?([A-Za-z]+)[\"']?\s+in\s+error\b", re.IGNORECASE)
+    return any(m.start() > at and re.search(rf"\b{re.escape(m.group(1))}\b", line, re.IGNORECASE)
+               for m in said.finditer(note))
 
 
 # The drug's own words then called wrong: "I dictated aspirin 81 mg daily resume, that is wrong, scratch that".

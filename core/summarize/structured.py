@@ -28,7 +28,7 @@ def budget(note: str, style: str) -> tuple[int, int]:
 
 def medication_line(fact: Fact) -> str:
     """``STARTED semaglutide 0.25 mg …``: the change, then the note's clause without a repeated cue."""
-    text = re.sub(r"\s+", " ", med_grid.shown(fact.text) or fact.text).strip()  # a timeline grid's row: its
+    text = re.sub(r"\s+", " ", med_grid.shown(fact.text, fact.change) or fact.text).strip()  # a timeline grid's row: its
     # label and the changed cell
     text = text.replace("~~", " ").strip()  # a copied-forward line's strike marks: the words after them say it
     text = re.sub(r"\s*\bACTION:\s*", " ", text, flags=re.IGNORECASE)  # a reconciliation list's action line

@@ -3,7 +3,7 @@ long dev notes sum-dev-025 (surgical ICU after a ruptured AAA) and sum-dev-026 (
 
 from __future__ import annotations
 
-from core.facts import extract
+from core.facts import Fact, extract
 from core.facts.nlp import parse
 from core.facts.sections import find
 from core.summarize.structured import medication_line
@@ -500,8 +500,12 @@ def test_a_timeline_grid_is_read_across_its_columns():
     assert ("lisinopril", "started") not in got and ("lisinopril", "stopped") not in got, got
     assert not {c for d, c in got if d == "tacrolimus"} & {"started", "changed"}, got  # a row of levels
     assert all(_GRID[f.start : f.end] == f.text for f in ex.facts)
-    lines = [medication_line(f) for f in ex.of("medication") if f.drug == "levetiracetam"]
+    lines = [medication_line(f) for f in ex.of("medication")]
     assert "STARTED levetiracetam (mg PO) … 500 BID" in lines, lines
+    assert "CHANGED ruxolitinib (mg PO) … 5 BID -> 5 qd" in lines, lines
+    assert "CHANGED hydromorphone (mg IV) … 0.4 x5 -> PCA" in lines, lines
+    row = "Vancomycin    1 g IV q12h    1.25 g    STOPPED    AKI"  # a table row, no run of days: said whole
+    assert "…" not in medication_line(Fact("medication", 0, len(row), row, change="stopped", drug="vancomycin"))
 
 
 _COPIED_FORWARD = (
@@ -548,3 +552,13 @@ def test_a_recommendation_counts_as_the_team_took_it():
                "the dose, 5 mg/m2 = 8.8 mg IV.\n4. Start letermovir 480 mg PO daily. - ACCEPTED\n")
     assert ("lorazepam", "started") not in got and ("prochlorperazine", "started") not in got, got
     assert ("methotrexate", "changed") in got and ("letermovir", "started") in got, got
+
+
+def test_a_correction_saying_an_entry_was_made_in_error_starts_nothing():
+    """Round (n), sum-dev-049's correction: "lisinopril was entered as RESUME in error - lisinopril is NOT resumed
+    and stays ON HOLD" restarts nothing, neither itself nor the table row it withdraws."""
+    got = _got("Discharge medications:\n| lisinopril | 10 mg PO daily | RESUME | BP 120s-140s |\n"
+               "| ursodiol | 300 mg PO TID | CONTINUE | |\n\n"
+               "CORRECTION - 04/12/2033 14:10 - Dr. A. Example\nThe discharge list contains two errors: (1) lisinopril "
+               "was entered as RESUME in error - lisinopril is NOT resumed and stays ON HOLD (creatinine 1.0).\n")
+    assert ("lisinopril", "started") not in got, got
