@@ -20,6 +20,7 @@ label says about the drugs under it in ``med_labels``, and negation/dating conte
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -416,12 +417,22 @@ _SAID_WRONG = re.compile(r"\W{0,3}(?:that\s+is|that's|this\s+is|is|was)\s+(?:wro
                          r"|\W{0,3}scratch\s+that\b", re.IGNORECASE)
 
 
+_IN_ERROR = re.compile(r"\s(?:was|were)\s+(?:entered|listed|written|documented)\s+as\s+[\"']?[A-Za-z]+[\"']?\s+in\s+error\b",
+                       re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)
+def _says(note: str, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` occurs anywhere in ``note`` (asked once per note, for checks run for every drug)."""
+    return pattern.search(note) is not None
+
+
 def _entered_in_error(note: str, at: int, line: str) -> bool:
     """Whether a later correction says this drug's status on this line was entered in error: the discharge
     table's "lisinopril | 10 mg PO daily | RESUME" and "(1) lisinopril was entered as RESUME in error"."""
     name = re.match(r"[A-Za-z][\w-]*", note[at:])
-    if not name:
-        return False
+    if not name or not _says(note, _IN_ERROR):
+        return False  # most notes say no such thing: one scan of the note, not one per drug
     said = re.compile(rf"\b{re.escape(name.group())}\s+(?:was|were)\s+(?:entered|listed|written|documented)\s+as\s+"
                       r"[\"']?([A-Za-z]+)[\"']?\s+in\s+error\b", re.IGNORECASE)
     return any(m.start() > at and re.search(rf"\b{re.escape(m.group(1))}\b", line, re.IGNORECASE)
@@ -437,6 +448,8 @@ def _restated_as_wrong(note: str, line: str, line_start: int) -> bool:
     """Whether a correction elsewhere says this line again, unquoted, and calls it wrong: the dictated list's
     "twelve aspirin eighty one milligrams daily, resume period" and the addendum's "I dictated aspirin eighty
     one milligrams daily resume, that is wrong, scratch that"."""
+    if not _says(note, _SAID_WRONG):
+        return False  # most notes call nothing wrong: one scan of the note, not one per drug
     core = _SPOKEN_END.sub("", _ITEM_WORDS.sub("", line))
     words = re.findall(r"[a-z0-9]+", core.lower())
     if len(words) < 4:
