@@ -81,6 +81,15 @@ _EARLIER_VISIT = re.compile(r"\b(?:ago|last\s+(?:week|month|year)|previous|prior
 _FATE = re.compile(r"\s[-–—]\s+(NOT\s+ACCEPTED|DECLINED|DEFERRED|REJECTED|MODIFIED|ACCEPTED)\b")
 
 
+def _cue_after(note: str, m, end: int, seg_start: int) -> tuple[str, int, int] | None:
+    """The change word nearest the drug ``m`` that comes after it, before ``end``, as a hit in the clause that
+    starts at ``seg_start``; None when the nearest is before it or there is none."""
+    own = change_in(note[m.start : end], 0, m.end - m.start)
+    if own and own[1] >= m.end - m.start:
+        return (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])
+    return None
+
+
 def _line_end(note: str, at: int) -> int:
     end = note.find("\n", at)
     return len(note) if end < 0 else end
@@ -181,16 +190,12 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             elif hit and seg_start + hit[2] <= m.start and "\n" in note[seg_start + hit[2] : m.start]:
                 line_end = note.find("\n", m.end)
                 line_end = seg_end if line_end < 0 else min(line_end, seg_end)
-                own = change_in(note[m.start : line_end], 0, m.end - m.start)
-                if own and own[1] >= m.end - m.start:  # "epinephrine DISCONTINUED 03/07\n insulin infusion NEW
-                    hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])  # 03/06": a tag
-                    # on the drug's own line is its, not the line's above
+                hit = _cue_after(note, m, line_end, seg_start) or hit  # "epinephrine DISCONTINUED 03/07\n
+                # insulin infusion NEW 03/06": a tag on the drug's own line is its, not the line's above
             if hit and seg_start + hit[2] <= m.start and "," in note[seg_start + hit[2] : m.start] \
                     and _OWN_VERB.match(note, m.end, seg_end):
-                own = change_in(note[m.start : seg_end], 0, m.end - m.start)
-                if own and own[1] >= m.end - m.start:  # "lorazepam 2 mg IV once, levetiracetam was reloaded and
-                    hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])  # increased": the
-                    # cue past the comma was the drug before; the verb after the drug is its own
+                hit = _cue_after(note, m, seg_end, seg_start) or hit  # "lorazepam 2 mg IV once, levetiracetam was
+                # reloaded and increased": the cue past the comma was the drug before; the verb after it is its own
             other = _OFF_OTHER.match(note, seg_start + hit[2]) if hit and seg_start + hit[2] <= m.start \
                 and clause[hit[1] : hit[2]].lower() == "off" else None
             if other and other.end() <= m.start:
