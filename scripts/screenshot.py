@@ -17,6 +17,7 @@ Exit codes: 0 saved, 3 no display (no Xvfb, or Qt's xcb plugin cannot load), 4 t
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -104,7 +105,9 @@ def run(args: argparse.Namespace) -> dict:
     shown: list = []
     loop = QEventLoop()
     errors.set_presenter(lambda parent, msg: (shown.append(msg), loop.quit()))
-    settings = SettingsBridge(Path(tempfile.mkdtemp(prefix="chartbrief-shot-")) / "settings.json")
+    scratch = Path(tempfile.mkdtemp(prefix="chartbrief-shot-"))  # settings of this run only; removed at exit
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    settings = SettingsBridge(scratch / "settings.json")
     styles = [s.strip() for s in args.styles.split(",") if s.strip()]
     settings.update(engine=args.engine, qtype=args.variant, style=styles[0])
     window = MainWindow(settings)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-# Before anything imports core/transformers/Qt.
+# Before anything imports core/transformers/Qt. The home is removed when the run ends: a run leaves nothing in /tmp.
 _HOME = Path(tempfile.mkdtemp(prefix="chartbrief-test-"))
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
 os.environ.setdefault("CHARTBRIEF_HOME", str(_HOME))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CHARTBRIEF_NO_BACKGROUND_MEASURE", "1")  # no detached auto probe outlives a test
