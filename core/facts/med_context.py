@@ -23,6 +23,11 @@ def ticked(note: str, at: int) -> bool:
     return bool(_TICKED.match(note, note.rfind("\n", 0, at) + 1))
 
 
+def boxed(note: str, at: int) -> bool:
+    """Whether the line holding ``at`` opens with a checkbox, ticked or not: an item of its own."""
+    return ticked(note, at) or unchecked(note, at)
+
+
 def unchecked(note: str, at: int) -> bool:
     """Whether the line holding ``at`` opens with an empty checkbox: an option not chosen."""
     return bool(_UNCHECKED.match(note, note.rfind("\n", 0, at) + 1))

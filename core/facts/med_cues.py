@@ -90,23 +90,30 @@ def _table() -> list[tuple[str, re.Pattern[str]]]:
 _READING_ARROW = re.compile(
     r"(?<![\w/-])(?:hr|heart\s+rate|pulse|bp|blood\s+pressure|rr|resp(?:iratory)?\s+rate|spo2|sats?|o2\s+sat|map|t|temp|"
     r"tmax|k|na|mg|phos|ca|ica|cr|creat(?:inine)?|bun|hgb|hb|plts?|platelets|wbc|anc|inr|glucose|bg|lactate|"
-    r"bili(?:rubin)?|ast|alt|lipase|trop(?:onin)?(?:\s+i)?)\s*:?\s*\d[\d.,/]*\s*%?\s*(?:->|→)\s*\d"
+    r"bili(?:rubin)?|ast|alt|lipase|trop(?:onin)?(?:\s+i)?|blasts?|fio2)\s*:?\s*\d[\d.,/]*\s*%?\s*(?:->|→)\s*\d"
     r"|\b\d{1,2}/10\s*(?:->|→)\s*\d{1,2}/10\b", re.IGNORECASE)  # a pain score: "pain 5/10 -> 2/10"
 
 
 # An arrow from a weight- or area-based dose to an amount ("filgrastim 5 mcg/kg -> 300 mcg SQ daily start today",
 # "Flu 30 mg/m2 -> 55 mg/dose") works one dose out; it does not change it.
 # So does an arrow to the amount rounded to a vial ("320 mcg -> vial-rounded to 300 mcg").
-_WORKED_OUT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)/(?:kg|m2|m²)(?:/(?:day|d|dose))?\s*(?:->|→)\s*"
+_WORKED_OUT = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)/(?:kg|m2|m²)(?:/(?:day|d|dose))?"
+                         r"(?:\s*[x×]\s*\d+(?:\.\d+)?\s*(?:kg|m2|m²))?(?:\s*=\s*\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?))?"
+                         r"\s*(?:->|→)\s*"
                          r"\d[\d,]*(?:\.\d+)?\s*(?:mg|mcg|µg|g|units?)\b(?!/(?:kg|m2|m²|h|hr|min|day|d)\b)|"
                          r"(?:->|→)\s*(?:(?:vial|dose)[- ])?round(?:ed|s)?\s+(?:up\s+|down\s+)?to\b", re.IGNORECASE)
 
 
+# A drug screen's result: "UDS +fentanyl, +methamphetamine", "utox positive for cocaine/opiates" - found, not given.
+SCREENED = re.compile(r"\b(?:uds|u-?tox|(?:urine\s+)?(?:drug|tox(?:icology)?)\s+screen)\s*:?\s*(?:(?:positive|pos)\s+"
+                       r"(?:for\s+)?)?\+?[a-z][\w-]*(?:\s*(?:,|/|and)\s*\+?[a-z][\w-]*)*", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def _not_cues() -> list[re.Pattern[str]]:
-    """The table's "-" rows: words holding a cue that say no change ("given the AKI"), readings' arrows and
-    worked-out doses."""
-    return [pattern for change, pattern in _table() if change == "-"] + [_READING_ARROW, _WORKED_OUT]
+    """The table's "-" rows: words holding a cue that say no change ("given the AKI"), readings' arrows,
+    worked-out doses and a drug screen's results."""
+    return [pattern for change, pattern in _table() if change == "-"] + [_READING_ARROW, _WORKED_OUT, SCREENED]
 
 
 @functools.lru_cache(maxsize=1)

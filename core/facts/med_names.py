@@ -17,8 +17,16 @@ ABBREVIATIONS = paths.RESOURCES / "facts" / "drug_abbreviations.tsv"
 
 @functools.lru_cache(maxsize=1)
 def _abbreviations() -> dict[str, str]:
-    """``resources/facts/drug_abbreviations.tsv``: abbreviation -> generic name."""
-    return {short.lower(): drug for short, drug in tables.pairs(ABBREVIATIONS)}
+    """``resources/facts/drug_abbreviations.tsv``: abbreviation -> generic name, under the dictionary's key
+    when the dictionary knows the name ("vaso" -> "vasopressins", the key "vasopressin" itself has), so that
+    the short and the full name are one drug."""
+    return {short.lower(): _key(drug) for short, drug in tables.pairs(ABBREVIATIONS)}
+
+
+def _key(name: str) -> str:
+    found = [m for m in medications.find(name) if m.key]
+    whole = len(found) == 1 and (found[0].start, found[0].end) == (0, len(name))
+    return str(found[0].key) if whole else name
 
 
 @functools.lru_cache(maxsize=1)

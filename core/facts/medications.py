@@ -33,6 +33,7 @@ from core.facts.med_cues import (
     DOSE_UNIT,
     FORM,
     RATE,
+    SCREENED,
     TRANSFUSED,
     change_in,
     differs,
@@ -126,8 +127,14 @@ _PURPOSE = re.compile(r"\s+(?:safety|toxicity|levels?|monitoring|interactions?)\
 
 
 _SWITCH_VERB = (r"(?<!\bno\s)(?<!\bnot\s)(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
-                r"(?:de-?)?escalat(?:e|ed|ion)|cross-taper(?:ed)?|step(?:ped)?[- ]?down)")
+                r"broaden(?:ed)?|rotat(?:e|ed)|(?:de-?)?escalat(?:e|ed|ion)|cross-taper(?:ed)?|step(?:ped)?[- ]?down)")
 """The words of a switch from one drug or regimen to another."""
+# The old drug first, the new one after: "lisinopril was swapped for losartan", "famotidine was replaced by
+# pantoprazole", "oxycodone rotated to hydromorphone". The new drug first: "pantoprazole was substituted for
+# omeprazole".
+_OLD_THEN_NEW = re.compile(r"\s*(?:(?:was|were|is|has\s+been|had\s+been)\s+)?(?:swapped(?:\s+out)?\s+for|exchanged\s+for|"
+                           r"replaced\s+(?:by|with))\s*", re.IGNORECASE)
+_NEW_THEN_OLD = re.compile(r"\s*(?:(?:was|were|is|has\s+been|had\s+been)\s+)?substituted\s+for\s*", re.IGNORECASE)
 # A formulary substitution within a class: the first drug changed (the cue word says so), not stopped; the
 # second started. "omeprazole 20 mg: therapeutic interchange to pantoprazole while inpatient"
 _INTERCHANGED_TO = re.compile(r"\binterchang(?:e|ed)\s+(?:with|to)\s+$", re.IGNORECASE)
@@ -172,6 +179,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             if _FROM_SWITCH.search(note[max(inside[i - 1].end if i else a, m.start - 40) : m.start]):
                 left.add(m.start)
                 dependent = False
+            elif i and _OLD_THEN_NEW.fullmatch(note[inside[i - 1].end : m.start]):
+                dependent = False  # "famotidine was replaced by pantoprazole": the new drug, not a replaced one
             else:
                 dependent = _dependent(note, inside[i - 1].end if i else a, m.start, m.end) or bool(dependent and joined)
             if not dependent:
@@ -200,7 +209,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 and clause[hit[1] : hit[2]].lower() == "off" else None
             if other and other.end() <= m.start:
                 hit = None  # "now that she is off pressors - metoprolol 12.5 mg BID": off something else
-            if hit and seg_start + hit[1] >= m.end and ";" in note[m.end : seg_start + hit[1]]:
+            if hit and seg_start + hit[1] >= m.end and ";" in _unbracketed(note[m.end : seg_start + hit[1]]):
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
             if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and consequence(note[seg_start : m.start]) \
                     and re.search(r"->|→", clause[hit[1] : hit[2]]):
@@ -214,6 +223,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                     hit = (own[0], m.start - seg_start + own[1], m.start - seg_start + own[2])
                 elif own is None:
                     hit = _leading_verb(note, a, seg_start, m.start)
+            if hit and any(s.start() <= m.start < s.end() for s in SCREENED.finditer(note, a, b)):
+                hit = None  # "UDS +fentanyl, +methamphetamine": a screen's finding, not a drug given
             if hit and med_context.long_ago(note[m.end : seg_end], hit[1] - (m.end - seg_start)):
                 hit = None  # "He had tried pioglitazone years ago and stopped it": history
             if hit and med_context.dated_before(note, m.end, (seg_start + hit[1], seg_start + hit[2]), seg_end):
@@ -268,7 +279,19 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                     # the dose": what was done is a dose change, not the omission
             if change and PROCEDURE_ONLY.search(block_title(note, m.start) or ""):
                 change = "none"  # a row of "Intraprocedural medications (for the procedure only):"
-            if change and (_IF.match(note[a : m.start]) or _ONLY_IF.search(note[m.end : seg_end])
+            if change == "started" and _FOR_PROCEDURE.search(note, m.end, seg_end):
+                change = "none"  # "gadobutrol 8 mL given for the scan", "midazolam 1 mg IV x1 by radiology RN"
+            order = _ORDER_MESSAGE.search(note, note.rfind("\n", 0, m.start) + 1, m.start)
+            if order and change not in (None, "none"):
+                change = "stopped" if order.group(1).lower() in ("discontinued", "cancelled", "canceled") else change
+                # "Order discontinued by Dr. B: diphenhydramine 25 mg IV x1 pre-infusion": the order stopped, whatever
+                # its own words ("x1") say
+            own_end = min(_line_end(note, m.end), inside[i + 1].start if i + 1 < len(inside) else len(note))
+            if change and change != "none" and _NOT_GIVEN_AFTER.match(note, m.end, own_end):
+                change = "none"  # "... diphenhydramine 25 mg IV x1 - patient intolerance. Never dispensed."
+            contingent = bool(hit and seg_start + hit[2] <= m.start and _IMPERATIVE.fullmatch(clause[hit[1] : hit[2]])
+                              and _CONDITION_AFTER.match(note, m.end, seg_end) and not med_context.ticked(note, m.start))
+            if change and (contingent or _IF.match(note[a : m.start]) or _ONLY_IF.search(note[m.end : seg_end])
                            or _corrected(note, m.start) or med_context.unchecked(note, m.start)):
                 change = "none"  # "If PF4 returns positive -> start argatroban", "restart X only if ...": a
                 # contingency, not a change; "[ ] Magnesium sulfate IV": a box left unticked
@@ -365,6 +388,15 @@ _IF = re.compile(r"\s*(?:[-*•]\s*)?(?:if|should)\b", re.IGNORECASE)
 _ONLY_IF = re.compile(r"\bonly\s+(?:if|when)\b", re.IGNORECASE)
 
 
+# An order in the imperative or future with a condition after the drug ("Plan to start rifaximin if encephalopathy
+# recurs", "increase furosemide to 40 mg BID if weight up 2 kg"): a contingency, not a change. "If needed" is
+# a PRN order's wording and "if tolerated" an order's own caution, not a condition on whether to give it.
+_IMPERATIVE = re.compile(r"(?:re-?)?start|resume|add|begin|initiate|increase|decrease|reduce|hold|stop|discontinue|"
+                         r"change|switch|titrate|wean|taper|give|load|convert|transition", re.IGNORECASE)
+_CONDITION_AFTER = re.compile(r"[^.;:\n]{0,80}?\b(?:if|in\s+case|should)\b(?!\s+(?:needed|required|necessary|tolerated)\b)",
+                              re.IGNORECASE)
+
+
 _OFF_OTHER = re.compile(r"\s+(?:(?:the|her|his|all)\s+)?[a-z][\w-]*", re.IGNORECASE)
 _SEE_ADDENDUM = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}addendum\b", re.IGNORECASE)
 _ERROR_ENTRY = re.compile(r"\bentered\s+in\s+error\b|\berroneous(?:ly)?\b|\bin\s+error\b", re.IGNORECASE)
@@ -377,7 +409,22 @@ _ABOVE_CORRECTED = re.compile(r"\bcorrection\s+(?:to|of)\s+the\s+(?:line|entry|s
                               re.IGNORECASE)
 
 
-_CORRECTION = re.compile(r"\bcorrection\b|\berror\b|\bnot\s+correct\b|\bwrong\b", re.IGNORECASE)
+_CORRECTION = re.compile(r"\bcorrection\b|\berror\b|\bnot\s+correct\b|\bincorrect\b|\bwrong\b", re.IGNORECASE)
+# A quoted line then taken out: 'v1 listed "nicotine patch 21 mg/24 h - NEW." Removed in v2'.
+_REMOVED = re.compile(r"\b(?:removed|withdrawn|deleted|retracted)\b", re.IGNORECASE)
+
+
+# A drug given only for a test or a procedure, in its own clause: contrast "for the scan", sedation "by radiology".
+_FOR_PROCEDURE = re.compile(r"\bfor\s+(?:the\s+)?(?:scan|procedure|mri|ct|biopsy|bronchoscopy|endoscopy|egd|colonoscopy|"
+                            r"lumbar\s+puncture|lp|line\s+placement|imaging)\b(?!\s+(?:results?|findings|report))|"
+                            r"\bby\s+(?:radiology|anesthesia|anaesthesia|the\s+procedural(?:ist)?)\b|\bprocedur(?:e|al)\s+only\b",
+                            re.IGNORECASE)
+# An order message's lead ("Order discontinued by J. Placeholder, PharmD: filgrastim 480 mcg SC daily").
+_ORDER_MESSAGE = re.compile(r"\border\s+(discontinued|cancell?ed|verified|modified)\b[^:\n]{0,60}:\s*$", re.IGNORECASE)
+# Said later on the drug's own line, with no other drug between: it never reached the patient.
+_NOT_GIVEN_AFTER = re.compile(r"[^\n]*?\bnever\s+(?:dispensed|given|administered)\b", re.IGNORECASE)
+# An order placed on another patient's record: nothing happened to this patient.
+_WRONG_PATIENT = re.compile(r"\bwrong\s+patient\b|\bbelonged\s+to\s+another\s+patient\b", re.IGNORECASE)
 
 
 def _corrected(note: str, at: int) -> bool:
@@ -394,10 +441,32 @@ def _corrected(note: str, at: int) -> bool:
     # "lisinopril | 20 mg daily | 5 mg PO daily | RESUME | see addendum", and a later addendum says an entry was
     # entered in error: the row points to its own withdrawal
     pointed = bool(_SEE_ADDENDUM.search(entry) and _ERROR_ENTRY.search(note, end if end >= 0 else len(note)))
-    return bool(_SEE_CORRECTION.search(entry)) or (quoted and bool(_CORRECTION.search(line))) \
+    return bool(_SEE_CORRECTION.search(entry)) or (quoted and bool(_CORRECTION.search(line) or _REMOVED.search(line))) \
         or bool(_ABOVE_CORRECTED.search(after)) or pointed or _quoted_as_wrong(note, line.strip(" \t-*•"), start) \
         or _restated_as_wrong(note, line, start) or bool(_THEN_CALLED_WRONG.match(note, at)) \
-        or _entered_in_error(note, at, line)
+        or _entered_in_error(note, at, line) or _in_wrong_quote(note, at) or bool(_WRONG_PATIENT.search(line))
+
+
+_QUOTE = re.compile(r"[\"\u201c]([^\"\u201d\n]{15,200})[\"\u201d]")
+
+
+@functools.lru_cache(maxsize=8)
+def _wrong_quotes(note: str) -> tuple[tuple[int, str], ...]:
+    """The passages a correction quotes and calls wrong ('states "WBC 3.1: MMF reduced to 500 mg PO BID". This is
+    incorrect'), with where each quote stands."""
+    return tuple((q.start(), q.group(1).strip(" .")) for q in _QUOTE.finditer(note)
+                 if _CORRECTION.search(note, q.end(), q.end() + 80) and len(q.group(1).strip(" .")) >= 15)
+
+
+def _in_wrong_quote(note: str, at: int) -> bool:
+    """Whether the drug at ``at`` stands in a passage that a correction elsewhere quotes as wrong."""
+    for quoted_at, text in _wrong_quotes(note):
+        start = note.find(text, max(0, at - len(text)), at + len(text))
+        while 0 <= start <= at:
+            if start != quoted_at + 1 and at < start + len(text):
+                return True
+            start = note.find(text, start + 1, at + len(text))
+    return False
 
 
 def _quoted_as_wrong(note: str, line: str, line_start: int) -> bool:
@@ -518,6 +587,11 @@ _PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORE
 _SWITCHED_TO = re.compile(rf"\b{_SWITCH_VERB}\s+to\s+$", re.IGNORECASE)
 
 
+# What a line says of the drug before the stop ("Cefazolin: last IV dose 06:00 today - STOPPED -> cephalexin PO").
+_ABOUT_LAST = re.compile(r"[:\s-]*(?:last|final)\s+(?:(?:iv|po|oral|dose|doses)\s+)*(?:dose\s+)?[^\n;.]{0,30}?[\s-]*$",
+                         re.IGNORECASE)
+
+
 def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):
     """A change word that an arrow separates from the drug belongs to the event before the arrow ("omeprazole
     held -> pantoprazole 40 mg IV daily"): the drug's own change is read after the arrow."""
@@ -525,7 +599,7 @@ def _past_arrow(note: str, seg_start: int, seg_end: int, m, hit):
     lead = note[seg_start : seg_start + hit[1]].strip()  # nothing, or the drug before's dose ("~~vancomycin
     # 1,000 mg IV q12h~~ stopped -> cefazolin")
     if arrows and hit[0] in ("stopped", "held") and not note[arrows[-1].end() : m.start].strip() \
-            and (not lead or (dose_in(lead) and len(lead.split()) <= 6)) \
+            and (not lead or (dose_in(lead) and len(lead.split()) <= 6) or _ABOUT_LAST.match(lead)) \
             and not re.search(r"\w", note[seg_start + hit[2] : arrows[-1].start()]):
         # "Tazocin STOPPED -> meropenem 1 g IV tds": the stop is the drug before it; the arrow leads to its successor
         return ("started", arrows[-1].start() - seg_start, arrows[-1].end() - seg_start)
@@ -570,7 +644,8 @@ def _same_drug_arrow(note: str, first, second) -> bool:
         return False  # "metoprolol tartrate 25 mg BID -> switch to metoprolol succinate": a switch stops one
     old, new = between[: arrow.start()], note[second.end : second.end + 40]
     return bool((DOSE_UNIT.search(old) or _ROUTE_WORD.search(old) or _REGIMEN_WORD.search(old))
-                and (DOSE_UNIT.search(new) or _ROUTE_WORD.search(new)))
+                and (DOSE_UNIT.search(new) or _ROUTE_WORD.search(new) or FORM.match(new)))  # "heparin SQ 5,000
+    # q8h STOPPED -> heparin infusion per nomogram started": from injections to an infusion of the same drug
 
 
 # A regimen named without a dose: "lispro correction scale -> lispro 4 units TID with meals" changes it
@@ -585,6 +660,11 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     "X d/c'd, switched to Y"; ``started`` for the drug a switch goes to ("switched from vancomycin to
     cefazolin")."""
     m = inside[i]
+    for pattern, first, second in ((_OLD_THEN_NEW, "stopped", "started"), (_NEW_THEN_OLD, "started", "stopped")):
+        if i + 1 < len(inside) and pattern.fullmatch(note[m.end : inside[i + 1].start]):
+            return first
+        if i > 0 and pattern.fullmatch(note[inside[i - 1].end : m.start]):
+            return second
     if i + 1 < len(inside) and _INTERCHANGED_TO.search(note[m.end : inside[i + 1].start]):
         return None
     if i > 0 and _INTERCHANGED_TO.search(note[inside[i - 1].end : m.start]):
@@ -618,8 +698,8 @@ def _action_line(note: str, spans: Sequence[tuple[int, int]], n: int, mentions) 
         return None
     a, b = spans[n + 1]
     gap = note[spans[n][1] : a]
-    if gap.count("\n") != 1 or any(a <= m.start < b for m in mentions):
-        return None
+    if gap.count("\n") != 1 or any(a <= m.start < b for m in mentions) or med_context.boxed(note, a):
+        return None  # a line of its own checkbox ("[ ] d/c clinda after OR #3") is the next item, not an action
     hit = change_in(note[a:b], 0)
     if hit is None or hit[1] > 30:
         return None  # the change must lead the line, as an action does
@@ -675,6 +755,15 @@ def _heading_change(note: str, section: Section | None, at: int) -> str | None:
     title = re.sub(r"\([^()]*\)", " ", section.title)
     hit = change_in(ARROW.sub(lambda a: " " * len(a.group()), title), 0)
     return hit[0] if hit else None
+
+
+_BRACKETED = re.compile(r"\([^()\n]*\)")
+
+
+def _unbracketed(text: str) -> str:
+    """``text`` with what its parentheses hold blanked, offset for offset: "(target; total 1.7 x 10^8 cells)" is an
+    aside inside the clause, and its semicolon ends nothing."""
+    return _BRACKETED.sub(lambda b: "(" + " " * (len(b.group()) - 2) + ")", text)
 
 
 def _clause_end(note: str, drug_end: int, seg_end: int) -> int:

@@ -120,13 +120,15 @@ _QUALIFIED_HEADING = re.compile(r"\s*([A-Za-z][A-Za-z /&-]{1,40}?)\s*\([^()\n]{1
 _ENTRY = re.compile(r"\s*-{2,}\s*\d{1,2}/\d{1,2}/\d{2,4}\b[^\n]*\b(?:NOTE|ENTRY|UPDATE)\b[^\n]*-{2,}\s*$")
 # The head of one author's entry in a compiled record: an all-caps kind of note, then " - " or " | " and who or
 # when ("CROSS-COVER EVENT NOTE - HD 1 (03/03/2034) 00:35 - Dr. K. Sample", "NEPHROLOGY CONSULT - HD 1 - Dr. N.
-# Example", "DAY +5 | 11/14/2032 | BMT PHARMACY NOTE - GVHD PROPHYLAXIS START | P. Example"), or a day's
+# Example", "DAY +5 | 11/14/2032 | BMT PHARMACY NOTE - GVHD PROPHYLAXIS START | P. Example", "SICU SIGN-OUT - HD3
+# 05/06 06:45 - Night -> Day"), or a day's
 # heading ("HD 1 - 03/03/2034 - SICU attending, Dr. C. Example"). It ends the section before it, so that the
 # home list of the admission note does not run on into the next days' orders.
 _DAY = r"(?:HD|POD|DAY|Day|Hospital\s+day)\s*[+-]?\d{1,2}"
 _AUTHOR_ENTRY = re.compile(
     rf"\s*(?:{_DAY}\s*[|-]\s*(?:\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\s*[|-]\s*)?)?"
-    r"((?:[A-Z][A-Z0-9/&+-]*\s+){0,5}(?:NOTE|CONSULT|CONSULTATION|ENTRY|UPDATE))\b(?:\s*(?:[-|(]|$))"
+    r"((?:[A-Z][A-Z0-9/&+-]*\s+){0,5}(?:NOTE|CONSULT|CONSULTATION|ENTRY|UPDATE|SIGN-?OUT|HAND-?OFF|"
+    r"HANDOVER))\b(?:\s*(?:[-|(]|$))"
     rf"|\s*(?:[-=*#]{{2,}}\s*)?{_DAY}\s*[|-]\s*\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 
 

@@ -562,3 +562,109 @@ def test_a_correction_saying_an_entry_was_made_in_error_starts_nothing():
                "CORRECTION - 04/12/2033 14:10 - Dr. A. Example\nThe discharge list contains two errors: (1) lisinopril "
                "was entered as RESUME in error - lisinopril is NOT resumed and stays ON HOLD (creatinine 1.0).\n")
     assert ("lisinopril", "started") not in got, got
+
+
+_PHRASINGS = [  # (sentence, drug key, change): everyday ways of saying a change that the reader had missed
+    ("Cefepime was broadened to meropenem for persistent fever.", "meropenem", "started"),
+    ("Cefepime was broadened to meropenem for persistent fever.", "cefepime", "stopped"),
+    ("Oxycodone was rotated to hydromorphone because of nausea.", "hydromorphone", "started"),
+    ("Oxycodone was rotated to hydromorphone because of nausea.", "oxycodone", "stopped"),
+    ("Lisinopril was swapped for losartan because of cough.", "lisinopril", "stopped"),
+    ("Lisinopril was swapped for losartan because of cough.", "losartan", "started"),
+    ("Pantoprazole was substituted for omeprazole per formulary.", "pantoprazole", "started"),
+    ("Famotidine was replaced by pantoprazole.", "famotidine", "stopped"),
+    ("Famotidine was replaced by pantoprazole.", "pantoprazole", "started"),
+    ("Furosemide was down-titrated to 20 mg daily.", "furosemide", "changed"),
+    ("Prednisone was tapered off over two weeks.", "prednisone", "stopped"),
+    ("He came off the insulin infusion on day 2.", "insulin human", "stopped"),
+    ("Apixaban was instituted at discharge.", "apixaban", "started"),
+    ("Aspirin was reinstated on day 5.", "aspirin", "started"),
+    ("Quetiapine was trialed for agitation, 25 mg qhs.", "quetiapine", "started"),
+    ("The evening dose of enoxaparin was omitted before surgery.", "enoxaparin", "held"),
+    ("Phenylephrine was dropped once norepinephrine was up.", "phenylephrine", "stopped"),
+    ("Meropenem was finished after 14 days.", "meropenem", "stopped"),
+    ("Steroids were pulsed: methylprednisolone 1 g IV daily x3.", "methylprednisolone", "started"),
+]
+
+
+def test_everyday_phrasings_of_a_change():
+    """Found by a sweep of common phrasings (session 21), not from a note: a switch said with "broadened",
+    "rotated", "swapped for", "replaced by" or "substituted for" stops the old drug and starts the new one,
+    whichever comes first in the sentence; "tapered off", "came off", "finished" and "was dropped" stop;
+    "instituted", "reinstated", "trialed" and "pulsed" start; "omitted" holds; "down-titrated" changes."""
+    for sentence, drug, change in _PHRASINGS:
+        got = {(d, c) for d, c in _got(f"HOSPITAL COURSE:\nAdmitted with sepsis.\n{sentence}\n") if d == drug}
+        assert got == {(drug, change)}, (sentence, got)
+
+
+def test_an_order_with_a_condition_after_it_is_a_contingency():
+    """An order in the imperative or future with a condition after the drug is not a change; a PRN order's "if
+    needed", an order's "if tolerated", a past start and a ticked box stay what they say."""
+    def status(sentence: str, drug: str) -> set[str | None]:
+        return {c for d, c in _got(f"PLAN:\n{sentence}\n") if d == drug} - {"listed"}
+
+    assert status("Plan to start rifaximin if encephalopathy recurs.", "rifaximin") == set()
+    assert status("Will restart apixaban if hemoglobin is stable tomorrow.", "apixaban") == set()
+    assert status("Increase furosemide to 40 mg BID if weight is up 2 kg.", "furosemide") == set()
+    assert status("Start oxycodone 5 mg q4h PRN if needed for pain.", "oxycodone") == {"started"}
+    assert status("Resume home metoprolol if tolerated.", "metoprolol") == {"started"}
+    assert status("Started rifaximin 550 mg BID; if encephalopathy recurs we will add zinc.", "rifaximin") == {"started"}
+    assert status("[x] Start heparin infusion if Hgb stable - Hgb 8.4, started 14:00", "heparin") == {"started"}
+
+
+_SIGN_OUTS = (
+    "SICU SIGN-OUT - HD2 05/05 18:40 - Day (Dr. C. Placeholder) -> Night (Dr. H. Sample)\n"
+    "P: NSTI R thigh, s/p OR #2. Vaso off 14:30.\n"
+    "To-do:\n"
+    "[x] cefazolin 2 g IV q12h (renal dose)\n"
+    "[x] thiamine high dose\n"
+    "[ ] d/c clinda after OR #3 tomorrow IF no new necrosis\n"
+    "[ ] start heparin gtt if Hgb stable on AM CBC\n"
+    "IF CIWA >= 10 THEN lorazepam 1-2 mg IV PRN per CIWA protocol (not yet ordered active)\n"
+    "S: receiver repeats back: hydromorphone PRN, heparin SQ on, CIWA q2h.\n\n"
+    "==================================================================\n"
+    "SICU SIGN-OUT - HD3 05/06 06:45 - Night (Dr. H. Sample) -> Day (Dr. C. Placeholder)\n"
+    "==================================================================\n"
+    "Overnight: CIWA 6 -> 9 -> 14 at 03:00 (tremor, HR 118) -> [x] lorazepam order activated, 2 mg IV given 03:10; "
+    "CIWA 8 at 06:00. Labs: Hgb 11.9. UDS +fentanyl, +methamphetamine.\n"
+    "[x] AM Hgb 7.9 -> heparin SQ 5,000 q8h STOPPED -> heparin infusion per DVT nomogram started 11:00, 18 units/kg/h\n"
+    "Pain: hydromorphone PRN dose (no order change).\n"
+    "Cefazolin: last IV dose 06:00 today - STOPPED -> cephalexin PO.\n"
+)
+
+
+def test_shift_sign_outs_with_checklists():
+    """Round (p), sum-dev-052 (a SICU course told in I-PASS sign-outs): a sign-out's banner starts a new entry of
+    the course (not the "S:" of the one before, read as history); "order activated" starts; heparin from
+    injections to an infusion is one drug's change; a checkbox line is its own item, not an action on the drug of
+    the line above; a drug screen's "+methamphetamine" gives nothing; "no order change" is no change; a stop told
+    after "last IV dose ..." belongs to the drug before the arrow; "clinda" and "vaso" are clindamycin and
+    vasopressin."""
+    got = _got(_SIGN_OUTS)
+    assert {("lorazepam", "started"), ("heparin", "changed"), ("cefazolin", "stopped"), ("cephalexin", "started"),
+            ("vasopressins", "stopped")} <= got, got
+    assert ("thiamine", "stopped") not in got and ("clindamycin", "stopped") not in got, got
+    assert ("heparin", "stopped") not in got and ("cephalexin", "stopped") not in got, got
+    assert not {c for d, c in got if d in ("methamphetamine", "fentanyl")} - {"listed"}, got
+    assert ("hydromorphone", "changed") not in got, got
+
+
+def test_an_aside_in_parentheses_does_not_end_the_clause():
+    """Round (p), sum-dev-053 (a CAR-T admission as an event log): a semicolon inside parentheses ("(target;
+    total 1.7 x 10^8 cells)") is an aside; the "IV x1 given" after it is the drug's."""
+    got = _got("D0 10:15 Order verified (retrospective, by pharmacy): axicabtagene ciloleucel 2 x 10^6 CAR-T "
+               "cells/kg (target; total 1.7 x 10^8 cells) IV x1 given 10:02-10:14.\n")
+    assert ("axicabtagene ciloleucel", "started") in got, got
+
+
+def test_a_passage_a_correction_quotes_as_wrong_is_withdrawn_where_it_stands():
+    """A correction that quotes part of an earlier line ('states "WBC 3.1: MMF reduced to 500 mg PO BID". This is
+    incorrect') withdraws that change in the earlier line too, not only the whole-line quotes; a quoted line
+    that the correction says was "Removed" changes nothing."""
+    got = _got("#Immunosuppression: MMF 1,000 mg PO BID -> WBC 3.1: MMF reduced to 500 mg PO BID from tonight.\n\n"
+               "CORRECTION - 03/15/2033 16:20 - Dr. A. Example\nThe 03/14 note states \"WBC 3.1: MMF reduced to 500 mg "
+               "PO BID\". This is incorrect: the WBC belonged to another patient's specimen. MMF REMAINS 1,000 mg PO "
+               "BID.\n2. Discharge reconciliation v1 listed \"nicotine patch 21 mg/24 h - NEW.\" Removed in v2: the "
+               "patient declined nicotine replacement.\n")
+    assert ("mycophenolate mofetil", "changed") not in got, got
+    assert not {c for d, c in got if d and d.startswith("nicotine")} - {"listed"}, got

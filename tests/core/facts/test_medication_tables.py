@@ -140,8 +140,9 @@ def test_vaccines_and_icu_abbreviations_name_their_drugs():
     keys = {m.key for m in mentions("Tdap 0.5 mL IM x1; PCV20 0.5 mL IM; MenACWY; MenB-4C; mero 1 g; vaso 0.04; "
                                     "fent gtt; tacro 1 mg; posa 300 mg; cryo 10 u; FFP 2 u")}
     assert {"pneumococcal conjugate vaccine", "meningococcal conjugate vaccine", "meningococcal group b vaccine",
-            "meropenem", "vasopressin", "fentanyl", "tacrolimus", "posaconazole", "cryoprecipitate",
+            "meropenem", "vasopressins", "fentanyl", "tacrolimus", "posaconazole", "cryoprecipitate",
             "fresh frozen plasma"} <= keys
+    assert {m.key for m in mentions("vasopressin 0.04 units/min")} == {"vasopressins"}  # one drug, one key
     assert not mentions("TD 10 mg")  # tardive dyskinesia, not the tetanus toxoid
 
 

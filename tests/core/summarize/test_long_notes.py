@@ -47,13 +47,15 @@ KNOWN_MISSES = {
     # transplant whose changes are partly only in an EHR medication timeline grid; 37/45 and 40/45 blind): all
     # 45 after. Round (o), the same session (050 a liver-transplant ICU course in copy-forward notes with struck
     # lines, 051 a transplant told through a pharmacist's recommendations and what the team did with them; 41/45
-    # and 44/45 blind): all 45 after.
+    # and 44/45 blind): all 45 after. Round (p), session 21 (052 a SICU course told in shift sign-outs with to-do
+    # checklists and contingencies, 053 a CAR-T admission as a timestamped event log with pharmacy order messages and
+    # plain-language discharge instructions; 44/45 (43/45 in handoff) and 44/45 blind): all 45 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 39
+    assert len(LONG) >= 41
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
