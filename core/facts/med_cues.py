@@ -139,7 +139,7 @@ _GLUED_ARROW = re.compile(r"[↑↓](?=[A-Za-z])")
 # A course finished: "Keppra completed 7-day course (last dose 06:00 today)", "antibiotic course complete".
 _COMPLETED = re.compile(r"\bcompleted\s+(?:(?:a|the|its|his|her)\s+)?(?:(?:\d+|full|planned)[- ](?:day|week|dose)s?\s+)?"
                         r"(?:course|therapy|treatment|taper)\b|\b(?:course|therapy|treatment|taper)\s+"
-                        r"(?:(?:is|was|now)\s+)?(?:completed|complete|finished)\b", re.IGNORECASE)
+                        r"(?:(?:is|was|now)\s+)?(?:completed|complete|finished|ended)\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

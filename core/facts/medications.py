@@ -132,8 +132,8 @@ _SWITCH_VERB = (r"(?<!\bno\s)(?<!\bnot\s)(?:switch(?:ed)?|chang(?:e|ed)|convert(
 # The old drug first, the new one after: "lisinopril was swapped for losartan", "famotidine was replaced by
 # pantoprazole", "oxycodone rotated to hydromorphone". The new drug first: "pantoprazole was substituted for
 # omeprazole".
-_OLD_THEN_NEW = re.compile(r"\s*(?:(?:was|were|is|has\s+been|had\s+been)\s+)?(?:swapped(?:\s+out)?\s+for|exchanged\s+for|"
-                           r"replaced\s+(?:by|with))\s*", re.IGNORECASE)
+_OLD_THEN_NEW = re.compile(r"\s*(?:(?:was|were|is|has\s+been|had\s+been)\s+)?(?:(?:discontinued|stopped|d/c'?d)\s+and\s+)?"
+                           r"(?:swapped(?:\s+out)?\s+for|exchanged\s+for|replaced\s+(?:by|with))\s*", re.IGNORECASE)
 _NEW_THEN_OLD = re.compile(r"\s*(?:(?:was|were|is|has\s+been|had\s+been)\s+)?substituted\s+for\s*", re.IGNORECASE)
 # A formulary substitution within a class: the first drug changed (the cue word says so), not stopped; the
 # second started. "omeprazole 20 mg: therapeutic interchange to pantoprazole while inpatient"

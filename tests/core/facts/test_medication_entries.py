@@ -584,6 +584,15 @@ _PHRASINGS = [  # (sentence, drug key, change): everyday ways of saying a change
     ("Phenylephrine was dropped once norepinephrine was up.", "phenylephrine", "stopped"),
     ("Meropenem was finished after 14 days.", "meropenem", "stopped"),
     ("Steroids were pulsed: methylprednisolone 1 g IV daily x3.", "methylprednisolone", "started"),
+    ("She was placed on amiodarone for rapid AF.", "amiodarone", "started"),
+    ("He was put on ceftriaxone in the ED.", "ceftriaxone", "started"),
+    ("Metoprolol was re-started at 25 mg BID.", "metoprolol", "started"),
+    ("Apixaban was re-initiated on day 6.", "apixaban", "started"),
+    ("Levofloxacin IV to PO on day 4.", "levofloxacin", "changed"),
+    ("Lisinopril not given this AM due to hypotension.", "lisinopril", "held"),
+    ("Quetiapine discontinued and replaced with haloperidol.", "quetiapine", "stopped"),
+    ("Quetiapine discontinued and replaced with haloperidol.", "haloperidol", "started"),
+    ("Nicotine patch applied.", "nicotine patch", "started"),
 ]
 
 
@@ -591,7 +600,8 @@ def test_everyday_phrasings_of_a_change():
     """Found by a sweep of common phrasings (session 21), not from a note: a switch said with "broadened",
     "rotated", "swapped for", "replaced by" or "substituted for" stops the old drug and starts the new one,
     whichever comes first in the sentence; "tapered off", "came off", "finished" and "was dropped" stop;
-    "instituted", "reinstated", "trialed" and "pulsed" start; "omitted" holds; "down-titrated" changes."""
+    "instituted", "reinstated", "trialed", "pulsed", "placed on", "put on", "re-initiated" and "applied" start;
+    "omitted" and "not given this AM" hold; "down-titrated" and "IV to PO" change."""
     for sentence, drug, change in _PHRASINGS:
         got = {(d, c) for d, c in _got(f"HOSPITAL COURSE:\nAdmitted with sepsis.\n{sentence}\n") if d == drug}
         assert got == {(drug, change)}, (sentence, got)
