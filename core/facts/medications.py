@@ -127,7 +127,8 @@ _PURPOSE = re.compile(r"\s+(?:safety|toxicity|levels?|monitoring|interactions?)\
 
 
 _SWITCH_VERB = (r"(?<!\bno\s)(?<!\bnot\s)(?:switch(?:ed)?|chang(?:e|ed)|convert(?:ed)?|transition(?:ed)?|narrow(?:ed)?|"
-                r"broaden(?:ed)?|rotat(?:e|ed)|(?:de-?)?escalat(?:e|ed|ion)|cross-taper(?:ed)?|step(?:ped)?[- ]?down)")
+                r"broaden(?:ed)?|rotat(?:e|ed)|bridg(?:e|ed|ing)|(?:de-?)?escalat(?:e|ed|ion)|cross-taper(?:ed)?|"
+                r"step(?:ped)?[- ]?down)")
 """The words of a switch from one drug or regimen to another."""
 # The old drug first, the new one after: "lisinopril was swapped for losartan", "famotidine was replaced by
 # pantoprazole", "oxycodone rotated to hydromorphone". The new drug first: "pantoprazole was substituted for
