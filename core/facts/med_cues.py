@@ -40,6 +40,9 @@ DOSE_UNIT = re.compile(
 # to a solution named by its strength ("Na 137 -> 3% saline STOPPED").
 ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?!\d[\d.]*\s*%\s*(?:saline|nacl|sodium|albumin|dextrose)\b)(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b|"
                    r"(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube|ng|peg|prn)\b\s*(?::|\d|$|[.,;)]))", re.IGNORECASE)
+# Another amount in place of the old: "take furosemide 20 mg instead of 40 mg" changes the dose ("instead" alone starts
+# the drug that replaces another).
+_INSTEAD_OF_AMOUNT = re.compile(r"\binstead\s+of\s+(?:the\s+)?\d", re.IGNORECASE)
 # A run of doses counted out: "potassium chloride 10 mEq/h IV x4 runs", "x2 doses".
 _RUNS = re.compile(r"\bx\s?\d{1,2}\s+(?:runs?|doses?|bags?)\b", re.IGNORECASE)
 
@@ -120,6 +123,7 @@ def _not_cues() -> list[re.Pattern[str]]:
 def cues() -> list[tuple[str, re.Pattern[str]]]:
     out = [(change, pattern) for change, pattern in _table() if change != "-"]
     out.append(("changed", ARROW))
+    out.append(("changed", _INSTEAD_OF_AMOUNT))
     out.append(("started", _ONE_TIME))
     out.append(("started", TRANSFUSED))
     out.append(("started", _RUNS))

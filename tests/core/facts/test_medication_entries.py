@@ -680,3 +680,15 @@ def test_a_passage_a_correction_quotes_as_wrong_is_withdrawn_where_it_stands():
                "patient declined nicotine replacement.\n")
     assert ("mycophenolate mofetil", "changed") not in got, got
     assert not {c for d, c in got if d and d.startswith("nicotine")} - {"listed"}, got
+
+
+def test_plain_language_discharge_instructions():
+    """Instructions written for the patient (round (p)'s layout): "STOP taking", "NEW medicine", "CHANGE: take ...
+    only once a day now", "KEEP taking", "You will no longer take"; "20 mg instead of 40 mg" is a new dose, not a
+    new drug."""
+    got = _got("YOUR MEDICINES\nSTOP taking furosemide.\nNEW medicine: apixaban 5 mg twice a day.\n"
+               "CHANGE: take metoprolol 25 mg only once a day now.\nKEEP taking atorvastatin 40 mg at night.\n"
+               "You will no longer take lisinopril.\nTake gabapentin 300 mg instead of 600 mg at bedtime.\n")
+    assert {("furosemide", "stopped"), ("apixaban", "started"), ("metoprolol", "changed"), ("lisinopril", "stopped"),
+            ("gabapentin", "changed")} <= got, got
+    assert ("atorvastatin", "continued") in got and ("gabapentin", "started") not in got, got
