@@ -210,6 +210,10 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 and clause[hit[1] : hit[2]].lower() == "off" else None
             if other and other.end() <= m.start:
                 hit = None  # "now that she is off pressors - metoprolol 12.5 mg BID": off something else
+            elif hit and clause[hit[1] : hit[2]].lower() == "off" and seg_start + hit[2] <= m.start \
+                    and _STATE_BEFORE.search(clause[: hit[1]]):
+                hit = None  # "BP 138/80 off lisinopril", "edema unchanged off furosemide": how the patient is while
+                # the drug is off, not the day it stopped
             if hit and seg_start + hit[1] >= m.end and ";" in _unbracketed(note[m.end : seg_start + hit[1]]):
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
             if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and consequence(note[seg_start : m.start]) \
@@ -398,6 +402,7 @@ _CONDITION_AFTER = re.compile(r"[^.;:\n]{0,80}?\b(?:if|in\s+case|should)\b(?!\s+
                               re.IGNORECASE)
 
 
+_STATE_BEFORE = re.compile(r"(?:\d%?|\b(?:unchanged|stable|controlled|normal|acceptable|fine))\s*$", re.IGNORECASE)
 _OFF_OTHER = re.compile(r"\s+(?:(?:the|her|his|all)\s+)?[a-z][\w-]*", re.IGNORECASE)
 _SEE_ADDENDUM = re.compile(r"\bsee\s+(?:[\w/.-]+\s+){0,3}addendum\b", re.IGNORECASE)
 _ERROR_ENTRY = re.compile(r"\bentered\s+in\s+error\b|\berroneous(?:ly)?\b|\bin\s+error\b", re.IGNORECASE)

@@ -692,3 +692,12 @@ def test_plain_language_discharge_instructions():
     assert {("furosemide", "stopped"), ("apixaban", "started"), ("metoprolol", "changed"), ("lisinopril", "stopped"),
             ("gabapentin", "changed")} <= got, got
     assert ("atorvastatin", "continued") in got and ("gabapentin", "started") not in got, got
+
+
+def test_off_a_drug_after_a_reading_is_how_the_patient_is_not_a_stop():
+    """"BP 138/80 off lisinopril" (sum-dev-022, 049, 053, each a drug held days before) says how the patient is
+    while the drug is off; "Vaso 0.03 off 14:30" and "now off norepinephrine" still stop."""
+    got = _got("HD 4\nBP 138/80 off lisinopril. Ankle edema unchanged off furosemide.\nVaso 0.03 off 14:30.\n"
+               "She is now off norepinephrine.\n")
+    assert ("lisinopril", "stopped") not in got and ("furosemide", "stopped") not in got, got
+    assert {("vasopressins", "stopped"), ("norepinephrine", "stopped")} <= got, got
