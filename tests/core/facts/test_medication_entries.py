@@ -594,6 +594,7 @@ _PHRASINGS = [  # (sentence, drug key, change): everyday ways of saying a change
     ("Quetiapine discontinued and replaced with haloperidol.", "haloperidol", "started"),
     ("Nicotine patch applied.", "nicotine patch", "started"),
     ("Dexamethasone 4 mg IV q12h today, stop tomorrow and bridge to prednisone.", "prednisone", "started"),
+    ("Ursodiol is on hold until she can swallow, letermovir has gone IV, and TPN is at goal.", "letermovir", "changed"),
 ]
 
 
@@ -618,6 +619,8 @@ def test_an_order_with_a_condition_after_it_is_a_contingency():
     assert status("Will restart apixaban if hemoglobin is stable tomorrow.", "apixaban") == set()
     assert status("Increase furosemide to 40 mg BID if weight is up 2 kg.", "furosemide") == set()
     assert status("Clopidogrel: plan to stop 5 days before surgery.", "clopidogrel") == set()
+    assert status("I am still not giving filgrastim; the risk is too high.", "filgrastim") == set()
+    assert status("Filgrastim remains deferred (spleen).", "filgrastim") == set()
     assert status("Start oxycodone 5 mg q4h PRN if needed for pain.", "oxycodone") == {"started"}
     assert status("Resume home metoprolol if tolerated.", "metoprolol") == {"started"}
     assert status("Started rifaximin 550 mg BID; if encephalopathy recurs we will add zinc.", "rifaximin") == {"started"}
