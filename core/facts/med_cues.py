@@ -37,8 +37,10 @@ DOSE_UNIT = re.compile(
 
 # An arrow between two values is a change ("MTX 15 -> 20 mg", "cefepime 2 g q8h -> 2 g q12h"); an arrow
 # between events or drugs ("propofol continued -> vanc d/c'd 11:00") only separates them, and so does one
-# to a solution named by its strength ("Na 137 -> 3% saline STOPPED").
-ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?!\d[\d.]*\s*%\s*(?:saline|nacl|sodium|albumin|dextrose)\b)(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b|"
+# to a solution named by its strength ("Na 137 -> 3% saline STOPPED") or to a blood pressure ("labetalol 10 mg IV
+# 05:20 -> 148/84 at 06:00": what the dose did).
+ARROW = re.compile(r"(?<=[\w%)])\s*(?:->|→)\s*(?!\d[\d.]*\s*%\s*(?:saline|nacl|sodium|albumin|dextrose)\b)"
+                   r"(?!\d{2,3}/\d{2,3}\b(?!\s*(?:mg|mcg|units?)\b))(?=\d|q\s?\d|(?:daily|bid|tid|qid|qd|qhs|weekly)\b|"
                    r"(?:iv|po|sc|sq|im|sl|pr|oral|enteral|per\s+tube|ng|peg|prn)\b\s*(?::|\d|$|[.,;)]))", re.IGNORECASE)
 # Another amount in place of the old: "take furosemide 20 mg instead of 40 mg" changes the dose ("instead" alone starts
 # the drug that replaces another).

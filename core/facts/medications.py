@@ -422,7 +422,7 @@ _REMOVED = re.compile(r"\b(?:removed|withdrawn|deleted|retracted)\b", re.IGNOREC
 
 # A drug given only for a test or a procedure, in its own clause: contrast "for the scan", sedation "by radiology".
 _FOR_PROCEDURE = re.compile(r"\bfor\s+(?:the\s+)?(?:scan|procedure|mri|ct|biopsy|bronchoscopy|endoscopy|egd|colonoscopy|"
-                            r"lumbar\s+puncture|lp|line\s+placement|imaging)\b(?!\s+(?:results?|findings|report))|"
+                            r"lumbar\s+puncture|lp|line\s+placement|imaging|intubation|rsi)\b(?!\s+(?:results?|findings|report))|"
                             r"\bby\s+(?:radiology|anesthesia|anaesthesia|the\s+procedural(?:ist)?)\b|\bprocedur(?:e|al)\s+only\b",
                             re.IGNORECASE)
 # An order message's lead ("Order discontinued by J. Placeholder, PharmD: filgrastim 480 mcg SC daily").

@@ -704,3 +704,17 @@ def test_off_a_drug_after_a_reading_is_how_the_patient_is_not_a_stop():
                "She is now off norepinephrine.\n")
     assert ("lisinopril", "stopped") not in got and ("furosemide", "stopped") not in got, got
     assert {("vasopressins", "stopped"), ("norepinephrine", "stopped")} <= got, got
+
+
+def test_drugs_not_used_refused_or_only_for_intubation_change_nothing():
+    """Found among the change facts that the dev keys do not list: "chlordiazepoxide not used", "Fludrocortisone not
+    added", a refused dose, "rocuronium 80 mg for intubation only", and an arrow from a dose to the blood pressure
+    it brought ("labetalol 10 mg IV 05:20 -> 148/84 at 06:00": a one-time dose, not a dose change). An arrow between
+    two doses of a combination product is still a change."""
+    got = _got("HD 3\nChlordiazepoxide not used. Fludrocortisone not added. Patient refused his heparin SC dose.\n"
+               "RSI: etomidate 20 mg, rocuronium 80 mg for intubation only.\n"
+               "BP 182/96 -> labetalol 10 mg IV 05:20 -> 148/84 at 06:00.\nSacubitril-valsartan 24/26 -> 49/51 mg BID.\n")
+    for drug in ("chlordiazepoxide", "fludrocortisone", "heparin", "rocuronium"):
+        assert not {c for d, c in got if d == drug} - {"listed"}, (drug, got)
+    assert ("labetalol", "started") in got and ("labetalol", "changed") not in got, got
+    assert ("sacubitril/valsartan", "changed") in got, got
