@@ -288,9 +288,8 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 change = "none"  # "gadobutrol 8 mL given for the scan", "midazolam 1 mg IV x1 by radiology RN"
             order = _ORDER_MESSAGE.search(note, note.rfind("\n", 0, m.start) + 1, m.start)
             if order and change not in (None, "none"):
-                change = "stopped" if order.group(1).lower() in ("discontinued", "cancelled", "canceled") else change
-                # "Order discontinued by Dr. B: diphenhydramine 25 mg IV x1 pre-infusion": the order stopped, whatever
-                # its own words ("x1") say
+                change = "stopped"  # "Order discontinued by Dr. B: diphenhydramine 25 mg IV x1 pre-infusion": the
+                # order stopped, whatever its own words ("x1") say
             own_end = min(_line_end(note, m.end), inside[i + 1].start if i + 1 < len(inside) else len(note))
             if change and change != "none" and _NOT_GIVEN_AFTER.match(note, m.end, own_end):
                 change = "none"  # "... diphenhydramine 25 mg IV x1 - patient intolerance. Never dispensed."
@@ -426,7 +425,7 @@ _FOR_PROCEDURE = re.compile(r"\bfor\s+(?:the\s+)?(?:scan|procedure|mri|ct|biopsy
                             r"\bby\s+(?:radiology|anesthesia|anaesthesia|the\s+procedural(?:ist)?)\b|\bprocedur(?:e|al)\s+only\b",
                             re.IGNORECASE)
 # An order message's lead ("Order discontinued by J. Placeholder, PharmD: filgrastim 480 mcg SC daily").
-_ORDER_MESSAGE = re.compile(r"\border\s+(discontinued|cancell?ed|verified|modified)\b[^:\n]{0,60}:\s*$", re.IGNORECASE)
+_ORDER_MESSAGE = re.compile(r"\border\s+(?:discontinued|cancell?ed)\b[^:\n]{0,60}:\s*$", re.IGNORECASE)
 # Said later on the drug's own line, with no other drug between: it never reached the patient.
 _NOT_GIVEN_AFTER = re.compile(r"[^\n]*?\bnever\s+(?:dispensed|given|administered)\b", re.IGNORECASE)
 # An order placed on another patient's record: nothing happened to this patient.
