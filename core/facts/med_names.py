@@ -76,11 +76,13 @@ _NE = re.compile(r"(?<![\w/-])NE(?=\s*(?:(?:was|is|has\s+been)\s+)?(?:\d|off\b|w
                  r"(?<=\b(?i:weaning)\s)NE\b|(?<=\b(?i:off)\s)NE\b")
 
 
-# "TAC" is tacrolimus only as a transplant team writes an order for it: a dose, a route or an infusion, a level,
-# or a change right after it ("TAC 2 mg PO BID", "TAC CIV 1.2 mg/24h", "TAC level 9", "TAC hold x1", "TAC ↑"); a
+# "TAC" ("Tac", "FK") is tacrolimus only as a transplant team writes an order for it: a dose, a route or an
+# infusion, a level or trough, or a change right after it ("TAC 2 mg PO BID", "TAC CIV 1.2 mg/24h", "Tac level 9",
+# "FK trough 14", "TAC hold x1", "TAC ↑"); a
 # dermatologist's "TAC 0.1% cream" is triamcinolone, and "TAC" alone may be a chemotherapy regimen.
-_TAC = re.compile(r"(?<![\w/-])TAC(?=(?i:\s*(?:\d+(?:\.\d+)?\s*(?:mg|mcg)\b(?!\s*/\s*(?:g|ml)\b)|civ\b|iv\b|po\b|level\b|"
-                  r"infusion\b|gtt\b|drip\b|start|stop|hold|held|restart|resum|inc'?d|dec'?d|d/c|->|→|↓|↑)))")
+_TAC = re.compile(r"(?<![\w/-])(?:TAC|Tac|tac|FK)(?=(?i:\s*(?:\d+(?:\.\d+)?\s*(?:mg|mcg)\b(?!\s*/\s*(?:g|ml)\b)|civ\b|iv\b|"
+                  r"po\b|sl\b|levels?\b|trough|dose\b|infusion\b|gtt\b|drip\b|start|stop|hold|held|restart|resum|"
+                  r"inc'?d|dec'?d|increased|decreased|reduced|d/c|->|→|↓|↑)))")
 
 
 # "albumin" is the infused product only with a concentration, an amount in grams or mL, or as an infusion or

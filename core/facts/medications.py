@@ -66,10 +66,13 @@ _JOINED = re.compile(r"[\s,;&/+]*(?:and|or|plus|\+|,|&)?[\s,;&/+]*", re.IGNORECA
 
 
 # The sentence's last drug, stopped or held later in it: "... and then it was stopped because K was 4.9"; a
-# held drug resumed in the same breath: "Cholecalciferol held inpatient, resumed at discharge."
+# held drug resumed in the same breath: "Cholecalciferol held inpatient, resumed at discharge.", "held and then
+# resumed at 12.5 mg"; a drug tried and given up: "Tramadol was trialled but caused nausea and was stopped."
 _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)?)|"
-                      r"(?:->|→)\s*((?:titrated|weaned)\s+off|off|stopped|d/c'?d)\b|"
-                      r",\s*(?:(?:then|and|but)\s+)?(resumed|restarted|re-started)\b", re.IGNORECASE)
+                      r"(?:->|→)\s*((?:titrated|weaned)\s+off|off|stopped|d/c'?d|resumed|restarted|re-started)\b|"
+                      r",\s*(?:(?:then|and|but)\s+)?(resumed|restarted|re-started)\b|"
+                      r"\b(?:and|but)\s+(?:then\s+)?(?:(?:was|were|had\s+to\s+be)\s+)?"
+                      r"(resumed|restarted|re-started|stopped|discontinued|d/c'?d)\b", re.IGNORECASE)
 
 
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
@@ -353,12 +356,16 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             then = _THEN_IT.search(note, m.end, seg_end) if change else None
             if then and then.group(1) and i + 1 != len(inside):
                 then = None  # "then it was stopped" is about the sentence's last drug; "-> off", its own
-            then_change = change_in(then.group(1) or then.group(2) or then.group(3), 0) if then else None
-            if then_change and then_change[0] != change and (then_change[0] in ("stopped", "held") or (
+            then_change = change_in(next(g for g in then.groups() if g), 0) if then else None
+            if then and then_change and then_change[0] != change and (then_change[0] in ("stopped", "held") or (
                     then_change[0] == "started" and change in ("stopped", "held"))):
                 named = original[m.start : start + len(text)]  # from the drug: not its start verb
+                second_change = then_change[0]
+                if second_change == "started" and _back_at_another_dose(note, facts, m, then.end(), seg_end):
+                    second_change = "changed"  # "held on admission and restarted on HD9 at 25 mg daily" after a
+                    # home 50 mg: back at another dose is a change (the set's rule)
                 facts.append(Fact("medication", m.start, m.start + len(named), named, section=category,
-                                  change=then_change[0], drug=m.key, priority=_PRIORITY[then_change[0]]))
+                                  change=second_change, drug=m.key, priority=_PRIORITY[second_change]))
                 # "we started A 10 g PO TID for 48 hours, he completed three doses and then it was stopped"
             previous = (change or "listed", m.end)
     for g in med_grid.changes(note):  # a timeline grid's rows: the change is read across the columns
@@ -860,6 +867,28 @@ def _redosed(facts: list[Fact]) -> list[Fact]:
         if _other_amount(f, before):
             out[n] = Fact(**{**f.__dict__, "change": "changed"})
     return out
+
+
+_OTHER_DOSE_WORDS = re.compile(r"[^.;\n]{0,60}?\b(?:half|lower|reduced|higher|increased|decreased|new)\b[^.;\n]{0,30}?\bdose\b",
+                               re.IGNORECASE)
+
+
+def _back_at_another_dose(note: str, facts: list[Fact], m, resumed_at: int, seg_end: int) -> bool:
+    """Whether a drug resumed in the same breath as it was held comes back at another dose than the one it had:
+    an amount (or its frequency) after "resumed" that differs from the drug's last dose before, in this clause
+    or an earlier fact, or words that say so ("at half the home dose")."""
+    after = note[resumed_at:seg_end]
+    if _OTHER_DOSE_WORDS.match(note, resumed_at):  # "... at 25 mg daily, which is half of his home 50 mg dose"
+        return True
+    new = dose_of(after)
+    if not new.get("amount"):
+        return False
+    earlier = [dose_of(note[m.end : resumed_at])] + [dose_of(f.text) for f in reversed(facts)
+                                                   if f.drug == m.key and f.end <= m.start]  # not this clause's own
+    old = next((d for d in earlier if d.get("amount")), None)
+    if old is None or old["amount"].split(" ", 1)[1] != new["amount"].split(" ", 1)[1]:
+        return False
+    return differs(new, old)  # another amount, or the same amount at another frequency ("q12h" -> "q8h")
 
 
 def _other_amount(f: Fact, before: Fact) -> bool:

@@ -718,3 +718,41 @@ def test_drugs_not_used_refused_or_only_for_intubation_change_nothing():
         assert not {c for d, c in got if d == drug} - {"listed"}, (drug, got)
     assert ("labetalol", "started") in got and ("labetalol", "changed") not in got, got
     assert ("sacubitril/valsartan", "changed") in got, got
+
+
+_TRANSPLANT_AND_SICU = [  # (sentence, drug key, change): a sweep of SICU and transplant phrasings (session 22)
+    ("Tac level 14.2, dose decreased to 1.5 mg q12h.", "tacrolimus", "changed"),
+    ("FK held x1 dose for supratherapeutic level.", "tacrolimus", "held"),
+    ("Converted tacrolimus IR to Envarsus XR 4 mg daily.", "tacrolimus", "changed"),
+    ("MMF reduced to 500 mg BID for WBC 2.1.", "mycophenolate", "changed"),
+    ("Cellcept decreased 1000 -> 500 mg BID.", "mycophenolate", "changed"),
+    ("Dilt gtt started at 5 mg/h for RVR.", "diltiazem", "started"),
+    ("K-Phos 250 mg x2 given for phos 1.8.", "monopotassium phosphate", "started"),
+    ("Norepi down to 0.04 mcg/kg/min.", "norepinephrine", "changed"),
+    ("Retacrit 10,000 units started with HD.", "epoetin alfa", "started"),
+]
+
+
+def test_transplant_and_sicu_phrasings():
+    """Found by a sweep written before the session's blind notes: "Tac"/"FK" with a level or a dose are
+    tacrolimus, Envarsus is tacrolimus, MMF and CellCept are one drug (as are epoetin and Retacrit), "dilt" and
+    "K-Phos" are drugs, and "down to" with a rate is a titration."""
+    for sentence, drug, change in _TRANSPLANT_AND_SICU:
+        got = {(d, c) for d, c in _got(f"HOSPITAL COURSE:\nAdmitted with sepsis.\n{sentence}\n") if d == drug}
+        assert got == {(drug, change)}, (sentence, got)
+
+
+def test_two_changes_in_one_clause():
+    """A drug held and resumed, or tried and stopped, in one clause has both changes; back at another dose
+    than before is a change (the set's rule), "for now" is not a start, and "Tactile" is no tacrolimus."""
+    def status(sentence: str, drug: str) -> set[str | None]:
+        return {c for d, c in _got(f"HOSPITAL COURSE:\nAdmitted with sepsis.\n{sentence}\n") if d == drug}
+
+    assert status("Spironolactone was held and then resumed at 12.5 mg.", "spironolactone") == {"held", "started"}
+    assert status("Tramadol was trialled but caused nausea and was stopped.", "tramadol") == {"started", "stopped"}
+    assert status("Sertraline 50 mg daily was held on admission and restarted at 25 mg daily.",
+                  "sertraline") == {"held", "changed"}
+    assert status("Sertraline was held on admission and restarted at 25 mg daily, which is half of his home dose.",
+                  "sertraline") == {"held", "changed"}
+    assert status("Stop your aspirin for now.", "aspirin") == {"stopped"}
+    assert status("Tactile 2 mg of nothing.", "tacrolimus") == set()

@@ -49,13 +49,15 @@ KNOWN_MISSES = {
     # lines, 051 a transplant told through a pharmacist's recommendations and what the team did with them; 41/45
     # and 44/45 blind): all 45 after. Round (p), session 21 (052 a SICU course told in shift sign-outs with to-do
     # checklists and contingencies, 053 a CAR-T admission as a timestamped event log with pharmacy order messages and
-    # plain-language discharge instructions; 44/45 (43/45 in handoff) and 44/45 blind): all 45 after.
+    # plain-language discharge instructions; 44/45 (43/45 in handoff) and 44/45 blind): all 45 after. Round (q),
+    # session 22 (054 a SICU course in copy-forward daily notes, 055 a kidney transplant with a formal discharge
+    # summary; 44/45 and 45/45 blind): all 45 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 41
+    assert len(LONG) >= 43
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
