@@ -49,6 +49,10 @@ _INSTEAD_OF_AMOUNT = re.compile(r"\binstead\s+of\s+(?:the\s+)?\d", re.IGNORECASE
 _RUNS = re.compile(r"\bx\s?\d{1,2}\s+(?:runs?|doses?|bags?)\b", re.IGNORECASE)
 
 
+# An electrolyte replaced by an amount: "Magnesium replaced with 2 g IV" (not "replaced with apixaban": a switch).
+_REPLACED_WITH_AMOUNT = re.compile(r"\breplaced\s+with\s+(?=\d)", re.IGNORECASE)
+
+
 # A one-time dose, given by its route: "furosemide 80 mg IV once" (not "once daily"), "magnesium sulfate 2 g IV
 # over 2 hours", "calcium gluconate 1 gram IV over ten minutes".
 _ONE_TIME = re.compile(
@@ -129,6 +133,7 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
     out.append(("started", _ONE_TIME))
     out.append(("started", TRANSFUSED))
     out.append(("started", _RUNS))
+    out.append(("started", _REPLACED_WITH_AMOUNT))
     out.append(("stopped", _COMPLETED))
     out += [("started", _PLUS_SIGN), ("stopped", _MINUS_SIGN), ("changed", _GLUED_ARROW)]
     return out
@@ -145,7 +150,9 @@ _GLUED_ARROW = re.compile(r"[↑↓](?=[A-Za-z])")
 # A course finished: "Keppra completed 7-day course (last dose 06:00 today)", "antibiotic course complete".
 _COMPLETED = re.compile(r"\bcompleted\s+(?:(?:a|the|its|his|her)\s+)?(?:(?:\d+|full|planned)[- ](?:day|week|dose)s?\s+)?"
                         r"(?:course|therapy|treatment|taper)\b|\b(?:course|therapy|treatment|taper)\s+"
-                        r"(?:(?:is|was|now)\s+)?(?:completed|complete|finished|ended)\b", re.IGNORECASE)
+                        r"(?:(?:is|was|now)\s+)?(?:completed|complete|finished|ended)\b|"
+                        r"\bcourse\s+of\s+[\w-]+(?:\s+[\w-]+)?\s+(?:(?:is|was|has|now)\s+)?(?:completed|finished|ended)\b",
+                        re.IGNORECASE)  # "the 7-day course of ceftriaxone ended on day 7"
 
 
 @functools.lru_cache(maxsize=1)

@@ -49,7 +49,8 @@ def _abbreviation_mentions(note: str, taken: list[Mention]) -> list[Mention]:
         if drug and not any(t.start <= m.start() < t.end for t in taken):
             found.append(Mention(m.start(), m.end(), m.group(), drug))
     in_context = ((_NS, "saline solution"), (_PLASMA, "plasma"), (_NE, "norepinephrine"), (_TAC, "tacrolimus"),
-                  (_ALBUMIN, "albumin"), (_PLT, "platelet transfusion"), *_CONDITIONING)
+                  (_ALBUMIN, "albumin"), (_PLT, "platelet transfusion"), (_MAGNESIUM_GIVEN, "magnesium sulfate"),
+                  (_POTASSIUM_GIVEN, "potassium chloride"), (_GRAFT, "hematopoietic stem cells"), *_CONDITIONING)
     for pattern, drug in in_context:  # read in context
         for m in pattern.finditer(note):
             if not any(t.start <= m.start() < t.end for t in taken):
@@ -100,6 +101,27 @@ _ALBUMIN = re.compile(r"(?<![\w/-])(?:(?<=%\s)|(?<=\b(?i:iv)\s)|(?<=\b(?i:give)\
 _PLT = re.compile(r"(?<![\w/-])(?i:plts?)(?=\s*(?:(?:\d{1,2}|one|two)\s*(?:units?|u|packs?|bags?|doses?)\b|x\s?\d\b|"
                   r"(?i:transfus\w*|txfn|tx\b|tx'?d|apheresis|pheresis|irradiated|given)))|"
                   r"(?<=(?i:\d\su\s))(?i:plts?)\b|(?<=(?i:\d\sunit\s))(?i:plts?)\b|(?<=(?i:\d\sunits\s))(?i:plts?)\b")
+
+
+# "magnesium" and "potassium" are the lab values ("magnesium 1.6") unless a repletion verb follows them: "Magnesium
+# replaced with 2 g IV", "Potassium repleted with 40 mEq PO", "Mag 2 g IV given" (the IV salt, as a team gives it).
+_REPLETED = (r"(?=(?i:\s+(?:(?:was|were|is|being)\s+)?(?:replaced|repleted|replete|repleting|supplemented)\b|"
+             r"\s+\d+(?:\.\d+)?\s*(?:g|grams?|meq)\s+(?:iv|po)\b))")
+_MAGNESIUM_GIVEN = re.compile(rf"(?<![\w/-])(?i:magnesium|mag){_REPLETED}")
+_POTASSIUM_GIVEN = re.compile(rf"(?<![\w/-])(?i:potassium){_REPLETED}")
+
+
+# The graft of a stem cell transplant is a product given like a transfusion, but its names are also the procedure's
+# ("stem cell transplant", "PBSC collection", "bone marrow biopsy"): a name is the product only as it is infused,
+# thawed or given ("Allogeneic PBSC infused via CVC", "Stem cell infusion uneventful", "received the stem cells",
+# "infusion of 2 cord blood units"). The full plural names ("peripheral blood stem cells") are in the abbreviation
+# table: they never name the procedure.
+_GRAFT_NAME = (r"(?:(?:peripheral\s+blood|h(?:a)?ematopoietic|allogeneic|autologous)\s+)?stem[\s-]+cells?|PBSCs?|"
+               r"HPC(?:-A|-M|-C)?|(?:double\s+)?(?:umbilical\s+)?cord[\s-]+blood(?:\s+units?)?|(?:bone\s+)?marrow(?:\s+graft)?")
+_GRAFT = re.compile(rf"(?<![\w/-])(?i:{_GRAFT_NAME})(?=(?i:\s+(?:\w+\s+){{0,3}}?(?:infus\w*|thaw\w*|given|received|"
+                    rf"transfused|product\s+(?:infused|given|arrived))\b))|"
+                    rf"(?<=(?i:infusion\sof\s))(?:\w+\s+){{0,3}}?(?i:{_GRAFT_NAME})\b|"
+                    rf"(?<=(?i:received\sthe\s))(?i:{_GRAFT_NAME})\b")
 
 
 # A transplant team's short names of conditioning drugs ("Flu #1 40 mg/m2 = 70 mg IV", "Cy 50 mg/kg", "Bu 3.2

@@ -75,6 +75,11 @@ _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)
                       r"(resumed|restarted|re-started|stopped|discontinued|d/c'?d)\b", re.IGNORECASE)
 
 
+_COMPANION = re.compile(r",\s*(?:together\s+with|along\s+with|in\s+addition\s+to|as\s+well\s+as|alongside)\b",
+                        re.IGNORECASE)
+_FUTURE_CUE = re.compile(r"[^.;\n]{0,40}?\b(?:will|to\s+be|plan|planned|tomorrow)\b", re.IGNORECASE)
+
+
 _PAST_BREAK = re.compile(r";|:\s+\S+\s+\S+", re.IGNORECASE)
 _IN_THE_ED = re.compile(r"\b(?:in|at|to)\s+(?:the\s+|our\s+)?(?:ED|ER|emergency\s+(?:department|room)|triage)\b"
                         r"|\bED\s+(?:team|course|physician|provider|staff)\b|\bon\s+arrival\b", re.IGNORECASE)
@@ -205,10 +210,17 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 line_end = seg_end if line_end < 0 else min(line_end, seg_end)
                 hit = _cue_after(note, m, line_end, seg_start) or hit  # "epinephrine DISCONTINUED 03/07\n
                 # insulin infusion NEW 03/06": a tag on the drug's own line is its, not the line's above
-            if hit and seg_start + hit[2] <= m.start and "," in note[seg_start + hit[2] : m.start] \
-                    and _OWN_VERB.match(note, m.end, seg_end):
-                hit = _cue_after(note, m, seg_end, seg_start) or hit  # "lorazepam 2 mg IV once, levetiracetam was
-                # reloaded and increased": the cue past the comma was the drug before; the verb after it is its own
+            if hit and seg_start + hit[2] <= m.start and "," in note[seg_start + hit[2] : m.start]:
+                if _OWN_VERB.match(note, m.end, seg_end):
+                    hit = _cue_after(note, m, seg_end, seg_start) or hit  # "lorazepam 2 mg IV once, levetiracetam
+                    # was reloaded and increased": the cue past the comma was the drug before; the verb after is its own
+                else:
+                    own = _cue_after(note, m, min(_line_end(note, m.end), seg_end), seg_start)
+                    hit = own if own and not _FUTURE_CUE.match(note, m.end) else hit  # "methylpred STOPPED,
+                    # prednisone 30 mg PO daily started today"
+                    if hit and seg_start + hit[2] <= m.start and _COMPANION.search(note, seg_start + hit[2], m.start):
+                        hit = None  # "oxycodone ..., decreased to 5 mg q6h PRN, together with scheduled
+                        # acetaminophen": the change was the drug's before
             other = _OFF_OTHER.match(note, seg_start + hit[2]) if hit and seg_start + hit[2] <= m.start \
                 and clause[hit[1] : hit[2]].lower() == "off" else None
             if other and other.end() <= m.start:
@@ -268,6 +280,12 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                     and _PART.fullmatch(note[m.end : seg_start + hit[1]]):
                 change = "changed"  # "Morphine PCA basal d/c'd": a part of the regimen stopped, the drug goes on
             switch = "stopped" if m.start in left else _switch(note, inside, i, a)
+            partner = (inside[i + 1] if switch == "stopped" and i + 1 < len(inside)
+                       else inside[i - 1] if switch == "started" and i > 0 else None)
+            if partner is not None and partner.key == m.key and partner.text.lower() == m.text.lower() \
+                    and _SAME_DRUG_SWITCH.fullmatch(note, min(m.end, partner.end), max(m.start, partner.start)):
+                switch = "changed"  # "heparin SC 5000 units BD CHANGED to heparin infusion": one drug's new form
+                # (not "metoprolol tartrate ... switch to metoprolol succinate": another product)
             if switch and change != "none":  # "change to micafungin considered, NOT recommended now": no switch
                 change = switch
             elif change == "changed" and hit and re.fullmatch(r"titrate", clause[hit[1] : hit[2]], re.IGNORECASE) \
@@ -296,8 +314,13 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
             own_end = min(_line_end(note, m.end), inside[i + 1].start if i + 1 < len(inside) else len(note))
             if change and change != "none" and _NOT_GIVEN_AFTER.match(note, m.end, own_end):
                 change = "none"  # "... diphenhydramine 25 mg IV x1 - patient intolerance. Never dispensed."
-            contingent = bool(hit and seg_start + hit[2] <= m.start and _IMPERATIVE.fullmatch(clause[hit[1] : hit[2]])
-                              and _CONDITION_AFTER.match(note, m.end, seg_end) and not med_context.ticked(note, m.start))
+            contingent = False
+            if hit and _IMPERATIVE.fullmatch(clause[hit[1] : hit[2]]) and not med_context.ticked(note, m.start):
+                contingent = bool(seg_start + hit[2] <= m.start and _CONDITION_AFTER.match(note, m.end, seg_end)
+                                  or seg_start + hit[1] >= m.end
+                                  and _NAME_THEN_ORDER.fullmatch(note, m.end, seg_start + hit[1])
+                                  and _CONDITION_AFTER.match(note, seg_start + hit[2], _aside_end(note, seg_start + hit[2], seg_end)))  # "Amlodipine restart
+                # if still >160 tomorrow": the order word after the name, the condition after it
             if change and (contingent or _IF.match(note[a : m.start]) or _ONLY_IF.search(note[m.end : seg_end])
                            or _corrected(note, m.start) or med_context.unchecked(note, m.start)):
                 change = "none"  # "If PF4 returns positive -> start argatroban", "restart X only if ...": a
@@ -404,7 +427,11 @@ _ONLY_IF = re.compile(r"\bonly\s+(?:if|when)\b", re.IGNORECASE)
 # a PRN order's wording and "if tolerated" an order's own caution, not a condition on whether to give it.
 _IMPERATIVE = re.compile(r"(?:re-?)?start|resume|add|begin|initiate|increase|decrease|reduce|hold|stop|discontinue|"
                          r"change|switch|titrate|wean|taper|give|load|convert|transition", re.IGNORECASE)
-_CONDITION_AFTER = re.compile(r"[^.;:\n]{0,80}?\b(?:if|in\s+case|should)\b(?!\s+(?:needed|required|necessary|tolerated)\b)",
+_CONDITION_AFTER = re.compile(r"[^.;:\n]{0,80}?\b(?:(?:if|in\s+case|should)\b(?!\s+(?:needed|required|necessary|tolerated)\b)|"
+                              r"once\s+(?:the\s+|her\s+|his\s+)?(?:[a-z]+\s+){0,2}(?:is|are|reach(?:es)?|improves?|resolves?|"
+                              r"verifies|returns?|tolerat\w*|extubated|stable|afebrile|eating|taking)\b)", re.IGNORECASE)
+# Between a drug and its order word, only a dose: "Amlodipine 5 mg restart if ..." (not "Amlodipine was restarted").
+_NAME_THEN_ORDER = re.compile(r"[\s\d.,/%-]*(?:(?:mg|mcg|g|units?|meq|ml|po|iv|sc|sq|daily|bid|tid|qid|qhs|prn)\b[\s\d.,/%-]*)*[:\s-]*",
                               re.IGNORECASE)
 
 
@@ -702,6 +729,21 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
     return None
 
 
+_SAME_DRUG_SWITCH = re.compile(r"[^;.\n]{0,40}")
+
+
+def _aside_end(note: str, at: int, end: int) -> int:
+    """Where the words after ``at`` stop being about its order: a dash or parenthesis opens an aside ("Losartan
+    reduce 100 mg -> 50 mg daily (hyperkalemia) - keep on ARB ... if K allows")."""
+    cut = re.compile(r"\s[-–—]\s|\(").search(note, at, end)
+    return cut.start() if cut else end
+
+
+_LINE_LABEL = re.compile(r"[ \t]*(?:[-*•][ \t]*)?([A-Za-z][\w /&-]{0,24}):")
+_ACTION_LABEL = re.compile(r"action|change|status|plan|instruction|comment|decision|recommend|disposition|what to do|"
+                           r"reconcil|->", re.IGNORECASE)
+
+
 def _action_line(note: str, spans: Sequence[tuple[int, int]], n: int, mentions) -> tuple[str, int] | None:
     """A medication list's next line that says what to do with the drug named alone on line ``n``
     ("Amlodipine 10 mg daily" / "   ACTION: CHANGE -> 5 mg daily"): its change and where its clause ends.
@@ -712,6 +754,9 @@ def _action_line(note: str, spans: Sequence[tuple[int, int]], n: int, mentions) 
     gap = note[spans[n][1] : a]
     if gap.count("\n") != 1 or any(a <= m.start < b for m in mentions) or med_context.boxed(note, a):
         return None  # a line of its own checkbox ("[ ] d/c clinda after OR #3") is the next item, not an action
+    label = _LINE_LABEL.match(note, a, b)
+    if label and not _ACTION_LABEL.search(label.group(1)):
+        return None  # "Nystatin QID." / "Lytes: K 4.3 post-HD -> 5.0": the next system's line, not an action
     hit = change_in(note[a:b], 0)
     if hit is None or hit[1] > 30:
         return None  # the change must lead the line, as an action does

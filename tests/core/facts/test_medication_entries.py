@@ -4,6 +4,7 @@ long dev notes sum-dev-025 (surgical ICU after a ruptured AAA) and sum-dev-026 (
 from __future__ import annotations
 
 from core.facts import Fact, extract
+from core.facts.med_names import mentions
 from core.facts.nlp import parse
 from core.facts.sections import find
 from core.summarize.structured import medication_line
@@ -756,3 +757,71 @@ def test_two_changes_in_one_clause():
                   "sertraline") == {"held", "changed"}
     assert status("Stop your aspirin for now.", "aspirin") == {"stopped"}
     assert status("Tactile 2 mg of nothing.", "tacrolimus") == set()
+
+
+def test_repletion_course_end_and_turned_off():
+    """"Magnesium replaced with 2 g IV" gives the IV salt (the bare "magnesium 1.6" stays a lab); "the 7-day
+    course of ceftriaxone ended" and "it was turned off" stop."""
+    def status(sentence: str) -> set[tuple[str | None, str | None]]:
+        return _got(f"HOSPITAL COURSE:\nAdmitted with sepsis.\n{sentence}\n")
+
+    assert status("Magnesium replaced with 2 g IV.") == {("magnesium sulfate", "started")}
+    assert status("Potassium repleted with 40 mEq PO.") == {("potassium chloride", "started")}
+    assert status("Magnesium 1.6, phosphorus 2.9.") == set()
+    assert status("The 7-day course of ceftriaxone ended on day 7.") == {("ceftriaxone", "stopped")}
+    assert status("Insulin drip turned off at 06:00.") == {("insulin human", "stopped")}
+
+
+def test_what_a_daily_note_says_around_a_drug():
+    """From the session 22 round (q) notes' wrong changes: an order word after the drug with a condition is a
+    contingency ("Amlodipine restart if ..."), as is "once <something happens>"; "no hold needed" holds nothing;
+    "discussed" changes nothing; a drug's own cue after a comma beats the previous drug's before it; "together
+    with" does not pass the previous drug's change on; the next system's line ("Lytes: K 4.3 -> 5.0") is no
+    action on the drug above it; a drug switched to a new form of itself is changed."""
+    def status(sentence: str, drug: str) -> set[str | None]:
+        return {c for d, c in _got(f"HOSPITAL COURSE:\nAdmitted with sepsis.\n{sentence}\n") if d == drug}
+
+    assert status("Amlodipine restart if still >160 tomorrow.", "amlodipine") == set()
+    assert status("Losartan reduce 100 mg -> 50 mg daily (hyperkalemia) - keep on ARB if K allows.",
+                  "losartan") == {"changed"}
+    assert status("Wean TPN once enteral feeds reach 60% of goal.", "parenteral nutrition") == set()
+    assert status("Start heparin gtt once Hgb stable x2.", "heparin") == set()
+    assert status("Furosemide 40 mg IV given once.", "furosemide") == {"started"}
+    assert status("Enoxaparin 30 mg SQ daily (no hold needed for PICC per IR).", "enoxaparin") == {"listed"}
+    assert status("De-escalation to ceftriaxone discussed; team keeps meropenem.", "ceftriaxone") == set()
+    sentence = "Methylprednisolone done -> methylpred STOPPED, prednisone 30 mg PO daily started today."
+    assert status(sentence, "prednisone") == {"started"}
+    assert status(sentence, "methylprednisolone") == {"stopped"}
+    sentence = ("Oxycodone was decreased to 5 mg every 6 hours as needed, together with scheduled acetaminophen "
+                "650 mg every 6 hours.")
+    assert status(sentence, "acetaminophen") == {"listed"}
+    assert status(sentence, "oxycodone") == {"changed"}
+    assert status("Vancomycin stopped, cefepime 2 g IV q8h.", "cefepime") == {"stopped"}
+    assert status("ID ppx: nystatin QID.\nLytes: K 4.3 post-HD -> 5.0 at 16:00.", "nystatin") == {"listed"}
+    assert status("-> heparin SC 5000 units BD CHANGED to heparin infusion 1,000 units/h (no bolus).",
+                  "heparin") == {"changed"}
+    sentence = "Metoprolol tartrate 25 mg BID -> switch to metoprolol succinate 50 mg once daily."
+    assert status(sentence, "metoprolol") == {"stopped", "started"}
+
+
+def test_an_unchanged_heading_ends_a_stopped_list():
+    note = ("DISCHARGE MEDICATIONS\nSTOPPED\n- lisinopril 20 mg daily\n- hydralazine 50 mg TID\n"
+            "UNCHANGED\n- atorvastatin 20 mg nightly\n")
+    got = _got(note)
+    assert ("lisinopril", "stopped") in got and ("atorvastatin", "continued") in got
+    assert ("atorvastatin", "stopped") not in got
+
+
+def test_the_graft_of_a_stem_cell_transplant_is_given_like_a_product():
+    """A stem cell graft is given like a transfusion: "Allogeneic PBSC infused via CVC" starts it, and its full
+    name is the same product; the procedure's names ("stem cell transplant", "PBSC collection", "bone marrow
+    biopsy") are no drug."""
+    def status(sentence: str) -> set[tuple[str | None, str | None]]:
+        return _got(f"HOSPITAL COURSE:\nAdmitted for transplant.\n{sentence}\n")
+
+    assert status("Allogeneic PBSC infused via CVC red lumen, start 11:20, end 12:05.") == {
+        ("hematopoietic stem cells", "started")}
+    assert status("Day 0: HPC-A infused 10:05-10:40 without reaction.") == {("hematopoietic stem cells", "started")}
+    assert status("Admitted for stem cell transplant; PBSC collection from the donor tomorrow.") == set()
+    assert status("Bone marrow biopsy on Day +21 planned.") == set()
+    assert {m.key for m in mentions("allogeneic peripheral blood stem cells")} == {"hematopoietic stem cells"}

@@ -51,13 +51,15 @@ KNOWN_MISSES = {
     # checklists and contingencies, 053 a CAR-T admission as a timestamped event log with pharmacy order messages and
     # plain-language discharge instructions; 44/45 (43/45 in handoff) and 44/45 blind): all 45 after. Round (q),
     # session 22 (054 a SICU course in copy-forward daily notes, 055 a kidney transplant with a formal discharge
-    # summary; 44/45 and 45/45 blind): all 45 after.
+    # summary; 44/45 and 45/45 blind): all 45 after. Round (r), the same session (056 a SICU course and 057 an
+    # allogeneic transplant, written from the evalset README as it stood when the test split was written; 36/36 and
+    # 35/36 blind): all 36 after.
     "sum-dev-034": {("PTCy", "started"), ("magnesium oxide", "changed"), ("ondansetron", "started")},
 }
 
 
 def test_the_dev_split_has_its_long_notes():
-    assert len(LONG) >= 43
+    assert len(LONG) >= 45
 
 
 @pytest.mark.parametrize("item", LONG, ids=lambda i: i.id)
