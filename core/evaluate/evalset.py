@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -81,9 +82,23 @@ def fact_found(fact: str, summary_index) -> bool:
     return bool(backed) and all(backed)
 
 
+_SALT_WORDS = {"sodium", "potassium", "calcium", "magnesium", "acid", "hydrochloride", "sulfate", "chloride", "human",
+               "vitamin", "oral", "iv", "and", "in", "of"}
+
+
+def _one_drug(key: str, other: str) -> bool:
+    """Whether two drug keys name one drug, one more specifically: the words of one (less salt and form words)
+    are all in the other ("insulin" / "insulin glargine", "piperacillin" / "piperacillin-tazobactam", "heparin" /
+    "heparin sodium"); not two products that share a salt ("sodium bicarbonate" / "sodium chloride")."""
+    a, b = (set(re.split(r"[\s/-]+", k.lower())) - {""} for k in (key, other))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return bool(small - _SALT_WORDS) and small <= large
+
+
 def change_found(drug: str, change: str, summary: str) -> bool:
     """Whether ``summary`` says what happened to ``drug``: a line (or sentence) of it names the drug (brand
-    or generic) and says the change in words the fact extractor reads ("STARTED", "increase", "held", "->").
+    or generic, or a more specific form: "insulin glargine" for "insulin") and says the change in words the fact
+    extractor reads ("STARTED", "increase", "held", "->").
     A continued drug counts when it is named at all."""
     from core.facts.med_cues import change_in
     from core.facts.med_names import mentions
@@ -92,7 +107,7 @@ def change_found(drug: str, change: str, summary: str) -> bool:
     wanted = {m.key for m in mentions(drug)} or {drug.lower()}
     for a, b in sentences.split(summary):
         line = summary[a:b]
-        named: list = [m for m in mentions(line) if m.key in wanted] or (
+        named: list = [m for m in mentions(line) if m.key in wanted or any(_one_drug(m.key, w) for w in wanted)] or (
             [None] if drug.lower() in line.lower() else [])
         if not named:
             continue

@@ -84,3 +84,14 @@ def test_change_found_reads_the_notes_drug_abbreviations():
 
     assert change_found("methotrexate", "changed", "Medication changes:\n- CHANGED MTX 15 -> 20 mg PO qwk (Fri).")
     assert not change_found("methotrexate", "stopped", "Medication changes:\n- CHANGED MTX 15 -> 20 mg PO qwk (Fri).")
+
+
+def test_change_found_accepts_a_more_specific_form_of_the_drug():
+    """A summary that names a more specific form of the set's drug keeps its change ("insulin glargine" for
+    "insulin", "Zosyn" for "piperacillin"); two products that only share a salt are not one drug."""
+    from core.evaluate.evalset import change_found
+
+    assert change_found("insulin", "started", "Medication changes:\n- STARTED insulin glargine 10 units nightly")
+    assert change_found("piperacillin", "stopped", "Medication changes:\n- STOPPED Zosyn 4.5 g IV q6h")
+    assert not change_found("sodium bicarbonate", "started", "Medication changes:\n- STARTED sodium chloride 1 g TID")
+    assert not change_found("insulin lispro", "started", "Medication changes:\n- STARTED insulin glargine 10 units")
