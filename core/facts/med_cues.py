@@ -49,6 +49,12 @@ _INSTEAD_OF_AMOUNT = re.compile(r"\binstead\s+of\s+(?:the\s+)?\d", re.IGNORECASE
 _RUNS = re.compile(r"\bx\s?\d{1,2}\s+(?:runs?|doses?|bags?)\b", re.IGNORECASE)
 
 
+# A regimen given from a numbered day of the stay: "G-CSF 5 mcg/kg daily from D+5", "acyclovir from Day -7",
+# "heparin SC from POD 1" (its start; "from 50 to 100 mg" is a dose change, read by its arrow words).
+_FROM_DAY = re.compile(r"\bfrom\s+(?:D|Day|HD|POD)\s?[+-]?\d{1,3}\b(?!\s*(?:to|through|until|-)\s*(?:D|Day|HD|POD)?\s?[+-]?\d)",
+                       re.IGNORECASE)
+
+
 # An electrolyte replaced by an amount: "Magnesium replaced with 2 g IV" (not "replaced with apixaban": a switch).
 _REPLACED_WITH_AMOUNT = re.compile(r"\breplaced\s+with\s+(?=\d)", re.IGNORECASE)
 
@@ -134,6 +140,7 @@ def cues() -> list[tuple[str, re.Pattern[str]]]:
     out.append(("started", TRANSFUSED))
     out.append(("started", _RUNS))
     out.append(("started", _REPLACED_WITH_AMOUNT))
+    out.append(("started", _FROM_DAY))
     out.append(("stopped", _COMPLETED))
     out += [("started", _PLUS_SIGN), ("stopped", _MINUS_SIGN), ("changed", _GLUED_ARROW)]
     return out
@@ -149,9 +156,10 @@ _GLUED_ARROW = re.compile(r"[↑↓](?=[A-Za-z])")
 
 # A course finished: "Keppra completed 7-day course (last dose 06:00 today)", "antibiotic course complete".
 _COMPLETED = re.compile(r"\bcompleted\s+(?:(?:a|the|its|his|her)\s+)?(?:(?:\d+|full|planned)[- ](?:day|week|dose)s?\s+)?"
-                        r"(?:course|therapy|treatment|taper)\b|\b(?:course|therapy|treatment|taper)\s+"
+                        r"(?:course|therapy|treatment|taper)\b|\b(?:course|therapy|treatment|taper|prophylaxis|regimen)\s+"
                         r"(?:(?:is|was|now)\s+)?(?:completed|complete|finished|ended)\b|"
-                        r"\bcourse\s+of\s+[\w-]+(?:\s+[\w-]+)?\s+(?:(?:is|was|has|now)\s+)?(?:completed|finished|ended)\b",
+                        r"\bcourse\s+of\s+[\w-]+(?:\s+[\w-]+)?\s+(?:(?:is|was|has|now)\s+)?(?:completed|finished|ended)\b|"
+                        r"\bcompleted\s+(?:a\s+|the\s+|all\s+)?\d+\s+(?:days?|weeks?|doses?)\s+of\b",
                         re.IGNORECASE)  # "the 7-day course of ceftriaxone ended on day 7"
 
 

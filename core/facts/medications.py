@@ -75,6 +75,7 @@ _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)
                       r"(resumed|restarted|re-started|stopped|discontinued|d/c'?d)\b", re.IGNORECASE)
 
 
+_COMMA_OR_AND = re.compile(r",|\band\b", re.IGNORECASE)
 _COMPANION = re.compile(r",\s*(?:together\s+with|along\s+with|in\s+addition\s+to|as\s+well\s+as|alongside)\b",
                         re.IGNORECASE)
 _FUTURE_CUE = re.compile(r"[^.;\n]{0,40}?\b(?:will|to\s+be|plan|planned|tomorrow)\b", re.IGNORECASE)
@@ -210,7 +211,7 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                 line_end = seg_end if line_end < 0 else min(line_end, seg_end)
                 hit = _cue_after(note, m, line_end, seg_start) or hit  # "epinephrine DISCONTINUED 03/07\n
                 # insulin infusion NEW 03/06": a tag on the drug's own line is its, not the line's above
-            if hit and seg_start + hit[2] <= m.start and "," in note[seg_start + hit[2] : m.start]:
+            if hit and seg_start + hit[2] <= m.start and _COMMA_OR_AND.search(note, seg_start + hit[2], m.start):
                 if _OWN_VERB.match(note, m.end, seg_end):
                     hit = _cue_after(note, m, seg_end, seg_start) or hit  # "lorazepam 2 mg IV once, levetiracetam
                     # was reloaded and increased": the cue past the comma was the drug before; the verb after is its own
@@ -623,7 +624,7 @@ _EVENT_ARROW = re.compile(r"->|→")
 _PLUS = re.compile(r"(?:[^.;:\n(]|\.\d){0,40}?\s(?:\+|and|plus|&)\s+", re.IGNORECASE)
 
 
-_SWITCHED_TO = re.compile(rf"\b{_SWITCH_VERB}\s+to\s+$", re.IGNORECASE)
+_SWITCHED_TO = re.compile(rf"\b{_SWITCH_VERB}\s+to\s+(?:(?:oral|po|iv|enteral|intravenous|inhaled|sc|sq)\s+)?$", re.IGNORECASE)
 
 
 # What a line says of the drug before the stop ("Cefazolin: last IV dose 06:00 today - STOPPED -> cephalexin PO").

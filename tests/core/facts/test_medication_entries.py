@@ -825,3 +825,22 @@ def test_the_graft_of_a_stem_cell_transplant_is_given_like_a_product():
     assert status("Admitted for stem cell transplant; PBSC collection from the donor tomorrow.") == set()
     assert status("Bone marrow biopsy on Day +21 planned.") == set()
     assert {m.key for m in mentions("allogeneic peripheral blood stem cells")} == {"hematopoietic stem cells"}
+
+
+def test_transplant_discharge_summary_phrasings():
+    """A fourth sweep (session 22, transplant discharge summaries, written before reading any note): a regimen
+    "from D+5" starts; "de-escalated to oral levofloxacin" starts the new drug; "completed 14 days of IV
+    cefepime" and "seizure prophylaxis ended" stop; "X was stopped and Y ... begun" gives Y its own start."""
+    def status(sentence: str, drug: str) -> set[str | None]:
+        return {c for d, c in _got(f"HOSPITAL COURSE:\nAdmitted for transplant.\n{sentence}\n") if d == drug}
+
+    assert status("G-CSF 5 mcg/kg daily from D+5 until ANC > 1.0 x 2 days.", "filgrastim") == {"started"}
+    assert status("Cefepime was de-escalated to oral levofloxacin after 7 days afebrile.", "levofloxacin") == {
+        "started"}
+    assert status("She completed 14 days of IV cefepime on Day +12.", "cefepime") == {"stopped"}
+    assert status("Phenytoin seizure prophylaxis ended after the last busulfan dose.", "phenytoin") == {"stopped"}
+    sentence = "Foscarnet was stopped and valganciclovir 900 mg BID induction begun."
+    assert status(sentence, "valganciclovir") == {"started"}
+    assert status(sentence, "foscarnet") == {"stopped"}
+    assert status("Lisinopril and metoprolol were held for hypotension.", "metoprolol") == {"held"}
+    assert status("Held furosemide and metoprolol 25 mg BID.", "metoprolol") == {"held"}
