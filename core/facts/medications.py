@@ -75,6 +75,16 @@ _THEN_IT = re.compile(r"\bthen\s+(?:it|this|that)\s+(?:was|were|is)\s+(\w+(?:'d)
                       r"(resumed|restarted|re-started|stopped|discontinued|d/c'?d)\b", re.IGNORECASE)
 
 
+_RENAL_DOSE = re.compile(r"renally\s+dosed|renal\s+dosing|renally\s+adjusted|renal\s+adjustment|dose\s+adjustment",
+                         re.IGNORECASE)
+
+
+def _in_parentheses(note: str, at: int) -> bool:
+    line_start = note.rfind("\n", 0, at) + 1
+    before = note[line_start:at]
+    return before.rfind("(") > before.rfind(")")
+
+
 _COMMA_OR_AND = re.compile(r",|\band\b", re.IGNORECASE)
 _COMPANION = re.compile(r",\s*(?:together\s+with|along\s+with|in\s+addition\s+to|as\s+well\s+as|alongside)\b",
                         re.IGNORECASE)
@@ -230,6 +240,9 @@ def extract(original: str, found_sections: list[Section]) -> list[Fact]:
                     and _STATE_BEFORE.search(clause[: hit[1]]):
                 hit = None  # "BP 138/80 off lisinopril", "edema unchanged off furosemide": how the patient is while
                 # the drug is off, not the day it stopped
+            if hit and hit[0] == "changed" and _RENAL_DOSE.fullmatch(clause[hit[1] : hit[2]]) \
+                    and _in_parentheses(note, seg_start + hit[1]):
+                hit = None  # "[x] Cefepime 2 g IV q12h (renally dosed)": how the ordered dose was chosen, not a change
             if hit and seg_start + hit[1] >= m.end and ";" in _unbracketed(note[m.end : seg_start + hit[1]]):
                 hit = None  # "Naproxen 500 mg … for 10 days; stop ibuprofen": past a semicolon, the next drug's
             if hit and hit[0] == "changed" and seg_start + hit[2] <= m.start and consequence(note[seg_start : m.start]) \
