@@ -746,10 +746,13 @@ def _switch(note: str, inside, i: int, sentence_start: int) -> str | None:
 _SAME_DRUG_SWITCH = re.compile(r"[^;.\n]{0,40}")
 
 
+_ASIDE_OPENS = re.compile(r"\s[-–—]\s|\(")
+
+
 def _aside_end(note: str, at: int, end: int) -> int:
     """Where the words after ``at`` stop being about its order: a dash or parenthesis opens an aside ("Losartan
     reduce 100 mg -> 50 mg daily (hyperkalemia) - keep on ARB ... if K allows")."""
-    cut = re.compile(r"\s[-–—]\s|\(").search(note, at, end)
+    cut = _ASIDE_OPENS.search(note, at, end)
     return cut.start() if cut else end
 
 
